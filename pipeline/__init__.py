@@ -1,0 +1,1 @@
+"""Iconoplasm offline pipeline: gene table, traits, text and portraits."""

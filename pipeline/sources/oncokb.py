@@ -1,0 +1,37 @@
+"""OncoKB cancer gene list: oncogene / tumour-suppressor role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .base import read_table
+
+COLUMNS = ["Hugo Symbol", "Entrez Gene ID", "Is Oncogene", "Is Tumor Suppressor Gene"]
+
+CANCER_ROLES = ("oncogene", "tumor_suppressor", "both", "none")
+
+
+def role(is_oncogene: bool, is_suppressor: bool) -> str:
+    if is_oncogene and is_suppressor:
+        return "both"
+    if is_oncogene:
+        return "oncogene"
+    if is_suppressor:
+        return "tumor_suppressor"
+    return "none"
+
+
+def read_cancer_roles(path: Path) -> pd.DataFrame:
+    """Entrez id, symbol and cancer_role for every gene on the list."""
+    frame = read_table(path, COLUMNS, usecols=COLUMNS, dtype=str)
+    yes = lambda column: frame[column].fillna("").str.strip().str.lower().isin({"yes", "true", "1"})  # noqa: E731
+    roles = [role(o, s) for o, s in zip(yes("Is Oncogene"), yes("Is Tumor Suppressor Gene"))]
+    return pd.DataFrame(
+        {
+            "entrez_id": pd.to_numeric(frame["Entrez Gene ID"], errors="coerce").astype("Int64"),
+            "symbol": frame["Hugo Symbol"].str.strip(),
+            "cancer_role": roles,
+        }
+    )

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 from .paths import default_data_dir
+from .sources.base import SourceError
+from .traits.aesthetics import AestheticsError
 
 
 def cmd_data_build(args: argparse.Namespace) -> int:
@@ -42,6 +44,43 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_traits_build(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .atomic import write_parquet
+    from .traits.build import build_traits
+    from .traits.plots import write_plots
+
+    started = time.perf_counter()
+    genes_path: Path = args.genes
+    if not genes_path.exists():
+        raise SourceError(f"{genes_path}: gene table not found; run `iconoplasm data build` first")
+    traits = build_traits(pd.read_parquet(genes_path))
+    out: Path = args.out
+    write_parquet(traits, out / "traits.parquet")
+    plots = write_plots(traits, out / "plots")
+    print(f"wrote {len(traits)} characters to {out / 'traits.parquet'} and {len(plots)} plots to {out / 'plots'} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def cmd_mappings_suggest(args: argparse.Namespace) -> int:
+    from .genes.locate import resolve_sources_dir
+    from .traits.suggest import run_suggest
+
+    root = resolve_sources_dir(args.sources)
+    if root is None:
+        raise SourceError("no gene sources found: pass --sources DIR or set ICONOPLASM_SOURCES")
+    result = run_suggest(root, write=args.write, refresh=args.refresh, review=args.review)
+    print(f"{len(result.rows)} proposals for clans without a curated style:")
+    for row in result.rows.itertuples():
+        print(f"  {row.clan_acc} {row.clan_name:<24} -> {row.aesthetic}  ({row.similarity:.2f})")
+    print(f"weakest {len(result.worst)} matches, for review:")
+    for row in result.worst.itertuples():
+        print(f"  {row.clan_acc} {row.clan_name:<24} -> {row.aesthetic}  ({row.similarity:.2f})")
+    print("written to gene_data/mappings/clan_aesthetics.csv" if args.write else "dry run: pass --write to save the proposals")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iconoplasm", description="Iconoplasm offline pipeline.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -57,16 +96,28 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--out", type=Path, help="target directory (default: $ICONOPLASM_HOME/sources)")
     fetch.add_argument("--mirror", help="base URL to download from instead of the official release URLs")
     fetch.set_defaults(handler=cmd_data_fetch)
+
+    traits = commands.add_parser("traits", help="the characters").add_subparsers(dest="action", required=True)
+    traits_build = traits.add_parser("build", help="build traits.parquet and genome-wide plots from genes.parquet")
+    traits_build.add_argument("--genes", type=Path, default=default_data_dir() / "genes.parquet", help="gene table (default: $ICONOPLASM_HOME/data/genes.parquet)")
+    traits_build.add_argument("--out", type=Path, default=default_data_dir(), help="output directory (default: $ICONOPLASM_HOME/data)")
+    traits_build.set_defaults(handler=cmd_traits_build)
+
+    mappings = commands.add_parser("mappings", help="the curated mapping tables").add_subparsers(dest="action", required=True)
+    suggest = mappings.add_parser("suggest", help="propose aesthetics for Pfam clans without a curated one")
+    suggest.add_argument("--sources", type=Path, help="directory of upstream files (as for `data build`)")
+    suggest.add_argument("--write", action="store_true", help="save the proposals (curated rows are never changed)")
+    suggest.add_argument("--refresh", action="store_true", help="re-propose every non-curated row, not only unmapped clans")
+    suggest.add_argument("--review", type=int, default=15, help="how many weakest matches to list")
+    suggest.set_defaults(handler=cmd_mappings_suggest)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .sources.base import SourceError
-
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except SourceError as exc:
+    except (SourceError, AestheticsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

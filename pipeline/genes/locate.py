@@ -76,7 +76,8 @@ class SourceSet:
 
     @property
     def missing_optional(self) -> list[SourceSpec]:
-        return [spec for key, spec in self.specs.items() if not spec.required and not self.files.get(key)]
+        """Absent optional files that feed gene-table columns."""
+        return [spec for key, spec in self.specs.items() if spec.feeds and not spec.required and not self.files.get(key)]
 
 
 

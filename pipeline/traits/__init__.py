@@ -1,0 +1,1 @@
+"""Character traits derived from molecular facts (fashion styles, features, colours, ...)."""

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from .paths import default_data_dir
+from .errors import IconoplasmError
 from .sources.base import SourceError
-from .traits.aesthetics import AestheticsError
 
 
 def cmd_data_build(args: argparse.Namespace) -> int:
@@ -81,6 +81,43 @@ def cmd_mappings_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    import pandas as pd
+    from tqdm import tqdm
+
+    from .render import batch, renderers
+    from .render.blot import make_blot
+    from .render.emulsions import load_emulsions
+
+    data: Path = args.data
+    for name in ("genes.parquet", "traits.parquet"):
+        if not (data / name).exists():
+            raise SourceError(f"{data / name} not found; run `iconoplasm data build` and `iconoplasm traits build` first")
+    genes = pd.read_parquet(data / "genes.parquet", columns=["symbol", "name", "aliases", "prev_symbols"])
+    traits = pd.read_parquet(data / "traits.parquet")
+    symbols = list(traits["symbol"]) if args.all else batch.resolve_symbols([s.strip() for s in args.genes.split(",") if s.strip()], genes)
+    emulsions = load_emulsions()
+    emulsion = None if args.emulsions == "random" else args.emulsion
+    jobs = batch.plan_jobs(symbols, emulsions, emulsion, args.candidates, args.seed)
+
+    if args.renderer == renderers.DIFFUSION:
+        if args.model is None:
+            raise SourceError("--renderer diffusion needs --model PATH (a local diffusers folder or .safetensors file)")
+        render_batch, model = renderers.diffusion_batch(args.model, args.config, args.device, args.dtype)
+    else:
+        render_batch, model = renderers.procedural_batch()
+
+    with tqdm(total=len(jobs), unit="img", desc=f"render ({args.renderer})") as bar:
+        report = batch.render_jobs(
+            jobs, traits, dict(zip(genes["symbol"], genes["name"])), emulsions, render_batch, args.out,
+            renderer=args.renderer, model=model, make_blot=lambda png, symbol, name: (make_blot(png, symbol, name, fmt="webp"), "webp"),
+            batch_size=args.batch_size, progress=bar.update,
+            on_error=lambda symbol, exc: tqdm.write(f"error: {symbol}: {type(exc).__name__}: {exc}", file=sys.stderr),
+        )
+    print(f"rendered {report.rendered}, already done {report.skipped}, failed {len(report.failures)}; manifest: {args.out / batch.MANIFEST}")
+    return 1 if report.failures else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iconoplasm", description="Iconoplasm offline pipeline.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -110,6 +147,25 @@ def build_parser() -> argparse.ArgumentParser:
     suggest.add_argument("--refresh", action="store_true", help="re-propose every non-curated row, not only unmapped clans")
     suggest.add_argument("--review", type=int, default=15, help="how many weakest matches to list")
     suggest.set_defaults(handler=cmd_mappings_suggest)
+
+    render = commands.add_parser("render", help="render portraits and blots into a content-addressed folder with a manifest")
+    which = render.add_mutually_exclusive_group(required=True)
+    which.add_argument("--genes", help="comma-separated symbols (aliases and previous symbols accepted)")
+    which.add_argument("--all", action="store_true", help="every gene of the traits table")
+    render.add_argument("--renderer", choices=["procedural", "diffusion"], default="procedural")
+    render.add_argument("--model", type=Path, help="diffusion: a local diffusers folder or single-file .safetensors checkpoint")
+    render.add_argument("--config", type=Path, help="diffusion: local config folder for a single-file checkpoint")
+    render.add_argument("--device", help="diffusion: cuda, mps or cpu (default: best available)")
+    render.add_argument("--dtype", help="diffusion: float32, float16 or bfloat16 (default: by device)")
+    style = render.add_mutually_exclusive_group()
+    style.add_argument("--emulsion", default="E0001", help="emulsion id (default E0001)")
+    style.add_argument("--emulsions", choices=["random"], help="a reproducibly random emulsion per image")
+    render.add_argument("--candidates", type=int, default=1, help="images per gene")
+    render.add_argument("--seed", type=int, default=0)
+    render.add_argument("--batch-size", type=int, default=1, help="images generated together (diffusion)")
+    render.add_argument("--data", type=Path, default=default_data_dir(), help="folder with genes.parquet and traits.parquet")
+    render.add_argument("--out", type=Path, required=True, help="output folder (portraits/, blots/, manifest.jsonl)")
+    render.set_defaults(handler=cmd_render)
     return parser
 
 
@@ -117,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (SourceError, AestheticsError) as exc:
+    except IconoplasmError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

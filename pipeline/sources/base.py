@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import IconoplasmError
 
-class SourceError(Exception):
+
+class SourceError(IconoplasmError):
     """An upstream file is missing, unreadable or not in the expected shape."""
 
 

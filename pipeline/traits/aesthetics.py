@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import IconoplasmError
 from ..paths import GENE_DATA
 
 MAPPINGS_DIR = GENE_DATA / "mappings"
@@ -46,7 +47,7 @@ _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
 
-class AestheticsError(ValueError):
+class AestheticsError(IconoplasmError, ValueError):
     """A mapping table is malformed (missing columns, duplicates, unknown names)."""
 
 

@@ -1,4 +1,4 @@
-"""Read-only queries about the gene table."""
+"""Read-only queries about genes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from .models import Gene, GeneName
 
 
 @dataclass(frozen=True)
@@ -24,3 +26,23 @@ def gene_table_status(data_dir: Path | None = None) -> GeneTableStatus:
         return GeneTableStatus(built=False, genes=0, path=data_dir)
     genes = json.loads(coverage_path.read_text())["genes"]
     return GeneTableStatus(built=True, genes=int(genes), path=data_dir)
+
+
+def find_gene(name: str) -> tuple[Gene, str] | None:
+    """The gene a name refers to and how it matched (``symbol``, ``previous``, ``alias``).
+
+    Approved symbols win; then a previous symbol or alias that belongs to
+    exactly one gene. A name shared by several genes matches none.
+    """
+    gene = Gene.objects.filter(symbol=name).first()
+    if gene is not None:
+        return gene, "symbol"
+    for kind in (GeneName.PREVIOUS, GeneName.ALIAS):
+        gene_ids = list(GeneName.objects.filter(name=name, kind=kind).values_list("gene_id", flat=True).distinct()[:2])
+        if len(gene_ids) == 1:
+            return Gene.objects.get(pk=gene_ids[0]), kind
+    return None
+
+
+def gene_count() -> int:
+    return Gene.objects.count()

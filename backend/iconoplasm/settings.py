@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from pipeline.paths import REPO_ROOT, default_data_dir, iconoplasm_home
 
+from .config import database_from_url, storage_settings
+
 HOME = iconoplasm_home()
 HOME.mkdir(parents=True, exist_ok=True)
 
@@ -32,7 +34,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "backend.genes",
+    "backend.portraits",
+    "backend.requests",
+    "backend.accounts",
+    "backend.moderation",
 ]
 
 MIDDLEWARE = [
@@ -63,12 +72,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": Path(os.environ.get("ICONOPLASM_DB", HOME / "db.sqlite3")),
-    }
-}
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", ""), HOME / "db.sqlite3")}
 
 # Where `iconoplasm data build` writes the gene table the site reads.
 ICONOPLASM_DATA_DIR = Path(os.environ.get("ICONOPLASM_DATA_DIR", default_data_dir()))
@@ -85,7 +89,62 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
 MEDIA_ROOT = HOME / "media"
+# Local files by default; S3-compatible storage when ICONOPLASM_S3_BUCKET is set.
+STORAGES = storage_settings(os.environ)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "backend.common.errors.json_exception_handler",
+}
+SPECTACULAR_SETTINGS = {"TITLE": "Iconoplasm API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("ICONOPLASM_REDIS_URL"):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["ICONOPLASM_REDIS_URL"]}
+
+# Writes per user (or client address) per window; 429 with Retry-After beyond.
+ICONOPLASM_RATE_LIMITS = {
+    "vote": (60, 60),
+    "request": (20, 3600),
+    "byok": (30, 3600),
+    "optout": (5, 3600),
+    "register": (10, 3600),
+    "discovery": (120, 60),
+    "transfer": (30, 3600),
+}
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Key for encrypting users' provider API keys at rest (Fernet, urlsafe base64 of 32 bytes).
+ICONOPLASM_KEY_ENCRYPTION_KEY = os.environ.get("ICONOPLASM_KEY_ENCRYPTION_KEY", "")
+if not ICONOPLASM_KEY_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("ICONOPLASM_KEY_ENCRYPTION_KEY must be set when ICONOPLASM_DEBUG=0 (a Fernet key)")
+    # Development only: derived from the (development) secret key so restarts keep keys readable.
+    import base64
+    import hashlib
+
+    ICONOPLASM_KEY_ENCRYPTION_KEY = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+
+# Image provider for bring-your-own-key generation (OpenAI images API by default).
+ICONOPLASM_IMAGE_API_URL = os.environ.get("ICONOPLASM_IMAGE_API_URL", "https://api.openai.com/v1/images/generations")
+
+# Render queue: a claim not finished within this many seconds is retried.
+ICONOPLASM_CLAIM_TIMEOUT_S = int(os.environ.get("ICONOPLASM_CLAIM_TIMEOUT_S", "600"))
+ICONOPLASM_MAX_ATTEMPTS = int(os.environ.get("ICONOPLASM_MAX_ATTEMPTS", "3"))
+# The canonical portrait needs this many votes and must lead by this margin to replace the current one.
+ICONOPLASM_CANONICAL_MIN_VOTES = int(os.environ.get("ICONOPLASM_CANONICAL_MIN_VOTES", "3"))
+ICONOPLASM_CANONICAL_MARGIN = int(os.environ.get("ICONOPLASM_CANONICAL_MARGIN", "2"))
+# Genes every new account starts with.
+ICONOPLASM_STARTER_GENES = ["TP53", "INS", "HBB"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,9 +1,22 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView
 
 from backend.genes import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/", include("backend.genes.api_urls")),
+    path("api/", include("backend.portraits.api_urls")),
+    path("api/", include("backend.requests.api_urls")),
+    path("api/", include("backend.accounts.api_urls")),
+    path("api/", include("backend.moderation.api_urls")),
 ]
+
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    # Local media for the embedded default; with S3 the bucket serves them.
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

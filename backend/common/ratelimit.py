@@ -1,0 +1,54 @@
+"""Fixed-window rate limits on writes, answered with 429 and Retry-After.
+
+Limits are named in ``settings.ICONOPLASM_RATE_LIMITS`` as ``name: (count,
+window_seconds)`` and counted per user, or per client address for guests, in
+the Django cache (per process with the default local-memory cache; shared
+across workers with Redis).
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.exceptions import Throttled
+
+
+def client_key(request) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return f"addr:{request.META.get('REMOTE_ADDR', 'unknown')}"
+
+
+def check_rate(name: str, request) -> None:
+    """Count one write against limit ``name``; raise Throttled (429 + Retry-After) when over it."""
+    limit, window = settings.ICONOPLASM_RATE_LIMITS[name]
+    now = time.time()
+    window_start = int(now // window) * window
+    key = f"ratelimit:{name}:{client_key(request)}:{window_start}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 1)
+        count = 1
+    if count > limit:
+        raise Throttled(wait=max(1, int(window_start + window - now)), detail=f"too many {name} requests; try again later")
+
+
+def rate_limited(name: str):
+    """Decorator for a DRF view method (``self, request, ...``) or a function view (``request, ...``)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            request = args[1] if len(args) > 1 and hasattr(args[1], "META") else args[0]
+            check_rate(name, request)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

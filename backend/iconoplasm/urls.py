@@ -8,6 +8,7 @@ from backend.genes import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("genes/<str:symbol>/", views.gene_page, name="gene-page"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/", include("backend.genes.api_urls")),

@@ -1,0 +1,93 @@
+"""The character card: what a gene looks like and which fact each trait encodes."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.urls import reverse
+
+from backend.portraits.selectors import canonical_portrait, candidates
+
+from .models import Gene
+
+YEAR_SOURCES = {
+    "pubmed": "first publication",
+    "hgnc_approval": "HGNC approval",
+    "hgnc_approval_floor": "HGNC approval (1986 = named before 1986)",
+}
+FACTION_ORIGINS = {
+    "pro-growth": "oncogene (OncoKB)",
+    "pro-control": "tumour suppressor (OncoKB)",
+    "turncoat": "both oncogene and tumour suppressor (OncoKB)",
+    "none": "no cancer role (OncoKB)",
+}
+
+
+def _number(value: float | None, digits: int = 2) -> str:
+    return "unknown" if value is None else f"{value:.{digits}f}"
+
+
+def trait_origins(gene: Gene) -> list[dict]:
+    """Each trait with its value and the molecular fact it encodes."""
+    membrane = {True: "transmembrane", False: "soluble", None: "membrane status unknown (read as soluble)"}[gene.transmembrane]
+    kda = "unknown mass" if gene.mass_da is None else f"{gene.mass_da / 1000:.1f} kDa" + (" (estimated from length)" if gene.mass_source == "estimated_from_length" else "")
+    year = "unknown year" if gene.discovery_year is None else f"first noted {gene.discovery_year} ({YEAR_SOURCES.get(gene.discovery_year_source, gene.discovery_year_source)})"
+    clans = ", ".join(gene.clan_names[: len(gene.aesthetic_clans) or 4])
+    style_origin = f"Pfam clans {clans}" if not gene.aesthetic_fallback else f"no Pfam clan: family {gene.family} fallback style"
+    letter = gene.symbol[:1].upper()
+    return [
+        {"trait": "sex", "value": gene.sex, "origin": membrane},
+        {"trait": "weight", "value": f"{gene.weight_kg} kg" if gene.weight_kg is not None else "unknown", "origin": kda},
+        {"trait": "age", "value": gene.age, "origin": year},
+        {"trait": "aesthetics", "value": gene.aesthetics, "origin": style_origin},
+        {"trait": "feature", "value": gene.feature or "none", "origin": f"family {gene.family} ({gene.family_size} member{'s' if gene.family_size != 1 else ''})"},
+        {
+            "trait": "colour",
+            "value": f"{gene.color_name} {gene.color_hex}",
+            "origin": f"hue ← letter {letter}, saturation ← tau {_number(gene.tau)}, lightness ← LOEUF {_number(gene.loeuf)}",
+        },
+        {"trait": "faction", "value": gene.faction, "origin": FACTION_ORIGINS.get(gene.faction, gene.cancer_role)},
+    ]
+
+
+def portrait_summary(portrait, request) -> dict | None:
+    if portrait is None:
+        return None
+    return {
+        "id": portrait.pk,
+        "image_url": request.build_absolute_uri(portrait.image.url),
+        "blot_url": request.build_absolute_uri(portrait.blot.url) if portrait.blot else None,
+        "emulsion": None if portrait.emulsion is None else {"id": portrait.emulsion.emulsion_id, "name": portrait.emulsion.name},
+    }
+
+
+def card_state(gene: Gene) -> tuple:
+    """What the card depends on besides the gene row: its canonical portrait and candidate count."""
+    portrait = canonical_portrait(gene)
+    return portrait, candidates(gene).count()
+
+
+def card_etag(gene: Gene, portrait, candidate_count: int) -> str:
+    basis = f"{gene.pk}:{gene.updated_at.isoformat()}:{portrait.pk if portrait else 0}:{candidate_count}"
+    return '"' + hashlib.sha256(basis.encode()).hexdigest()[:32] + '"'
+
+
+def build_card(gene: Gene, request, portrait, candidate_count: int, matched_by: str = "symbol") -> dict:
+    return {
+        "symbol": gene.symbol,
+        "name": gene.name,
+        "matched_by": matched_by,
+        "color_hex": gene.color_hex,
+        "text_color_hex": gene.text_color_hex,
+        "color_name": gene.color_name,
+        "summary": gene.summary,
+        "traits": trait_origins(gene),
+        "family": gene.family,
+        "feature": gene.feature,
+        "faction": gene.faction,
+        "sample_label": gene.sample_label,
+        "sample": gene.sample,
+        "portrait": portrait_summary(portrait, request),
+        "candidate_count": candidate_count,
+        "page_url": request.build_absolute_uri(reverse("gene-page", args=[gene.symbol])),
+    }

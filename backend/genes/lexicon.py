@@ -1,0 +1,54 @@
+"""The compact lexicon the extension highlights with: every gene's names and colours.
+
+Its URL contains the SHA-256 of its bytes, so it can be cached forever; the
+current hash is recomputed only when the gene catalogue changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+
+from .models import Gene, GeneName
+
+_CACHE_KEY = "lexicon:{stamp}"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    hash: str
+    body: bytes
+    genes: int
+
+
+def _catalogue_stamp() -> str:
+    stats = Gene.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
+    names = GeneName.objects.aggregate(n=Count("id"), last=Max("id"))
+    return f"{stats['n']}:{stats['latest']}:{names['n']}:{names['last']}"
+
+
+def build_lexicon() -> Lexicon:
+    """``{"genes": [[symbol, color_hex, text_color_hex, name, aliases, previous], ...]}`` sorted by symbol."""
+    other: dict[int, tuple[list[str], list[str]]] = {}
+    for name, gene_id, kind in GeneName.objects.order_by("name").values_list("name", "gene_id", "kind"):
+        aliases, previous = other.setdefault(gene_id, ([], []))
+        (aliases if kind == GeneName.ALIAS else previous).append(name)
+    rows = [
+        [symbol, color, text, name, *other.get(pk, ([], []))]
+        for pk, symbol, color, text, name in Gene.objects.order_by("symbol").values_list("id", "symbol", "color_hex", "text_color_hex", "name")
+    ]
+    body = json.dumps({"format": 1, "fields": ["symbol", "color_hex", "text_color_hex", "name", "aliases", "previous_symbols"], "genes": rows}, separators=(",", ":"), ensure_ascii=False).encode()
+    return Lexicon(hash=hashlib.sha256(body).hexdigest()[:20], body=body, genes=len(rows))
+
+
+def current_lexicon() -> Lexicon:
+    key = _CACHE_KEY.format(stamp=hashlib.sha256(_catalogue_stamp().encode()).hexdigest())
+    lexicon = cache.get(key)
+    if lexicon is None:
+        lexicon = build_lexicon()
+        cache.set(key, lexicon, timeout=None)
+    return lexicon

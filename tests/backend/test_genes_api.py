@@ -1,0 +1,86 @@
+import json
+
+import pytest
+
+from backend.genes.services import load_genes
+
+from .catalogue import write_catalogue
+
+
+@pytest.fixture
+def catalogue(db, tmp_path):
+    load_genes(*write_catalogue(tmp_path))
+
+
+def test_card_has_traits_with_their_origins(client, catalogue):
+    response = client.get("/api/genes/TP53/")
+    assert response.status_code == 200
+    card = response.json()
+    assert card["symbol"] == "TP53" and card["matched_by"] == "symbol"
+    assert card["color_hex"].startswith("#") and card["text_color_hex"] in ("#000000", "#ffffff")
+    traits = {t["trait"]: t for t in card["traits"]}
+    assert traits["sex"] == {"trait": "sex", "value": "female", "origin": "soluble"}
+    assert traits["age"]["value"] == 2020 - 1979 and "first noted 1979" in traits["age"]["origin"]
+    assert traits["weight"]["origin"].endswith("kDa")
+    assert "tau" in traits["colour"]["origin"] and "LOEUF 0.62" in traits["colour"]["origin"]
+    assert traits["faction"]["value"] == "pro-control"
+    assert card["portrait"] is None and card["candidate_count"] == 0
+    assert card["page_url"].endswith("/genes/TP53/")
+
+
+def test_alias_and_previous_symbol_answer_with_the_gene(client, catalogue):
+    assert client.get("/api/genes/p53/").json()["matched_by"] == "alias"
+    card = client.get("/api/genes/OLDG1/").json()
+    assert (card["symbol"], card["matched_by"]) == ("NEWG1", "previous")
+
+
+def test_unknown_gene_is_a_json_404(client, catalogue):
+    response = client.get("/api/genes/NOTAGENE/")
+    assert response.status_code == 404
+    assert "unknown gene" in response.json()["detail"]
+
+
+def test_etag_gives_304(client, catalogue):
+    first = client.get("/api/genes/TP53/")
+    again = client.get("/api/genes/TP53/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+
+
+def test_batch_cards_and_missing(client, catalogue):
+    response = client.post("/api/genes/batch/", {"symbols": ["TP53", "p53", "NOPE"]}, content_type="application/json")
+    body = response.json()
+    assert response.status_code == 200
+    assert set(body["cards"]) == {"TP53", "p53"} and body["missing"] == ["NOPE"]
+
+
+def test_batch_limits_and_malformed_json(client, catalogue):
+    too_many = client.post("/api/genes/batch/", {"symbols": [f"G{i}" for i in range(101)]}, content_type="application/json")
+    assert too_many.status_code == 400 and "at most 100" in json.dumps(too_many.json())
+    broken = client.post("/api/genes/batch/", "{not json", content_type="application/json")
+    assert broken.status_code == 400 and "JSON parse error" in broken.json()["detail"]
+
+
+def test_lexicon_is_content_addressed_and_cacheable(client, catalogue):
+    index = client.get("/api/lexicon/").json()
+    assert index["genes"] == 5
+    response = client.get(f"/api/lexicon/{index['hash']}.json")
+    assert response.status_code == 200
+    assert "immutable" in response["Cache-Control"]
+    lexicon = json.loads(response.content)
+    rows = {row[0]: row for row in lexicon["genes"]}
+    assert rows["TP53"][4] == ["LFS1", "p53"] and rows["NEWG1"][5] == ["OLDG1"]
+    assert client.get("/api/lexicon/0000.json").status_code == 404
+
+
+def test_gene_page_escapes_data(client, catalogue):
+    from backend.genes.models import Gene
+
+    Gene.objects.filter(symbol="TP53").update(summary="<script>alert(1)</script>")
+    page = client.get("/genes/TP53/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert client.get("/genes/p53/").status_code == 302
+
+
+def test_openapi_schema_lists_the_endpoints(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert {"/api/genes/{symbol}/", "/api/genes/batch/", "/api/lexicon/"} <= set(schema["paths"])

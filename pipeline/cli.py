@@ -103,7 +103,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.renderer == renderers.DIFFUSION:
         if args.model is None:
             raise SourceError("--renderer diffusion needs --model PATH (a local diffusers folder or .safetensors file)")
-        render_batch, model = renderers.diffusion_batch(args.model, args.config, args.device, args.dtype)
+        render_batch, model = renderers.diffusion_batch(args.model, args.config, args.device, args.dtype, args.size, args.steps)
     else:
         render_batch, model = renderers.procedural_batch()
 
@@ -116,6 +116,27 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
     print(f"rendered {report.rendered}, already done {report.skipped}, failed {len(report.failures)}; manifest: {args.out / batch.MANIFEST}")
     return 1 if report.failures else 0
+
+
+def image_size(text: str) -> tuple[int, int]:
+    """``768x1024`` → (768, 1024); both positive multiples of 8, as the diffusion models need."""
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 512x512, got {text!r}") from None
+    if width <= 0 or height <= 0 or width % 8 or height % 8:
+        raise argparse.ArgumentTypeError(f"width and height must be positive multiples of 8, got {text!r}")
+    return width, height
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -160,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     style = render.add_mutually_exclusive_group()
     style.add_argument("--emulsion", default="E0001", help="emulsion id (default E0001)")
     style.add_argument("--emulsions", choices=["random"], help="a reproducibly random emulsion per image")
+    render.add_argument("--size", type=image_size, help="diffusion: WIDTHxHEIGHT instead of each emulsion's (multiples of 8; a draft)")
+    render.add_argument("--steps", type=positive_int, help="diffusion: sampling steps instead of each emulsion's (a draft)")
     render.add_argument("--candidates", type=int, default=1, help="images per gene")
     render.add_argument("--seed", type=int, default=0)
     render.add_argument("--batch-size", type=int, default=1, help="images generated together (diffusion)")

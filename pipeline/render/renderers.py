@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections import defaultdict
 from pathlib import Path
@@ -23,11 +24,29 @@ def procedural_batch() -> tuple[RenderBatch, str]:
     return render, f"procedural-{RENDERER_VERSION}"
 
 
-def diffusion_batch(model: Path, config: Path | None = None, device: str | None = None, dtype: str | None = None) -> tuple[RenderBatch, str]:
-    """A local diffusers model; images that share an emulsion are generated in one batch."""
+def diffusion_batch(
+    model: Path,
+    config: Path | None = None,
+    device: str | None = None,
+    dtype: str | None = None,
+    size: tuple[int, int] | None = None,
+    steps: int | None = None,
+) -> tuple[RenderBatch, str]:
+    """A local diffusers model; images that share an emulsion are generated in one batch.
+
+    ``size`` (width, height) and ``steps`` override every emulsion's, for quick drafts. The
+    returned model name then records them, so drafts and full renders never count as the
+    same job in a manifest.
+    """
     from .diffusion import DiffusionRenderer
 
     renderer = DiffusionRenderer(model, config=config, device=device, dtype=dtype)
+    overrides = {name: value for name, value in (("steps", steps),) if value is not None}
+    if size is not None:
+        overrides.update(width=size[0], height=size[1])
+    model_name = renderer.model_name
+    if overrides:
+        model_name += " (draft " + ", ".join(f"{k}={v}" for k, v in sorted(overrides.items())) + ")"
 
     def render(records: list[dict], emulsions: list[Emulsion], seeds: list[int], prompts: list[str]) -> list[bytes]:
         groups: dict[str, list[int]] = defaultdict(list)
@@ -35,7 +54,7 @@ def diffusion_batch(model: Path, config: Path | None = None, device: str | None 
             groups[emulsion.emulsion_id].append(index)
         results: list[bytes] = [b""] * len(records)
         for indexes in groups.values():
-            emulsion = emulsions[indexes[0]]
+            emulsion = dataclasses.replace(emulsions[indexes[0]], **overrides)
             images = renderer.render(
                 [prompts[i] for i in indexes], [emulsion.negative_words] * len(indexes), [seeds[i] for i in indexes], emulsion
             )
@@ -45,4 +64,4 @@ def diffusion_batch(model: Path, config: Path | None = None, device: str | None 
                 results[i] = buffer.getvalue()
         return results
 
-    return render, renderer.model_name
+    return render, model_name

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import apis
+
+urlpatterns = [
+    path("auth/register/", apis.RegisterApi.as_view(), name="api-register"),
+    path("auth/token/", apis.TokenApi.as_view(), name="api-token"),
+    path("me/discoveries/", apis.MyDiscoveriesApi.as_view(), name="api-my-discoveries"),
+    path("discoveries/", apis.PublicDiscoveriesApi.as_view(), name="api-discoveries"),
+]

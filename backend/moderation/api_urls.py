@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import apis
+
+urlpatterns = [
+    path("artist-optout/", apis.ArtistOptOutApi.as_view(), name="api-artist-optout"),
+]

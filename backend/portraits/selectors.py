@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from backend.genes.models import Gene
 
-from .models import Canonical, Portrait
+from .models import Canonical, CanonicalChange, Emulsion, Portrait, Vote
 
 
 def public_portraits() -> QuerySet[Portrait]:
@@ -24,3 +24,37 @@ def canonical_portrait(gene: Gene) -> Portrait | None:
     if choice is not None and public_portraits().filter(pk=choice.portrait_id).exists():
         return choice.portrait
     return None
+
+
+def public_portrait(pk: int) -> Portrait | None:
+    """A public portrait by id (None when unknown, hidden or of a blocked emulsion)."""
+    return public_portraits().select_related("gene", "emulsion").filter(pk=pk).first()
+
+
+def canonical_id(gene: Gene) -> int | None:
+    """The id of the gene's recorded canonical portrait, if any."""
+    return Canonical.objects.filter(gene=gene).values_list("portrait_id", flat=True).first()
+
+
+def user_votes(user, portraits) -> dict[int, int]:
+    """``{portrait id: +1/−1}`` for the user's votes on these portraits (empty for guests)."""
+    if user is None or not user.is_authenticated:
+        return {}
+    ids = [p.pk for p in portraits]
+    return dict(Vote.objects.filter(user=user, portrait_id__in=ids).values_list("portrait_id", "value"))
+
+
+def canonical_history(gene: Gene) -> QuerySet[CanonicalChange]:
+    """Every change of the gene's canonical portrait, newest first."""
+    return CanonicalChange.objects.filter(gene=gene).select_related("old_portrait", "new_portrait", "changed_by")
+
+
+def canonical_portraits(gene_ids) -> dict[int, Portrait]:
+    """``{gene id: canonical portrait}`` for those of these genes whose canonical portrait is public."""
+    choices = Canonical.objects.filter(gene_id__in=list(gene_ids), portrait__in=public_portraits()).select_related("portrait")
+    return {choice.gene_id: choice.portrait for choice in choices}
+
+
+def public_emulsions() -> QuerySet[Emulsion]:
+    """Emulsions a user may choose, by id (never withdrawn ones); callers show only ``emulsion_id`` and ``name``."""
+    return Emulsion.objects.filter(blocked=False).only("emulsion_id", "name").order_by("emulsion_id")

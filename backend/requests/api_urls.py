@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import apis
+
+urlpatterns = [
+    path("genes/<str:symbol>/requests/", apis.GeneRequestCreateApi.as_view(), name="gene-request-create"),
+    path("requests/", apis.MyRequestsApi.as_view(), name="my-requests"),
+    path("me/provider-key/", apis.ProviderKeyApi.as_view(), name="provider-key"),
+    path("genes/<str:symbol>/byok-generate/", apis.ByokGenerateApi.as_view(), name="gene-byok-generate"),
+]

@@ -1,0 +1,489 @@
+"""Writes about portraits: emulsions, candidate registration and import, votes, the canonical choice,
+transfers, moderation (hide/unhide) and the print copy.
+
+The canonical rule lives in :func:`update_canonical`; its docstring is the documented rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce
+
+from backend.genes.models import Gene
+
+from . import selectors
+from .models import Canonical, CanonicalChange, Emulsion, Portrait, Vote
+
+log = logging.getLogger(__name__)
+
+VOTE_VALUES = (-1, 0, 1)
+# Attempts for a write that SQLite refuses with "database is locked" under concurrency.
+LOCK_RETRIES = 40
+
+
+# --------------------------------------------------------------------------- emulsions
+
+
+@dataclass
+class EmulsionLoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+EMULSION_FIELDS = (
+    "name", "style_words", "negative_words", "sampler", "steps", "guidance",
+    "width", "height", "line_weight", "palette", "texture", "artists",
+)
+
+
+@transaction.atomic
+def load_emulsions(path: Path | None = None) -> EmulsionLoadReport:
+    """Upsert every emulsion of ``gene_data/emulsions.csv`` (or ``path``); a second run changes nothing.
+
+    Rows absent from the CSV are left alone (ids are never reused); ``blocked`` is never touched here
+    (it belongs to artist opt-outs).
+    """
+    from pipeline.render.emulsions import EMULSIONS_CSV
+    from pipeline.render.emulsions import load_emulsions as read_emulsions
+
+    table = read_emulsions(path or EMULSIONS_CSV)
+    existing = {e.emulsion_id: e for e in Emulsion.objects.all()}
+    report = EmulsionLoadReport()
+    for eid, spec in table.items():
+        values = {name: getattr(spec, name) for name in EMULSION_FIELDS}
+        row = existing.get(eid)
+        if row is None:
+            Emulsion.objects.create(emulsion_id=eid, **values)
+            report.created += 1
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save()
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return report
+
+
+# --------------------------------------------------------------------------- registering candidates
+
+
+def _storage_name(folder: str, symbol: str, sha: str, suffix: str) -> str:
+    safe_symbol = "".join(c if c.isalnum() or c in "-_." else "_" for c in symbol)
+    return f"{folder}/{safe_symbol}/{sha[:2]}/{sha}.{suffix.lstrip('.')}"
+
+
+def _save_file(name: str, data: bytes) -> str:
+    """Save ``data`` under the content-addressed ``name`` in default storage (S3 too); reuse it if already there."""
+    if default_storage.exists(name):
+        return name
+    return default_storage.save(name, ContentFile(data))
+
+
+def register_portrait(
+    *,
+    gene: Gene,
+    image: bytes,
+    renderer: str,
+    width: int,
+    height: int,
+    blot: bytes | None = None,
+    blot_suffix: str = "webp",
+    model: str = "",
+    emulsion: Emulsion | None = None,
+    seed: int | None = None,
+    prompt: str = "",
+    origin: str = Portrait.IMPORT,
+    created_by=None,
+    transferred_from: Portrait | None = None,
+    image_suffix: str = "png",
+) -> tuple[Portrait, bool]:
+    """Store an image (and its blot) and register it as a candidate of ``gene``.
+
+    Unique per gene and image hash: registering the same bytes again returns the existing
+    portrait with ``created`` False. Files go to Django's default storage (local or S3).
+    """
+    sha = hashlib.sha256(image).hexdigest()
+    existing = Portrait.objects.filter(gene=gene, sha256=sha).first()
+    if existing is not None:
+        return existing, False
+    image_name = _save_file(_storage_name("portraits", gene.symbol, sha, image_suffix), image)
+    blot_name = ""
+    if blot:
+        blot_name = _save_file(_storage_name("blots", gene.symbol, hashlib.sha256(blot).hexdigest(), blot_suffix), blot)
+    try:
+        with transaction.atomic():
+            portrait = Portrait.objects.create(
+                gene=gene, image=image_name, blot=blot_name, sha256=sha, renderer=renderer, model=model or "",
+                emulsion=emulsion, seed=seed, prompt=prompt or "", width=int(width), height=int(height),
+                origin=origin, created_by=created_by, transferred_from=transferred_from,
+            )
+    except IntegrityError:  # registered concurrently by another process
+        return Portrait.objects.get(gene=gene, sha256=sha), False
+    return portrait, True
+
+
+def register_candidate(gene: Gene, image_bytes: bytes, **fields) -> Portrait:
+    """Register a rendered or uploaded image as a candidate (used by the render queue and BYOK).
+
+    ``fields``: renderer, width, height, and optionally blot, blot_suffix, model, emulsion, seed,
+    prompt, origin, created_by, image_suffix. A gene without a canonical portrait gets this one.
+    """
+    portrait, created = register_portrait(gene=gene, image=image_bytes, **fields)
+    if created:
+        _retry_locked(lambda: ensure_canonical(gene))
+    return portrait
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    existing: int = 0
+    problems: list[str] = field(default_factory=list)
+    canonicals_set: int = 0
+
+
+MANIFEST_REQUIRED = ("symbol", "sha256", "path", "renderer", "width", "height")
+
+
+def import_manifest(manifest: Path, on_problem: Callable[[str], None] | None = None) -> ImportReport:
+    """Register every candidate listed in a render manifest (``pipeline/render/batch.py`` format).
+
+    Paths are relative to the manifest's folder. Re-importing is a no-op (unique per gene and hash).
+    An unknown symbol or emulsion, a missing or mismatched file, or a torn/malformed line is reported
+    in ``problems`` and skipped; the other lines go on. Afterwards every gene without a canonical
+    portrait gets its first (oldest) public candidate, logged as a :class:`CanonicalChange`.
+    """
+    manifest = Path(manifest)
+    base = manifest.parent
+    report = ImportReport()
+    genes: dict[str, Gene | None] = {}
+    emulsions: dict[str, Emulsion | None] = {}
+    touched: set[int] = set()
+
+    def problem(message: str) -> None:
+        report.problems.append(message)
+        if on_problem:
+            on_problem(message)
+
+    with open(manifest, encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                if not isinstance(entry, dict):
+                    raise ValueError("not a JSON object")
+                missing = [key for key in MANIFEST_REQUIRED if entry.get(key) in (None, "")]
+                if missing:
+                    raise ValueError(f"missing {', '.join(missing)}")
+                width, height = int(entry["width"]), int(entry["height"])
+                seed = None if entry.get("seed") in (None, "") else int(entry["seed"])
+            except (ValueError, TypeError) as exc:
+                problem(f"line {number}: malformed manifest line skipped ({exc})")
+                continue
+            symbol = str(entry["symbol"])
+            if symbol not in genes:
+                genes[symbol] = Gene.objects.filter(symbol=symbol).first()
+            gene = genes[symbol]
+            if gene is None:
+                problem(f"line {number}: unknown gene {symbol!r}")
+                continue
+            emulsion = None
+            eid = entry.get("emulsion_id") or ""
+            if eid:
+                if eid not in emulsions:
+                    emulsions[eid] = Emulsion.objects.filter(emulsion_id=eid).first()
+                emulsion = emulsions[eid]
+                if emulsion is None:
+                    problem(f"line {number}: {symbol}: unknown emulsion {eid!r} (run `manage.py load_emulsions` first)")
+                    continue
+            if Portrait.objects.filter(gene=gene, sha256=entry["sha256"]).exists():
+                report.existing += 1
+                touched.add(gene.pk)
+                continue
+            try:
+                image = _read_relative(base, entry["path"])
+                blot = _read_relative(base, entry["blot_path"]) if entry.get("blot_path") else None
+            except (OSError, ValueError) as exc:
+                problem(f"line {number}: {symbol}: {exc}")
+                continue
+            if hashlib.sha256(image).hexdigest() != entry["sha256"]:
+                problem(f"line {number}: {symbol}: {entry['path']} does not match its sha256")
+                continue
+            _, created = register_portrait(
+                gene=gene, image=image, blot=blot,
+                blot_suffix=PurePosixPath(str(entry.get("blot_path") or "x.webp")).suffix or ".webp",
+                image_suffix=PurePosixPath(str(entry["path"])).suffix or ".png",
+                renderer=str(entry["renderer"]), model=str(entry.get("model") or ""), emulsion=emulsion,
+                seed=seed, prompt=str(entry.get("prompt") or ""), width=width, height=height, origin=Portrait.IMPORT,
+            )
+            report.created += created
+            report.existing += not created
+            touched.add(gene.pk)
+    for gene in Gene.objects.filter(pk__in=touched):
+        if ensure_canonical(gene):
+            report.canonicals_set += 1
+    return report
+
+
+def _read_relative(base: Path, relative: str) -> bytes:
+    path = (base / relative).resolve()
+    if not path.is_relative_to(base.resolve()):
+        raise ValueError(f"{relative} lies outside the manifest folder")
+    if not path.is_file():
+        raise ValueError(f"file not found: {relative}")
+    return path.read_bytes()
+
+
+# --------------------------------------------------------------------------- the canonical rule
+
+
+def _log_change(gene: Gene, old: Portrait | None, new: Portrait | None, reason: str, changed_by=None) -> None:
+    CanonicalChange.objects.create(gene=gene, old_portrait=old, new_portrait=new, reason=reason[:255], changed_by=changed_by)
+
+
+def update_canonical(gene: Gene, changed_by=None) -> Portrait | None:
+    """Re-evaluate which portrait is the gene's canonical one; returns it (None when the gene has no public candidate).
+
+    The rule (a public candidate is one not hidden by moderation and not of a blocked emulsion):
+
+    1. Pinned by an admin: the pinned portrait stays whatever the votes say. (If moderation
+       takes it out of public view, the pin is lifted and the rule below applies.)
+    2. Otherwise the *leader* is the public candidate with the highest score (sum of +1/−1
+       votes) among those with at least ``ICONOPLASM_CANONICAL_MIN_VOTES`` votes; ties go to
+       the older candidate.
+    3. The leader replaces the current canonical only if its score exceeds the current one's
+       by at least ``ICONOPLASM_CANONICAL_MARGIN`` (hysteresis, so near-ties do not flip-flop),
+       or if the current canonical is no longer public.
+    4. With no candidate meeting the vote minimum, the current canonical stays; a gene without
+       one (or whose canonical is no longer public) gets its oldest public candidate.
+    5. A gene with no public candidate has no canonical portrait.
+
+    Every change is written to :class:`CanonicalChange` (old, new, reason, who).
+    """
+    min_votes = settings.ICONOPLASM_CANONICAL_MIN_VOTES
+    margin = settings.ICONOPLASM_CANONICAL_MARGIN
+    with transaction.atomic():
+        choice = Canonical.objects.select_for_update().filter(gene=gene).select_related("portrait").first()
+        public = selectors.public_portraits().filter(gene=gene)
+        current = choice.portrait if choice is not None else None
+        current_public = current is not None and public.filter(pk=current.pk).exists()
+        if choice is not None and choice.pinned and current_public:
+            return current
+        leader = public.filter(votes_count__gte=min_votes).order_by("-score", "created_at", "id").first()
+        if current_public:
+            if leader is None or leader.pk == current.pk:
+                return current
+            current.refresh_from_db(fields=["score", "votes_count"])
+            if leader.score - current.score < margin:
+                return current
+            new, reason = leader, f"votes: #{leader.pk} ({leader.score:+d}) leads #{current.pk} ({current.score:+d}) by at least {margin}"
+        else:
+            new = leader or public.order_by("created_at", "id").first()
+            if current is None:
+                reason = "first candidate" if leader is None else f"votes: #{leader.pk} leads ({leader.score:+d})"
+            else:
+                why = "was pinned, " if choice.pinned else ""
+                reason = f"{why}#{current.pk} no longer public"
+            if new is None:
+                if choice is not None:
+                    choice.delete()
+                    _log_change(gene, current, None, reason + "; no public candidate left", changed_by)
+                return None
+        if choice is None:
+            Canonical.objects.create(gene=gene, portrait=new, pinned=False)
+        else:
+            choice.portrait, choice.pinned = new, False
+            choice.save(update_fields=["portrait", "pinned", "changed_at"])
+        _log_change(gene, current, new, reason, changed_by)
+        return new
+
+
+def ensure_canonical(gene: Gene) -> bool:
+    """Give a gene without a canonical portrait its first candidate; True when one was set."""
+    if Canonical.objects.filter(gene=gene).exists():
+        return False
+    return update_canonical(gene) is not None
+
+
+def pin_canonical(portrait: Portrait, changed_by=None) -> Canonical:
+    """Make ``portrait`` the gene's canonical portrait and pin it (an admin override the votes never change)."""
+    with transaction.atomic():
+        choice = Canonical.objects.select_for_update().filter(gene=portrait.gene).select_related("portrait").first()
+        old = choice.portrait if choice is not None else None
+        if choice is None:
+            choice = Canonical.objects.create(gene=portrait.gene, portrait=portrait, pinned=True)
+        else:
+            choice.portrait, choice.pinned = portrait, True
+            choice.save(update_fields=["portrait", "pinned", "changed_at"])
+        _log_change(portrait.gene, old, portrait, "pinned by admin", changed_by)
+    return choice
+
+
+def unpin_canonical(gene: Gene, changed_by=None) -> Portrait | None:
+    """Lift an admin pin (logged) and let the votes decide again."""
+    with transaction.atomic():
+        choice = Canonical.objects.select_for_update().filter(gene=gene, pinned=True).first()
+        if choice is not None:
+            choice.pinned = False
+            choice.save(update_fields=["pinned", "changed_at"])
+            _log_change(gene, choice.portrait, choice.portrait, "unpinned by admin", changed_by)
+        return update_canonical(gene, changed_by=changed_by)
+
+
+# --------------------------------------------------------------------------- votes
+
+
+def _retry_locked(work: Callable[[], object]) -> object:
+    """Run ``work`` (its own transaction); retry when SQLite says the database/table is locked."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return work()
+        except OperationalError as exc:
+            if "locked" not in str(exc).lower() or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
+    raise AssertionError("unreachable")
+
+
+def vote(user, portrait: Portrait, value: int) -> Portrait:
+    """Record ``user``'s vote on ``portrait``: +1, −1, or 0 to clear it; returns the portrait with fresh totals.
+
+    One transaction: lock the portrait row (``select_for_update``; on SQLite a first write takes the
+    database write lock), upsert or delete the user's vote, recompute ``score`` and ``votes_count``
+    from the Vote rows, then re-evaluate the gene's canonical portrait. Concurrent votes therefore
+    serialise on the portrait and none is lost.
+    """
+    if isinstance(value, bool) or value not in VOTE_VALUES:
+        raise ValidationError("value must be 1, -1 or 0 (0 clears your vote)")
+
+    def work() -> Portrait:
+        with transaction.atomic():
+            if connection.vendor == "sqlite":
+                # Take SQLite's write lock now rather than upgrading a read lock later (which fails at once).
+                Portrait.objects.filter(pk=portrait.pk).update(votes_count=F("votes_count"))
+            locked = Portrait.objects.select_for_update().select_related("gene").get(pk=portrait.pk)
+            if value == 0:
+                Vote.objects.filter(user=user, portrait=locked).delete()
+            else:
+                Vote.objects.update_or_create(user=user, portrait=locked, defaults={"value": value})
+            totals = Vote.objects.filter(portrait=locked).aggregate(score=Coalesce(Sum("value"), 0), count=Count("id"))
+            Portrait.objects.filter(pk=locked.pk).update(score=totals["score"], votes_count=totals["count"])
+            locked.score, locked.votes_count = totals["score"], totals["count"]
+            update_canonical(locked.gene)
+            return locked
+
+    return _retry_locked(work)
+
+
+# --------------------------------------------------------------------------- transfer
+
+
+class SameGeneError(ValueError):
+    """A transfer to the gene the portrait already belongs to."""
+
+
+def _make_blot(image: bytes, gene: Gene) -> bytes | None:
+    try:
+        from pipeline.render.blot import make_blot
+    except ImportError:  # pragma: no cover - the blot module is part of the pipeline
+        return None
+    try:
+        return make_blot(image, gene.symbol, gene.name)
+    except Exception as exc:  # noqa: BLE001 - a failed blot must not fail the transfer
+        log.warning("blot for %s failed: %s", gene.symbol, exc)
+        return None
+
+
+def transfer_portrait(portrait: Portrait, target: Gene, user=None) -> tuple[Portrait, bool]:
+    """Copy ``portrait``'s image to ``target`` as a new candidate (origin ``transfer``); returns (portrait, created).
+
+    The image file is copied under the target gene and a new blot is drawn with the target's
+    symbol and name. If the target already has this image, the existing candidate is returned.
+    """
+    if target.pk == portrait.gene_id:
+        raise SameGeneError(f"portrait #{portrait.pk} already belongs to {target.symbol}")
+    existing = Portrait.objects.filter(gene=target, sha256=portrait.sha256).first()
+    if existing is not None:
+        return existing, False
+    with portrait.image.open("rb") as fh:
+        image = fh.read()
+    suffix = PurePosixPath(portrait.image.name).suffix or ".png"
+    new, created = register_portrait(
+        gene=target, image=image, blot=_make_blot(image, target), blot_suffix="webp", image_suffix=suffix,
+        renderer=portrait.renderer, model=portrait.model, emulsion=portrait.emulsion, seed=portrait.seed,
+        prompt=portrait.prompt, width=portrait.width, height=portrait.height, origin=Portrait.TRANSFER,
+        created_by=user, transferred_from=portrait,
+    )
+    if created:
+        _retry_locked(lambda: ensure_canonical(target))
+    return new, created
+
+
+# --------------------------------------------------------------------------- moderation
+
+
+def set_hidden(portraits: Iterable[Portrait], hidden: bool, changed_by=None) -> int:
+    """Hide portraits from public view (or show them again), then re-evaluate each affected gene's canonical."""
+    ids = [p.pk for p in portraits]
+    with transaction.atomic():
+        changed = Portrait.objects.filter(pk__in=ids).exclude(hidden=hidden).update(hidden=hidden)
+        for gene in Gene.objects.filter(portraits__pk__in=ids).distinct():
+            update_canonical(gene, changed_by=changed_by)
+    return changed
+
+
+def refresh_canonicals(portraits=None, changed_by=None) -> int:
+    """Re-run :func:`update_canonical` for the genes of ``portraits`` (queryset or iterable; every gene with a canonical when None).
+
+    For bulk moderation (an artist opt-out that blocks emulsions and hides portraits with ``update()``),
+    so that no gene keeps a canonical portrait that left public view. Returns the number of genes checked.
+    """
+    if portraits is None:
+        genes = Gene.objects.filter(canonical__isnull=False)
+    else:
+        ids = list(portraits.values_list("pk", flat=True)) if hasattr(portraits, "values_list") else [p.pk for p in portraits]
+        genes = Gene.objects.filter(portraits__pk__in=ids).distinct()
+    count = 0
+    for gene in genes:
+        update_canonical(gene, changed_by=changed_by)
+        count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- print copy
+
+
+def print_copy(portrait: Portrait) -> bytes:
+    """The 1536×2048 PNG print copy of ``portrait`` with its gene's symbol and name, cached in storage."""
+    from pipeline.render.blot import make_print_copy
+
+    gene = portrait.gene
+    key = hashlib.sha256(f"{portrait.sha256}:{gene.symbol}:{gene.name}".encode()).hexdigest()
+    name = _storage_name("prints", gene.symbol, key, "png")
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as fh:
+            return fh.read()
+    with portrait.image.open("rb") as fh:
+        data = make_print_copy(fh.read(), gene.symbol, gene.name)
+    try:
+        _save_file(name, data)
+    except OSError as exc:  # a cache miss next time, not an error now
+        log.warning("could not cache print copy %s: %s", name, exc)
+    return data

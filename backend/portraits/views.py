@@ -1,0 +1,107 @@
+"""Pages (not API) about portraits: votes and transfers posted from the gene page, the print copy download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import Throttled
+
+from backend.common.ratelimit import check_rate
+from backend.genes.selectors import find_gene
+from backend.genes.views import (
+    find_typed_gene,
+    first_error,
+    gene_url,
+    render_gene_page,
+    sign_in_first,
+    throttled_gene_page,
+)
+
+from . import selectors, services
+from .models import Portrait
+from .serializers import TransferInputSerializer, VoteInputSerializer
+
+VOTE_DONE = {1: "You voted +1 on candidate #{pk}.", -1: "You voted −1 on candidate #{pk}.", 0: "Your vote on candidate #{pk} is cleared."}
+
+
+def public_portrait_or_404(pk: int) -> Portrait:
+    portrait = selectors.public_portrait(pk)
+    if portrait is None:
+        raise Http404(f"no portrait #{pk}")
+    return portrait
+
+
+@require_POST
+def vote(request, pk: int):
+    portrait = public_portrait_or_404(pk)
+    gene = portrait.gene
+    if not request.user.is_authenticated:
+        return sign_in_first(request, gene, "vote")
+    try:
+        check_rate("vote", request)
+    except Throttled as exc:
+        return throttled_gene_page(request, gene, exc, "votes")
+    payload = VoteInputSerializer(data=request.POST)
+    if not payload.is_valid():
+        return render_gene_page(request, gene, status=400, error=f"Could not vote: {first_error(payload.errors)}")
+    value = int(payload.validated_data["value"])
+    services.vote(request.user, portrait, value)
+    messages.success(request, VOTE_DONE[value].format(pk=pk))
+    return redirect(gene_url(gene, f"candidate-{pk}"))
+
+
+@require_POST
+def transfer(request, pk: int):
+    """Copy a candidate to the gene named in ``to``; problems re-show the page with the typed name kept."""
+    portrait = public_portrait_or_404(pk)
+    gene = portrait.gene
+    if not request.user.is_authenticated:
+        return sign_in_first(request, gene, "transfer portraits")
+    kept = {"transfer_portrait": pk, "transfer_to": request.POST.get("to", "")}
+    try:
+        check_rate("transfer", request)
+    except Throttled as exc:
+        return throttled_gene_page(request, gene, exc, "transfers", kept)
+    payload = TransferInputSerializer(data=request.POST)
+    if not payload.is_valid():
+        return render_gene_page(request, gene, status=400, error=f"Could not copy: {first_error(payload.errors)}", kept=kept)
+    target = find_typed_gene(payload.validated_data["to"])
+    if target is None:
+        error = f"Could not copy: no gene is called “{payload.validated_data['to']}”."
+        return render_gene_page(request, gene, status=400, error=error, kept=kept)
+    try:
+        new, created = services.transfer_portrait(portrait, target, request.user)
+    except services.SameGeneError:
+        error = f"Could not copy: candidate #{pk} already belongs to {gene.symbol}; name another gene."
+        return render_gene_page(request, gene, status=400, error=error, kept=kept)
+    if created:
+        messages.success(request, f"Copied candidate #{pk} of {gene.symbol} to {target.symbol} as candidate #{new.pk}.")
+    else:
+        messages.info(request, f"{target.symbol} already has this image, as candidate #{new.pk}.")
+    return redirect(gene_url(target, f"candidate-{new.pk}"))
+
+
+@require_GET
+def print_copy(request, symbol: str):
+    """The 1536×2048 PNG print copy of the gene's canonical portrait (or of ``?portrait=ID``, one of its candidates)."""
+    found = find_gene(symbol)
+    if found is None:
+        raise Http404(f"unknown gene {symbol}")
+    gene, matched_by = found
+    if matched_by != "symbol":
+        return redirect("gene-print", gene.symbol)
+    wanted = request.GET.get("portrait")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404("no such portrait")
+        portrait = selectors.candidates(gene).filter(pk=int(wanted)).select_related("gene").first()
+    else:
+        portrait = selectors.canonical_portrait(gene)
+    if portrait is None:
+        raise Http404(f"{gene.symbol} has no portrait yet")
+    response = HttpResponse(services.print_copy(portrait), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{gene.symbol}-print.png"'
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

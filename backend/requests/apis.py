@@ -1,0 +1,107 @@
+"""API views for generation requests and bring-your-own-key (thin: input → service/selector → output)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.accounts.byok import ByokError, byok_generate
+from backend.accounts.keys import provider_key_delete, provider_key_get, provider_key_set
+from backend.common.ratelimit import check_rate
+from backend.genes.selectors import find_gene
+from backend.portraits.models import Emulsion
+
+from .selectors import usable_emulsion, user_requests
+from .serializers import (
+    ByokGenerateInput,
+    CandidateOutput,
+    GenerationRequestOutput,
+    ProviderKeyInput,
+    ProviderKeyOutput,
+    RequestCreateInput,
+)
+from .services import request_create
+
+MAX_LISTED = 200
+
+
+def _gene_or_404(symbol: str):
+    found = find_gene(symbol)
+    if found is None:
+        raise NotFound(f"unknown gene {symbol!r}: not a current symbol or an unambiguous alias")
+    return found[0]
+
+
+def _emulsion_or_400(emulsion_id: str) -> Emulsion:
+    emulsion = usable_emulsion(emulsion_id)
+    if emulsion is None:
+        raise ValidationError({"emulsion_id": [f"unknown or withdrawn emulsion {emulsion_id!r}"]})
+    return emulsion
+
+
+class GeneRequestCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=RequestCreateInput, responses={201: GenerationRequestOutput})
+    def post(self, request, symbol: str):
+        check_rate("request", request)
+        gene = _gene_or_404(symbol)
+        data = RequestCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        emulsion = _emulsion_or_400(data.validated_data["emulsion_id"])
+        created = request_create(user=request.user, gene=gene, emulsion=emulsion)
+        return Response(GenerationRequestOutput(created).data, status=status.HTTP_201_CREATED)
+
+
+class MyRequestsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: inline_serializer("GenerationRequestList", {"results": GenerationRequestOutput(many=True)})})
+    def get(self, request):
+        requests = user_requests(request.user)[:MAX_LISTED]
+        return Response({"results": GenerationRequestOutput(requests, many=True).data})
+
+
+class ProviderKeyApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: ProviderKeyOutput})
+    def get(self, request):
+        key = provider_key_get(request.user)
+        if key is None:
+            raise NotFound("no provider key stored")
+        return Response(ProviderKeyOutput(key).data)
+
+    @extend_schema(request=ProviderKeyInput, responses={200: ProviderKeyOutput})
+    def put(self, request):
+        data = ProviderKeyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = provider_key_set(user=request.user, **data.validated_data)
+        return Response(ProviderKeyOutput(key).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request):
+        provider_key_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ByokGenerateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ByokGenerateInput, responses={201: CandidateOutput})
+    def post(self, request, symbol: str):
+        check_rate("byok", request)
+        gene = _gene_or_404(symbol)
+        data = ByokGenerateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        emulsion_id = data.validated_data["emulsion_id"]
+        emulsion = _emulsion_or_400(emulsion_id) if emulsion_id else None
+        try:
+            portrait = byok_generate(user=request.user, gene=gene, emulsion=emulsion)
+        except ByokError as exc:
+            return Response({"detail": exc.message}, status=exc.status)
+        return Response(CandidateOutput(portrait).data, status=status.HTTP_201_CREATED)

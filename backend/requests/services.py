@@ -1,0 +1,287 @@
+"""Generation requests: creating them, and the render worker's claim → render → register cycle.
+
+Claims are compare-and-swap UPDATEs (``WHERE id = ? AND attempts = ? AND
+<claimable>``) that succeed for exactly one worker, on SQLite and PostgreSQL
+alike. A claim is identified by (request, worker, attempt); only the holder of
+the current claim can finish it, so a worker that was presumed dead and comes
+back late cannot register a second portrait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import OperationalError, close_old_connections, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from backend.genes.models import Gene
+from backend.portraits.models import Emulsion, Portrait
+
+from .candidates import inspect_image, register
+from .models import GenerationRequest
+from .selectors import claimable, stale_before
+
+logger = logging.getLogger(__name__)
+
+ERROR_MAX_CHARS = 2000
+MAX_BUSY_RETRIES = 20
+LOCK_RETRIES = 12
+WITHDRAWN = "the emulsion was withdrawn (artist opt-out) before rendering"
+PROCEDURAL = "procedural"
+T = TypeVar("T")
+
+
+def _retry_locked(work: Callable[[], T]) -> T:
+    """Run ``work`` (a statement or its own transaction) again when SQLite answers "database/table is locked"."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return work()
+        except OperationalError as exc:
+            if "locked" not in str(exc).lower() or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(random.uniform(0, min(0.25, 0.005 * 2**attempt)))
+    raise AssertionError("unreachable")
+
+
+# Creating -------------------------------------------------------------------
+
+
+def request_create(*, user, gene: Gene, emulsion: Emulsion) -> GenerationRequest:
+    """Queue a request for a new portrait of ``gene`` in ``emulsion`` (the caller checked it is usable)."""
+    return GenerationRequest.objects.create(user=user, gene=gene, emulsion=emulsion)
+
+
+# Claiming -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    request_id: int
+    worker_id: str
+    attempt: int
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+def _held(claim: Claim):
+    return GenerationRequest.objects.filter(
+        pk=claim.request_id, status=GenerationRequest.RUNNING, claimed_by=claim.worker_id, attempts=claim.attempt
+    )
+
+
+def request_claim(request_id: int, attempts: int, *, worker_id: str, now: dt.datetime | None = None) -> Claim | None:
+    """Claim one request seen with ``attempts`` claims so far; None when another worker got there first."""
+    now = now or timezone.now()
+    updated = _retry_locked(lambda: claimable(now).filter(pk=request_id, attempts=attempts).order_by().update(
+        status=GenerationRequest.RUNNING,
+        attempts=F("attempts") + 1,
+        claimed_by=worker_id,
+        claimed_at=now,
+        finished_at=None,
+    ))
+    return Claim(request_id, worker_id, attempts + 1) if updated == 1 else None
+
+
+def requests_expire(now: dt.datetime | None = None) -> int:
+    """Fail running claims that timed out on their last allowed attempt."""
+    now = now or timezone.now()
+    return GenerationRequest.objects.filter(
+        status=GenerationRequest.RUNNING, claimed_at__lt=stale_before(now), attempts__gte=settings.ICONOPLASM_MAX_ATTEMPTS
+    ).update(
+        status=GenerationRequest.FAILED,
+        finished_at=now,
+        error=f"the render worker did not finish within {settings.ICONOPLASM_CLAIM_TIMEOUT_S} s "
+        f"on any of {settings.ICONOPLASM_MAX_ATTEMPTS} attempts",
+    )
+
+
+def request_claim_next(*, worker_id: str, now: dt.datetime | None = None, window: int = 20) -> Claim | None:
+    """Claim the oldest claimable request (queued, or a timed-out claim with attempts left)."""
+    now = now or timezone.now()
+    _retry_locked(lambda: requests_expire(now))
+    while True:
+        candidates = _retry_locked(lambda: list(claimable(now).values_list("pk", "attempts")[:window]))
+        if not candidates:
+            return None
+        for request_id, attempts in candidates:
+            claim = request_claim(request_id, attempts, worker_id=worker_id, now=now)
+            if claim is not None:
+                return claim
+        # Every candidate went to other workers meanwhile: look again.
+
+
+# Finishing ------------------------------------------------------------------
+
+
+def request_complete(claim: Claim, image: bytes, *, blot: bytes | None, renderer: str, model: str, seed: int,
+                     prompt: str) -> Portrait | None:
+    """Register the image and mark the request done; None (nothing registered) when the claim was lost."""
+    width, height, _ = inspect_image(image)
+
+    def finish() -> Portrait | None:
+        with transaction.atomic():
+            # Marking done first takes the row's write lock: a competing finisher waits, then matches nothing.
+            if _held(claim).update(status=GenerationRequest.DONE, finished_at=timezone.now(), error="") != 1:
+                return None
+            request = GenerationRequest.objects.select_related("gene", "emulsion", "user").get(pk=claim.request_id)
+            portrait = register(
+                request.gene, image, blot=blot, renderer=renderer, model=model, emulsion=request.emulsion, seed=seed,
+                prompt=prompt, width=width, height=height, origin=Portrait.REQUEST, created_by=request.user,
+            )
+            GenerationRequest.objects.filter(pk=claim.request_id).update(portrait=portrait)
+        return portrait
+
+    return _retry_locked(finish)
+
+
+def request_fail(claim: Claim, error: str) -> str | None:
+    """Back to the queue, or ``failed`` once attempts reach ICONOPLASM_MAX_ATTEMPTS; the new status or None if the claim was lost."""
+    error = error[:ERROR_MAX_CHARS]
+    if claim.attempt >= settings.ICONOPLASM_MAX_ATTEMPTS:
+        status, fields = GenerationRequest.FAILED, {"finished_at": timezone.now()}
+    else:
+        status, fields = GenerationRequest.QUEUED, {"claimed_by": "", "claimed_at": None}
+    return status if _retry_locked(lambda: _held(claim).update(status=status, error=error, **fields)) == 1 else None
+
+
+# Rendering ------------------------------------------------------------------
+
+# render(records, emulsions, seeds, prompts) -> encoded images (pipeline.render.batch.RenderBatch)
+RenderBatch = Callable[[list[dict], list, list[int], list[str]], list[bytes]]
+BlotMaker = Callable[[bytes, str, str], bytes]
+
+
+@dataclass(frozen=True)
+class Renderer:
+    render: RenderBatch
+    name: str
+    model: str
+    make_blot: BlotMaker | None = None
+
+
+def procedural_renderer() -> Renderer:
+    """The default renderer (CPU, no weights) and the blot maker from the pipeline."""
+    from pipeline.render.blot import make_blot
+    from pipeline.render.renderers import procedural_batch
+
+    render, model = procedural_batch()
+    return Renderer(render=render, name=PROCEDURAL, model=model, make_blot=make_blot)
+
+
+def gene_traits(gene: Gene) -> dict:
+    """The gene's row as the renderers read it (the traits table's columns)."""
+    return {field.name: getattr(gene, field.attname) for field in Gene._meta.concrete_fields if field.name != "id"}
+
+
+def pipeline_emulsion(emulsion: Emulsion):
+    from pipeline.render.emulsions import Emulsion as RenderEmulsion
+
+    return RenderEmulsion(
+        emulsion_id=emulsion.emulsion_id, name=emulsion.name, style_words=emulsion.style_words,
+        negative_words=emulsion.negative_words, sampler=emulsion.sampler, steps=emulsion.steps, guidance=emulsion.guidance,
+        width=emulsion.width, height=emulsion.height, line_weight=emulsion.line_weight, palette=emulsion.palette,
+        texture=emulsion.texture,
+    )
+
+
+def prompt_for(traits: dict, emulsion) -> str:
+    """Tags first (what to draw), then the emulsion's style words (same rule as pipeline.render.batch.prompt_for)."""
+    return ", ".join(part for part in (traits.get("tags", ""), emulsion.style_words) if part)
+
+
+def request_seed(request: GenerationRequest) -> int:
+    """A seed of its own for every request (asking twice gives two different candidates), stable across retries."""
+    digest = hashlib.sha256(f"{request.gene.symbol}:{request.emulsion.emulsion_id}:{request.pk}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+def request_process(claim: Claim, *, renderer: Renderer | Callable[[], Renderer]) -> Portrait | None:
+    """Render, blot and register the claimed request. Any error sends it back to the queue (or fails it)."""
+    try:
+        request = _retry_locked(lambda: GenerationRequest.objects.select_related("gene", "emulsion").get(pk=claim.request_id))
+        if request.emulsion.blocked:  # withdrawn after an artist opt-out while queued: no retry
+            _retry_locked(lambda: _held(claim).update(
+                status=GenerationRequest.FAILED, finished_at=timezone.now(), error=WITHDRAWN))
+            return None
+        if not isinstance(renderer, Renderer):
+            renderer = renderer()
+        traits = gene_traits(request.gene)
+        emulsion = pipeline_emulsion(request.emulsion)
+        seed = request_seed(request)
+        prompt = prompt_for(traits, emulsion)
+        [image] = renderer.render([traits], [emulsion], [seed], [prompt])
+        if isinstance(image, Exception):
+            raise image
+        blot = renderer.make_blot(image, request.gene.symbol, request.gene.name) if renderer.make_blot else None
+        portrait = request_complete(claim, image, blot=blot, renderer=renderer.name, model=renderer.model, seed=seed, prompt=prompt)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the request
+        logger.warning("request %s attempt %s failed: %s: %s", claim.request_id, claim.attempt, type(exc).__name__, exc)
+        try:
+            request_fail(claim, f"{type(exc).__name__}: {exc}")
+        except OperationalError as db_exc:  # the claim times out and is retried
+            logger.error("request %s: could not record the failure: %s", claim.request_id, db_exc)
+        return None
+    if portrait is None:
+        logger.warning("request %s: claim %s lost to another worker; result dropped", claim.request_id, claim.attempt)
+    return portrait
+
+
+# The worker loop ------------------------------------------------------------
+
+
+class _LazyRenderer:
+    """Builds the renderer on the first job, once per worker."""
+
+    def __init__(self, factory: Callable[[], Renderer]):
+        self.factory, self.renderer = factory, None
+
+    def __call__(self) -> Renderer:
+        if self.renderer is None:
+            self.renderer = self.factory()
+        return self.renderer
+
+
+def run_worker(*, worker_id: str | None = None, renderer: Renderer | Callable[[], Renderer] = procedural_renderer,
+               once: bool = False, poll: float = 5.0, max_jobs: int | None = None,
+               stop: threading.Event | None = None) -> int:
+    """Claim and process requests one at a time; with ``once``, stop when the queue is empty. Returns jobs processed."""
+    worker_id = worker_id or default_worker_id()
+    stop = stop or threading.Event()
+    if not isinstance(renderer, Renderer):
+        renderer = _LazyRenderer(renderer)
+    processed = busy = 0
+    while not stop.is_set() and (max_jobs is None or processed < max_jobs):
+        close_old_connections()
+        try:
+            claim = request_claim_next(worker_id=worker_id)
+            busy = 0
+        except OperationalError as exc:  # database locked or briefly unreachable: try again
+            busy += 1
+            if busy > MAX_BUSY_RETRIES:
+                raise
+            logger.warning("worker %s could not claim (%s); retrying", worker_id, exc)
+            stop.wait(min(poll, 0.05 * busy))
+            continue
+        if claim is None:
+            if once:
+                break
+            stop.wait(poll)
+            continue
+        logger.info("worker %s claimed request %s (attempt %s)", worker_id, claim.request_id, claim.attempt)
+        request_process(claim, renderer=renderer)
+        processed += 1
+    return processed

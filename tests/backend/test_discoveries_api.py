@@ -1,0 +1,118 @@
+"""Discovery endpoints: the personal archive, merging guest discoveries, the public view."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from backend.accounts.models import Discovery
+
+from .test_accounts_factories import fresh_rate_limits, make_gene, make_user  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
+
+
+@pytest.fixture
+def user():
+    return make_user("ada")
+
+
+@pytest.fixture
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_my_discoveries_needs_sign_in():
+    anonymous = APIClient()
+    assert anonymous.get("/api/me/discoveries/").status_code in (401, 403)
+    assert anonymous.post("/api/me/discoveries/", {"symbols": ["TP53"]}, format="json").status_code in (401, 403)
+
+
+def test_my_discoveries_lists_genes_with_count_out_of_total(api, user):
+    make_gene("TP53", name="tumor protein p53", color_hex="#aa0000", text_color_hex="#ffffff")
+    make_gene("INS")
+    make_gene("HBB")
+    api.post("/api/me/discoveries/", {"symbols": ["TP53"]}, format="json")
+    body = api.get("/api/me/discoveries/").json()
+    assert body["count"] == 1 and body["total"] == 3
+    (gene,) = body["genes"]
+    assert set(gene) == {"symbol", "name", "color_hex", "text_color_hex", "discovered_at"}
+    assert (gene["symbol"], gene["name"], gene["color_hex"], gene["text_color_hex"]) == ("TP53", "tumor protein p53", "#aa0000", "#ffffff")
+
+
+def test_merge_guest_discoveries_after_sign_in(api, user, settings):
+    settings.ICONOPLASM_STARTER_GENES = ["TP53", "INS", "HBB"]
+    for symbol in ("TP53", "INS", "HBB", "KRAS", "EGFR"):
+        make_gene(symbol, aliases=["ERBB"] if symbol == "EGFR" else [])
+    from backend.accounts.services import grant_starter_genes
+
+    grant_starter_genes(user)
+    response = api.post("/api/me/discoveries/", {"symbols": ["KRAS", "ERBB", "TP53", "NOTAGENE"]}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["added"] == ["EGFR", "KRAS"]
+    assert body["already"] == ["TP53"]
+    assert body["unknown"] == ["NOTAGENE"]
+    assert (body["count"], body["total"]) == (5, 5)
+    # Sending the same guest list again changes nothing.
+    again = api.post("/api/me/discoveries/", {"symbols": ["KRAS", "ERBB", "TP53", "NOTAGENE"]}, format="json").json()
+    assert again["added"] == [] and again["count"] == 5
+    assert Discovery.objects.filter(user=user).count() == 5
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"symbols": "TP53"}, {"symbols": [["TP53"]]}, {"symbols": ["X" * 65]}, {"symbols": ["A"] * 501}],
+)
+def test_bad_discovery_payloads_are_400(api, payload):
+    response = api.post("/api/me/discoveries/", payload, format="json")
+    assert response.status_code == 400
+    assert "symbols" in response.json()
+    assert not Discovery.objects.exists()
+
+
+def test_500_symbols_are_accepted(api):
+    make_gene("TP53")
+    response = api.post("/api/me/discoveries/", {"symbols": ["TP53"] + [f"NOPE{i}" for i in range(499)]}, format="json")
+    assert response.status_code == 200
+    assert response.json()["added"] == ["TP53"] and len(response.json()["unknown"]) == 499
+
+
+def test_discovery_posts_are_rate_limited(api, settings):
+    settings.ICONOPLASM_RATE_LIMITS = {**settings.ICONOPLASM_RATE_LIMITS, "discovery": (2, 60)}
+    for _ in range(2):
+        assert api.post("/api/me/discoveries/", {"symbols": []}, format="json").status_code == 200
+    response = api.post("/api/me/discoveries/", {"symbols": []}, format="json")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert api.get("/api/me/discoveries/").status_code == 200  # reading is not limited
+
+
+def test_public_discoveries(user):
+    tp53, ins = make_gene("TP53", color_hex="#aa0000"), make_gene("INS", color_hex="#00aa00")
+    bo = make_user("bo")
+    Discovery.objects.create(user=bo, gene=tp53)
+    Discovery.objects.create(user=bo, gene=ins)
+    Discovery.objects.create(user=user, gene=ins)
+    Discovery.objects.create(user=user, gene=tp53, starter=True)
+    response = APIClient().get("/api/discoveries/")
+    assert response.status_code == 200
+    body = response.json()
+    assert [(r["username"], r["symbol"]) for r in body["recent"]] == [("ada", "INS"), ("bo", "INS"), ("bo", "TP53")]
+    assert set(body["recent"][0]) == {"username", "symbol", "color_hex", "discovered_at"}
+    assert body["recent"][0]["color_hex"] == "#00aa00"
+    assert [(g["symbol"], g["discoverers"]) for g in body["top_genes"]] == [("INS", 2), ("TP53", 1)]
+    # A signed-in viewer sees other users' discoveries only.
+    client = APIClient()
+    client.force_authenticate(user)
+    assert {r["username"] for r in client.get("/api/discoveries/").json()["recent"]} == {"bo"}
+
+
+def test_public_discoveries_are_capped(user):
+    genes = [make_gene(f"G{i:03d}") for i in range(60)]
+    Discovery.objects.bulk_create([Discovery(user=user, gene=g) for g in genes])
+    body = APIClient().get("/api/discoveries/").json()
+    assert len(body["recent"]) == 50
+    assert len(body["top_genes"]) == 20

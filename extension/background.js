@@ -1,0 +1,110 @@
+// The background: the only part of the extension that talks to the server. Tabs ask it for
+// the name index, cards and to record discoveries; the options page and popup for the rest.
+import { fetchCard, fetchImageAsDataUrl, signIn } from "./src/background/api.js";
+import { discoverySummary, recordDiscovery, scheduleSend, sendUnsent } from "./src/background/discoveries.js";
+import { currentLexicon, indexEntries, savedLexicon } from "./src/background/lexicon_store.js";
+import { ext } from "./src/shared/browser_api.js";
+import { effectiveBlocklist, loadSettings, originPattern, saveSettings } from "./src/shared/settings.js";
+
+const cards = new Map(); // symbol -> card, for this worker's lifetime
+
+async function requirePermission(server) {
+  if (!(await ext.permissions.contains({ origins: [originPattern(server)] }))) {
+    throw new Error(`The extension may not contact ${server} yet: open its options page and save the server address to allow it.`);
+  }
+}
+
+async function lexiconFor(settings) {
+  try {
+    await requirePermission(settings.server);
+  } catch (refusal) {
+    // Without permission a saved lexicon still highlights; only fetching needs it.
+    const saved = await savedLexicon(settings.server);
+    if (!saved) throw refusal;
+    return { ...saved, problem: refusal.message };
+  }
+  return currentLexicon(settings.server);
+}
+
+async function pageSetup({ site }) {
+  const settings = await loadSettings();
+  if (settings.disabledSites.includes(site)) return { enabled: false };
+  const lexicon = await lexiconFor(settings);
+  const blocklist = effectiveBlocklist(settings);
+  const colours = {};
+  for (const gene of lexicon.genes) colours[gene.symbol] = [gene.color, gene.textColor];
+  return { enabled: true, style: settings.style, names: indexEntries(lexicon, blocklist), blocklist, colours, problem: lexicon.problem };
+}
+
+async function card({ symbol }) {
+  if (!cards.has(symbol)) {
+    const { server } = await loadSettings();
+    await requirePermission(server);
+    const found = await fetchCard(server, symbol);
+    const portrait = found.portrait ? await fetchImageAsDataUrl(found.portrait.image_url) : null;
+    cards.set(symbol, { ...found, portrait_data_url: portrait });
+  }
+  return cards.get(symbol);
+}
+
+async function discovered({ symbol }) {
+  const counted = await recordDiscovery(symbol);
+  const { server, token } = await loadSettings();
+  if (counted && token) scheduleSend(() => sendUnsent(server, token));
+  return { counted };
+}
+
+async function status() {
+  const settings = await loadSettings();
+  let lexicon = { genes: [], hash: null, problem: null };
+  try {
+    lexicon = await lexiconFor(settings);
+  } catch (error) {
+    lexicon.problem = error.message;
+  }
+  return {
+    server: settings.server,
+    username: settings.username,
+    genes: lexicon.genes.length,
+    hash: lexicon.hash,
+    problem: lexicon.problem,
+    discoveries: await discoverySummary(),
+  };
+}
+
+async function signInWith({ username, password }) {
+  const { server } = await loadSettings();
+  await requirePermission(server);
+  const { token } = await signIn(server, username, password);
+  await saveSettings({ token, username });
+  await sendUnsent(server, token);
+  return { username, discoveries: await discoverySummary() };
+}
+
+async function refreshLexicon() {
+  const settings = await loadSettings();
+  await requirePermission(settings.server);
+  const lexicon = await currentLexicon(settings.server, { force: true });
+  cards.clear();
+  return { genes: lexicon.genes.length, hash: lexicon.hash, problem: lexicon.problem };
+}
+
+const handlers = {
+  "page-setup": pageSetup,
+  card,
+  discovered,
+  status,
+  "sign-in": signInWith,
+  "sign-out": () => saveSettings({ token: null, username: null }).then(() => ({})),
+  "refresh-lexicon": refreshLexicon,
+};
+
+ext.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+  const handler = handlers[message?.type];
+  if (!handler) return false;
+  handler(message).then(
+    (result) => sendResponse({ ok: true, result }),
+    (error) => sendResponse({ ok: false, error: error.message }),
+  );
+  return true; // the answer comes asynchronously
+});

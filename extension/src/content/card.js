@@ -1,0 +1,94 @@
+// The character card: built from a card the server sent, with DOM calls and textContent only,
+// inside a shadow root so neither the page's styles nor its scripts' selectors reach it.
+
+const CARD_STYLE = `
+:host { all: initial; position: fixed; z-index: 2147483647; display: none; }
+:host([data-open]) { display: block; }
+a.card { display: block; width: 20rem; max-width: calc(100vw - 16px); box-sizing: border-box;
+  font: 13px/1.4 system-ui, sans-serif; color: #1d1d1f; background: #fff; text-decoration: none;
+  border-radius: 10px; box-shadow: 0 6px 24px rgba(0,0,0,.25); overflow: hidden; }
+header { padding: 8px 12px; }
+.symbol { font-size: 18px; font-weight: 700; margin-right: 6px; }
+.portrait { display: block; width: 100%; aspect-ratio: 1; object-fit: cover; background: #eee; }
+.no-portrait { padding: 12px; color: #666; font-style: italic; }
+dl { margin: 0; padding: 8px 12px; display: grid; grid-template-columns: auto 1fr; gap: 2px 8px; }
+dt { font-weight: 600; }
+dd { margin: 0; }
+.origin { color: #555; }
+.faction, .problem, .open { padding: 0 12px 8px; margin: 0; }
+.open { color: #0b57d0; }
+`;
+
+function element(document, tag, { className, text } = {}) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** The card for one gene, as a link to its page on the server. */
+export function renderCard(document, card) {
+  const root = element(document, "a", { className: "card" });
+  root.href = card.page_url;
+  root.target = "_blank";
+  root.rel = "noopener noreferrer";
+  root.dataset.gene = card.symbol;
+
+  const header = element(document, "header");
+  header.style.backgroundColor = card.color_hex;
+  header.style.color = card.text_color_hex;
+  header.append(element(document, "span", { className: "symbol", text: card.symbol }), element(document, "span", { className: "name", text: card.name }));
+  root.append(header);
+
+  if (card.portrait_data_url) {
+    const portrait = element(document, "img", { className: "portrait" });
+    portrait.src = card.portrait_data_url;
+    portrait.alt = `Portrait of ${card.symbol}`;
+    root.append(portrait);
+  } else {
+    root.append(element(document, "p", { className: "no-portrait", text: "No portrait yet." }));
+  }
+
+  const traits = element(document, "dl", { className: "traits" });
+  for (const { trait, value, origin } of card.traits) {
+    const description = element(document, "dd");
+    description.append(element(document, "span", { className: "value", text: String(value) }), element(document, "span", { className: "origin", text: ` ← ${origin}` }));
+    traits.append(element(document, "dt", { text: trait }), description);
+  }
+  root.append(traits);
+  root.append(element(document, "p", { className: "faction", text: `Faction: ${card.faction}` }));
+  root.append(element(document, "p", { className: "open", text: "Open the gene page ↗" }));
+  return root;
+}
+
+/** A card saying why the gene's card could not be shown. */
+export function renderProblem(document, symbol, message) {
+  const root = element(document, "a", { className: "card" });
+  root.dataset.gene = symbol;
+  root.append(element(document, "header", { text: symbol }), element(document, "p", { className: "problem", text: message }));
+  return root;
+}
+
+/** The element that holds the card, attached to the document once. */
+export function createCardHost(document) {
+  const host = document.createElement("iconoplasm-card");
+  const shadow = host.attachShadow({ mode: "open" });
+  const style = document.createElement("style");
+  style.textContent = CARD_STYLE;
+  shadow.append(style);
+  document.documentElement.append(host);
+  return {
+    host,
+    show(content) {
+      shadow.replaceChildren(style, content);
+      host.setAttribute("data-open", "");
+    },
+    hide() {
+      host.removeAttribute("data-open");
+      shadow.replaceChildren(style);
+    },
+    get isOpen() {
+      return host.hasAttribute("data-open");
+    },
+  };
+}

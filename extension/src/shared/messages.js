@@ -1,0 +1,8 @@
+// Asking the background for something: every answer is {ok, result} or {ok: false, error}.
+import { ext } from "./browser_api.js";
+
+export async function ask(message) {
+  const answer = await ext.runtime.sendMessage(message);
+  if (!answer?.ok) throw new Error(answer?.error ?? "The Iconoplasm background did not answer.");
+  return answer.result;
+}

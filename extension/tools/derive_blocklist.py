@@ -13,7 +13,7 @@ blocked when ordinary text would use the same exact token for something else:
 - aliases and previous symbols the matcher would otherwise use (one gene, not another gene's
   symbol) made only of letters whose lower case is any English word (SCOWL size 50, wamerican),
   in whatever case HGNC writes them: BEST, Men, solo...
-- letters-only aliases and previous symbols of two characters: they are acronyms first (ER, PC).
+- aliases and previous symbols of two characters: acronyms and codes first (ER, PC, R2, V8).
 - common acronyms, month and weekday abbreviations, and Roman numerals that are also names.
 """
 
@@ -33,6 +33,7 @@ ID IDS VIP DIY ASAP FYI BBC CNN NASA FBI CIA NATO GDP IQ PM AM AD BC MD PHD MBA 
 BMI DJ MC CD DVD GPS SMS MAX MIN AVG YES NO MAY MARCH JUNE APRIL JULY AUGUST MON TUE WED THU
 FRI SAT SUN JAN FEB MAR APR JUN JUL AUG SEP SEPT OCT NOV DEC WWW LED LCD CV PS RIP TBA TBD ETA
 NGO IPO ROI KPI SEO SQL XML JSON PHP IOS OS AC DNA RNA FDA WHO CDC NIH ATM PIN SIM VPN WIFI
+LOL OMG BTW WTF IMO IMHO TBH FAQ RSVP SUV
 """.split()
 ROMAN = re.compile(r"(?=[MDCLXVI])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})")
 
@@ -54,7 +55,7 @@ def derive(rows: list[list]) -> dict[str, list[str]]:
     groups = {
         "symbols that are common English words": {s for s in symbols if s.isalpha() and s.isupper() and s.lower() in common},
         "aliases and previous symbols that are English words": {n for n in usable if n.isalpha() and len(n) > 1 and n.lower() in every},
-        "two-letter aliases and previous symbols": {n for n in usable if n.isalpha() and len(n) == 2},
+        "two-character aliases and previous symbols": {n for n in usable if n.isalnum() and len(n) == 2},
         "common acronyms and abbreviations": set(ACRONYMS) & names,
         "Roman numerals": {n for n in names if len(n) > 1 and ROMAN.fullmatch(n)},
     }

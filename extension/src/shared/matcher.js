@@ -13,8 +13,9 @@ const GREEK = /[αβγδεζηθικλμ]/gu;
 // never at the start of an ordinary word (alphabet).
 const SPELLED_GREEK = /(?<=[\p{Lu}\p{N}-])(alpha|beta|gamma|delta|epsilon|kappa)/gu;
 const SPELLED = { alpha: "A", beta: "B", gamma: "G", delta: "D", epsilon: "E", kappa: "K" };
-// IL-6, MMP-9, TGF-B1: a capitalised stem, a dash, then a number or a converted Greek letter.
-const DASHED_NUMBER = /^(\p{Lu}[\p{Lu}\p{N}]*)-(\p{N}[\p{L}\p{N}]*|[A-Z](?:\p{N}[\p{L}\p{N}]*)?)$/u;
+// IL-6, MMP-9, TGF-B1: a capitalised stem of two or more characters (not the B of B-52), a
+// dash, then a number or a converted Greek letter.
+const DASHED_NUMBER = /^(\p{Lu}[\p{Lu}\p{N}]+)-(\p{N}[\p{L}\p{N}]*|[A-Z](?:\p{N}[\p{L}\p{N}]*)?)$/u;
 
 /**
  * Every name that counts as a gene, mapped to its approved symbol. Built once per lexicon and

@@ -11,4 +11,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/provider-key/delete/", views.provider_key_remove, name="provider-key-delete"),
 ]

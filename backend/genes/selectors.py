@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,3 +47,28 @@ def find_gene(name: str) -> tuple[Gene, str] | None:
 
 def gene_count() -> int:
     return Gene.objects.count()
+
+
+# Plot files are named like ``hue_by_letter.png``; nothing else in the folder is ever served.
+PLOT_NAME = re.compile(r"[a-z0-9_]{1,64}")
+
+
+def plots_dir() -> Path:
+    """Where ``iconoplasm traits build`` writes the genome plots."""
+    return settings.ICONOPLASM_DATA_DIR / "plots"
+
+
+def genome_plots() -> list[str]:
+    """Names (without ``.png``) of the genome plots that have been built, sorted."""
+    folder = plots_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(path.stem for path in folder.glob("*.png") if PLOT_NAME.fullmatch(path.stem) and path.is_file())
+
+
+def genome_plot_path(name: str) -> Path | None:
+    """The PNG of plot ``name`` if it is a safe plot name and the file exists."""
+    if not PLOT_NAME.fullmatch(name):
+        return None
+    path = plots_dir() / f"{name}.png"
+    return path if path.is_file() else None

@@ -20,6 +20,7 @@ from django.conf import settings
 
 from backend.genes.models import Gene
 from backend.portraits.models import Emulsion, Portrait
+from backend.portraits.services import blot_for
 from backend.requests.candidates import NotAnImageError, inspect_image, register
 
 from .keys import KeyUnreadableError, provider_key_get, provider_key_plain
@@ -120,19 +121,12 @@ def byok_generate(*, user, gene: Gene, emulsion: Emulsion | None = None) -> Port
     logger.info("byok generation for %s by user %s with %s/%s", gene.symbol, user.pk, key.provider, key.model)
     image = request_image(api_key=api_key, model=key.model, prompt=prompt, size=image_size_for(key.model))
     try:
-        width, height, _ = inspect_image(image)
+        inspect_image(image)
     except NotAnImageError as exc:
         raise ProviderError(f"the image provider returned something that is not an image: {exc}") from None
-    blot = _blot_or_none(image, gene)
+    blot = blot_for(image, gene)
     return register(
         gene, image, blot=blot, renderer=key.provider, model=key.model, emulsion=emulsion, seed=None, prompt=prompt,
-        width=width, height=height, origin=Portrait.BYOK, created_by=user,
+        origin=Portrait.BYOK, created_by=user,
     )
 
-
-def _blot_or_none(image: bytes, gene: Gene) -> bytes | None:
-    try:
-        from pipeline.render.blot import make_blot
-    except ImportError:  # the blot module is not there yet
-        return None
-    return make_blot(image, gene.symbol, gene.name)

@@ -36,8 +36,11 @@ class Emulsion(models.Model):
 class Portrait(models.Model):
     """One candidate image of a gene's character."""
 
-    IMPORT, REQUEST, TRANSFER, BYOK = "import", "request", "transfer", "byok"
-    ORIGINS = [(IMPORT, "batch import"), (REQUEST, "generation request"), (TRANSFER, "transfer"), (BYOK, "own provider key")]
+    IMPORT, REQUEST, TRANSFER, BYOK, BACKFILL = "import", "request", "transfer", "byok", "backfill"
+    ORIGINS = [
+        (IMPORT, "batch import"), (REQUEST, "generation request"), (TRANSFER, "transfer"), (BYOK, "own provider key"),
+        (BACKFILL, "first portrait, rendered for a gene that had none"),
+    ]
 
     gene = models.ForeignKey(Gene, on_delete=models.CASCADE, related_name="portraits")
     image = models.FileField(upload_to="portraits/")

@@ -399,11 +399,10 @@ class SameGeneError(ValueError):
     """A transfer to the gene the portrait already belongs to."""
 
 
-def _make_blot(image: bytes, gene: Gene) -> bytes | None:
-    try:
-        from pipeline.render.blot import make_blot
-    except ImportError:  # pragma: no cover - the blot module is part of the pipeline
-        return None
+def blot_for(image: bytes, gene: Gene) -> bytes | None:
+    """The public card image for a new candidate; None (and a warning) when the image cannot be blotted."""
+    from pipeline.render.blot import make_blot
+
     try:
         return make_blot(image, gene.symbol, gene.name)
     except Exception as exc:  # noqa: BLE001 - a failed blot must not fail the transfer
@@ -426,7 +425,7 @@ def transfer_portrait(portrait: Portrait, target: Gene, user=None) -> tuple[Port
         image = fh.read()
     suffix = PurePosixPath(portrait.image.name).suffix or ".png"
     new, created = register_portrait(
-        gene=target, image=image, blot=_make_blot(image, target), blot_suffix="webp", image_suffix=suffix,
+        gene=target, image=image, blot=blot_for(image, target), blot_suffix="webp", image_suffix=suffix,
         renderer=portrait.renderer, model=portrait.model, emulsion=portrait.emulsion, seed=portrait.seed,
         prompt=portrait.prompt, width=portrait.width, height=portrait.height, origin=Portrait.TRANSFER,
         created_by=user, transferred_from=portrait,

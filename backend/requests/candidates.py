@@ -33,8 +33,12 @@ def inspect_image(data: bytes) -> tuple[int, int, str]:
 
 
 def register(gene: Gene, image_bytes: bytes, *, blot: bytes | None = None, blot_suffix: str = "webp", **fields) -> Portrait:
-    """Register ``image_bytes`` (an image: see :func:`inspect_image`) as a candidate of ``gene`` with its blot."""
+    """Register ``image_bytes`` (an image: see :func:`inspect_image`) as a candidate of ``gene`` with its blot.
+
+    Width, height and file type are read from the image itself.
+    """
     from backend.portraits.services import register_candidate
 
-    _, _, suffix = inspect_image(image_bytes)
-    return register_candidate(gene, image_bytes, blot=blot, blot_suffix=blot_suffix, image_suffix=suffix, **fields)
+    width, height, suffix = inspect_image(image_bytes)
+    return register_candidate(gene, image_bytes, blot=blot, blot_suffix=blot_suffix, image_suffix=suffix,
+                              width=width, height=height, **fields)

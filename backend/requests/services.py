@@ -29,6 +29,8 @@ from django.utils import timezone
 from backend.genes.models import Gene
 from backend.portraits.models import Emulsion, Portrait
 
+from pipeline.render.batch import prompt_for
+
 from .candidates import inspect_image, register
 from .models import GenerationRequest
 from .selectors import claimable, stale_before
@@ -130,7 +132,7 @@ def request_claim_next(*, worker_id: str, now: dt.datetime | None = None, window
 def request_complete(claim: Claim, image: bytes, *, blot: bytes | None, renderer: str, model: str, seed: int,
                      prompt: str) -> Portrait | None:
     """Register the image and mark the request done; None (nothing registered) when the claim was lost."""
-    width, height, _ = inspect_image(image)
+    inspect_image(image)  # not an image: fail before taking the claim's lock
 
     def finish() -> Portrait | None:
         with transaction.atomic():
@@ -140,7 +142,7 @@ def request_complete(claim: Claim, image: bytes, *, blot: bytes | None, renderer
             request = GenerationRequest.objects.select_related("gene", "emulsion", "user").get(pk=claim.request_id)
             portrait = register(
                 request.gene, image, blot=blot, renderer=renderer, model=model, emulsion=request.emulsion, seed=seed,
-                prompt=prompt, width=width, height=height, origin=Portrait.REQUEST, created_by=request.user,
+                prompt=prompt, origin=Portrait.REQUEST, created_by=request.user,
             )
             GenerationRequest.objects.filter(pk=claim.request_id).update(portrait=portrait)
         return portrait
@@ -196,11 +198,6 @@ def pipeline_emulsion(emulsion: Emulsion):
         width=emulsion.width, height=emulsion.height, line_weight=emulsion.line_weight, palette=emulsion.palette,
         texture=emulsion.texture,
     )
-
-
-def prompt_for(traits: dict, emulsion) -> str:
-    """Tags first (what to draw), then the emulsion's style words (same rule as pipeline.render.batch.prompt_for)."""
-    return ", ".join(part for part in (traits.get("tags", ""), emulsion.style_words) if part)
 
 
 def request_seed(request: GenerationRequest) -> int:
@@ -285,3 +282,55 @@ def run_worker(*, worker_id: str | None = None, renderer: Renderer | Callable[[]
         request_process(claim, renderer=renderer)
         processed += 1
     return processed
+
+
+# Backfilling portraits ------------------------------------------------------
+
+DEFAULT_EMULSION = "E0001"
+
+
+def genes_without_portraits(first: list[str] | None = None):
+    """Genes that have no public candidate yet: the ``first`` symbols, then the rest by symbol."""
+    from backend.portraits.selectors import public_portraits
+
+    missing = Gene.objects.exclude(pk__in=public_portraits().values("gene_id")).order_by("symbol")
+    first = [symbol for symbol in (first or []) if missing.filter(symbol=symbol).exists()]
+    return [*Gene.objects.filter(symbol__in=first), *missing.exclude(symbol__in=first).iterator()]
+
+
+def backfill_portraits(*, renderer: Renderer | Callable[[], Renderer] = procedural_renderer, emulsion_id: str = DEFAULT_EMULSION,
+                       first: list[str] | None = None, limit: int | None = None,
+                       on_done: Callable[[Gene, Portrait | None, Exception | None], None] | None = None) -> int:
+    """Give every gene that has none a first portrait (it becomes the canonical one), so all genes
+    have a face without anyone asking. Resumable: each run starts from the genes still without one.
+    A failing gene is reported through ``on_done`` and does not stop the others. Returns portraits made.
+    """
+    emulsion_row = Emulsion.objects.filter(emulsion_id=emulsion_id, blocked=False).first()
+    if emulsion_row is None:
+        raise ValueError(f"unknown or withdrawn emulsion {emulsion_id!r}; run `manage.py load_emulsions`")
+    emulsion = pipeline_emulsion(emulsion_row)
+    made = 0
+    for gene in genes_without_portraits(first):
+        if limit is not None and made >= limit:
+            break
+        try:
+            if not isinstance(renderer, Renderer):
+                renderer = renderer()
+            traits = gene_traits(gene)
+            seed = int.from_bytes(hashlib.sha256(gene.symbol.encode()).digest()[:4], "big") & 0x7FFFFFFF
+            prompt = prompt_for(traits, emulsion)
+            [image] = renderer.render([traits], [emulsion], [seed], [prompt])
+            blot = renderer.make_blot(image, gene.symbol, gene.name) if renderer.make_blot else None
+            portrait = _retry_locked(lambda: register(
+                gene, image, blot=blot, renderer=renderer.name, model=renderer.model, emulsion=emulsion_row,
+                seed=seed, prompt=prompt, origin=Portrait.BACKFILL,
+            ))
+        except Exception as exc:  # noqa: BLE001 - one gene's failure must not stop the others
+            logger.warning("backfill %s failed: %s: %s", gene.symbol, type(exc).__name__, exc)
+            if on_done:
+                on_done(gene, None, exc)
+            continue
+        made += 1
+        if on_done:
+            on_done(gene, portrait, None)
+    return made

@@ -2,10 +2,11 @@
 // user's own credentials are ever sent; page text stays in the tab.
 
 export class ServerError extends Error {
-  constructor(message, { status = null, unreachable = false } = {}) {
+  constructor(message, { status = null, unreachable = false, detail = "" } = {}) {
     super(message);
     this.name = "ServerError";
     this.status = status;
+    this.detail = detail;
     this.unreachable = unreachable;
   }
 }
@@ -51,7 +52,7 @@ async function request(server, path, { method = "GET", body, token } = {}) {
   }
   if (!response.ok) {
     const detail = detailOf(parsed);
-    throw new ServerError(`${server}${path} failed (HTTP ${response.status})${detail ? `: ${detail}` : ""}`, { status: response.status });
+    throw new ServerError(`${server}${path} failed (HTTP ${response.status})${detail ? `: ${detail}` : ""}`, { status: response.status, detail });
   }
   return parsed;
 }
@@ -59,7 +60,17 @@ async function request(server, path, { method = "GET", body, token } = {}) {
 export const fetchLexiconPointer = (server) => request(server, "/api/lexicon/");
 export const fetchLexiconBody = (server, url) => request(server, new URL(url, server).pathname);
 export const fetchCard = (server, symbol) => request(server, `/api/genes/${encodeURIComponent(symbol)}/`);
-export const signIn = (server, username, password) => request(server, "/api/auth/token/", { method: "POST", body: { username, password } });
+export async function signIn(server, username, password) {
+  try {
+    return await request(server, "/api/auth/token/", { method: "POST", body: { username, password } });
+  } catch (error) {
+    if (error.status === 400) {
+      const reason = (error.detail || "the server refused it").replace(/\.+$/, "");
+      throw new ServerError(`Sign-in failed: ${reason}.`, { status: 400, detail: error.detail });
+    }
+    throw error;
+  }
+}
 export const sendDiscoveries = (server, token, symbols) => request(server, "/api/me/discoveries/", { method: "POST", body: { symbols }, token });
 
 /** An image from the server as a data: URL, so the card shows it whatever the page's policy. */

@@ -1,0 +1,166 @@
+"""The extension in real headless Chromium against a live test server."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from .conftest import open_options
+from .site import PASSWORD, USERNAME
+
+READING_LIST = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Reading list</title></head>
+<body>
+<main>
+  <h1>Reading list</h1>
+  <p id="prose">The TP53 gene, also written p53, pairs with LAIR1 (CD305).</p>
+  <p>A <a id="link" href="second.html">page about NEWG1</a> explains its rename from OLDG1.</p>
+  <pre><code>TP53 = load("LAIR1")</code></pre>
+  <textarea id="notes">TP53 notes</textarea>
+  <p>Ordinary words stay plain: tp53, Lair1, NEWG10 and SIGP.</p>
+  <button id="counter" type="button">clicked 0</button>
+  <div id="later"></div>
+</main>
+<script>
+  let clicks = 0;
+  document.getElementById("counter").addEventListener("click", (event) => {
+    event.target.textContent = `clicked ${++clicks}`;
+  });
+  setTimeout(() => {
+    const added = document.createElement("p");
+    added.textContent = "Added by a script: SIGP1, and TP53 once more.";
+    document.getElementById("later").append(added);
+  }, 400);
+</script>
+</body></html>
+"""
+EXPECTED = [("TP53", "TP53"), ("p53", "TP53"), ("LAIR1", "LAIR1"), ("CD305", "LAIR1"), ("NEWG1", "NEWG1"), ("OLDG1", "NEWG1"), ("SIGP1", "SIGP1"), ("TP53", "TP53")]
+HIGHLIGHTS = "els => els.map(e => [e.textContent, e.dataset.gene])"
+
+
+def open_reading_list(browser, pages):
+    context, _ = browser
+    page = context.new_page()
+    page.goto(pages.write("reading.html", READING_LIST))
+    pages.write("second.html", "<!doctype html><title>Second</title><p>The second page.</p>")
+    page.wait_for_function(f"document.querySelectorAll('span.iconoplasm-gene').length === {len(EXPECTED)}", timeout=15_000)
+    return page
+
+
+def card_text(page, selector):
+    return page.evaluate(f"document.querySelector('iconoplasm-card').shadowRoot.querySelector({selector!r})?.textContent ?? null")
+
+
+def hover_for(page, symbol, seconds):
+    page.hover(f"span.iconoplasm-gene[data-gene={symbol}]")
+    page.wait_for_function("document.querySelector('iconoplasm-card')?.hasAttribute('data-open')")
+    time.sleep(seconds)
+    page.mouse.move(0, 0)
+
+
+def wait_until(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_highlights_exactly_the_prose_and_the_page_keeps_working(configured, pages, site):
+    page = open_reading_list(configured, pages)
+    assert [tuple(pair) for pair in page.eval_on_selector_all("span.iconoplasm-gene", HIGHLIGHTS)] == EXPECTED
+    assert page.eval_on_selector_all("pre span.iconoplasm-gene, code span.iconoplasm-gene", "els => els.length") == 0
+    assert page.input_value("#notes") == "TP53 notes"
+    assert page.text_content("#prose") == "The TP53 gene, also written p53, pairs with LAIR1 (CD305)."
+    tp53 = site.request("/api/genes/TP53/")
+    background = page.eval_on_selector("span.iconoplasm-gene[data-gene=TP53]", "e => getComputedStyle(e).backgroundColor")
+    red, green, blue = (int(tp53["color_hex"][i : i + 2], 16) for i in (1, 3, 5))
+    assert background == f"rgb({red}, {green}, {blue})"
+    page.click("#counter")
+    assert page.text_content("#counter") == "clicked 1"
+    time.sleep(0.5)  # the scanner's own changes must not set off another round
+    assert len(page.eval_on_selector_all("span.iconoplasm-gene", HIGHLIGHTS)) == len(EXPECTED)
+    page.click("#link span.iconoplasm-gene")
+    page.wait_for_url("**/second.html")
+    page.close()
+
+
+def test_hover_shows_the_card_with_its_portrait_and_a_click_opens_the_gene_page(configured, pages, site):
+    context, _ = configured
+    page = open_reading_list(configured, pages)
+    page.hover("#prose span.iconoplasm-gene[data-gene=TP53]")
+    page.wait_for_function("document.querySelector('iconoplasm-card')?.shadowRoot.querySelector('img.portrait')?.complete")
+    assert card_text(page, ".symbol") == "TP53"
+    assert card_text(page, ".name") == "tumor protein p53"
+    assert "sex" in card_text(page, ".traits") and "← soluble" in card_text(page, ".traits")
+    assert card_text(page, ".faction") == "Faction: pro-control"
+    size = page.evaluate("(() => { const img = document.querySelector('iconoplasm-card').shadowRoot.querySelector('img.portrait'); return [img.naturalWidth, img.naturalHeight, img.src.slice(0, 15)]; })()")
+    assert size == [48, 64, "data:image/png;"]
+    with context.expect_page() as opened:
+        page.evaluate("document.querySelector('iconoplasm-card').shadowRoot.querySelector('a.card').click()")
+    opened.value.wait_for_load_state()
+    assert opened.value.url == f"{site.url}/genes/TP53/"
+    opened.value.close()
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.querySelector('iconoplasm-card').hasAttribute('data-open')") is False
+    page.close()
+
+
+def test_guest_discoveries_merge_on_sign_in_and_later_ones_reach_the_server(configured, pages, site):
+    context, extension_id = configured
+    assert not {"NEWG1", "LAIR1"} & site.discovered()
+    page = open_reading_list(configured, pages)
+    hover_for(page, "NEWG1", 1.3)
+    popup = context.new_page()
+    popup.goto(f"chrome-extension://{extension_id}/src/pages/popup.html")
+    expect(popup.locator("#genes")).to_have_text(f"5 genes loaded from {site.url}")
+    expect(popup.locator("#discoveries")).to_have_text(re.compile(r"^[1-9]\d* genes discovered in this browser$"))
+    popup.close()
+
+    options = open_options(configured)
+    options.fill("#username", USERNAME)
+    options.fill("#password", "not the password")
+    options.click("#sign-in-form button[type=submit]")
+    expect(options.locator("#account-message.error")).to_have_text("Sign-in failed: username or password is incorrect.")
+    options.fill("#password", PASSWORD)
+    options.click("#sign-in-form button[type=submit]")
+    expect(options.locator("#account-message")).to_have_text(re.compile(r"^Signed in\. "))
+    expect(options.locator("#account-state")).to_contain_text(f"Signed in as {USERNAME}.")
+    options.close()
+    assert "NEWG1" in site.discovered(), "the guest discovery merged into the account"
+
+    hover_for(page, "LAIR1", 1.3)
+    wait_until(lambda: "LAIR1" in site.discovered())
+    page.close()
+
+
+def test_a_card_closed_early_is_no_discovery(configured, pages, site):
+    page = open_reading_list(configured, pages)
+    hover_for(page, "SIGP1", 0.2)
+    time.sleep(2.5)  # past the dwell time and the batching delay
+    assert "SIGP1" not in site.discovered()
+    page.close()
+
+
+def test_with_the_server_stopped_pages_are_still_highlighted_from_the_saved_lexicon(configured, pages, site):
+    context, _ = configured
+    site.stop()
+    try:
+        # A restarted worker has lost its memory, so the lexicon must come from storage.local.
+        worker = context.service_workers[0]
+        worker.evaluate("globalThis.beforeRestart = true")
+        options = open_options(configured)  # the worker's own origin, where DevTools may stop it
+        devtools = context.new_cdp_session(options)
+        devtools.send("ServiceWorker.enable")
+        devtools.send("ServiceWorker.stopAllWorkers")
+        options.close()
+        page = open_reading_list(configured, pages)
+        assert [tuple(pair) for pair in page.eval_on_selector_all("span.iconoplasm-gene", HIGHLIGHTS)] == EXPECTED
+        page.hover("#prose span.iconoplasm-gene[data-gene=LAIR1]")
+        page.wait_for_function("document.querySelector('iconoplasm-card')?.shadowRoot.querySelector('.problem')")
+        assert card_text(page, ".problem") == f"Cannot reach the Iconoplasm server at {site.url}. Is it running, and is the address right?"
+        assert context.service_workers[0].evaluate("typeof globalThis.beforeRestart") == "undefined"
+        page.close()
+    finally:
+        site.start()

@@ -36,8 +36,8 @@ def signup(request):
             try:
                 user = services.register_user(**form.cleaned_data)
             except ValidationError as exc:
-                for name, messages in exc.message_dict.items():
-                    for message in messages:
+                for name, problems in exc.message_dict.items():
+                    for message in problems:
                         form.add_error(name if name in form.fields else None, message)
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from rest_framework.exceptions import Throttled
 
 from backend.accounts.selectors import recent_discoveries, top_discovered_genes, user_discoveries
+from backend.common.ratelimit import check_rate
 from backend.portraits.selectors import canonical_portrait, canonical_portraits, candidates, public_emulsions, user_votes
 from backend.requests.selectors import user_requests
 
@@ -126,6 +127,24 @@ def first_error(errors: dict) -> str:
     """The first message of a serializer's ``errors`` (page forms have one field each)."""
     problems = next(iter(errors.values()))
     return str(problems[0] if isinstance(problems, list) else problems)
+
+
+def gene_page_write(request, gene: Gene, *, limit: str, what: str, action: str, serializer, kept: dict | None = None):
+    """The checks every write from the gene page makes: signed in, under rate limit ``limit``, valid input.
+
+    Returns ``(validated data, None)`` to go ahead, or ``(None, response)`` to answer with at once.
+    """
+    if not request.user.is_authenticated:
+        return None, sign_in_first(request, gene, action)
+    try:
+        check_rate(limit, request)
+    except Throttled as exc:
+        return None, throttled_gene_page(request, gene, exc, what, kept)
+    payload = serializer(data=request.POST)
+    if not payload.is_valid():
+        error = f"Could not {action}: {first_error(payload.errors)}"
+        return None, render_gene_page(request, gene, status=400, error=error, kept=kept)
+    return payload.validated_data, None
 
 
 def gene_or_404(symbol: str) -> Gene:

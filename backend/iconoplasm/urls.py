@@ -25,6 +25,12 @@ urlpatterns = [
     path("api/", include("backend.moderation.api_urls")),
 ]
 
+
+def local_media(request, path: str):
+    # MEDIA_ROOT is read per request, not when this module is imported, so a changed setting is honoured.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     # Local media for the embedded default; with S3 the bucket serves them.
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.append(path("media/<path:path>", local_media))

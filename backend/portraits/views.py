@@ -6,18 +6,9 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.exceptions import Throttled
 
-from backend.common.ratelimit import check_rate
 from backend.genes.selectors import find_gene
-from backend.genes.views import (
-    find_typed_gene,
-    first_error,
-    gene_url,
-    render_gene_page,
-    sign_in_first,
-    throttled_gene_page,
-)
+from backend.genes.views import find_typed_gene, gene_page_write, gene_url, render_gene_page
 
 from . import selectors, services
 from .models import Portrait
@@ -36,20 +27,13 @@ def public_portrait_or_404(pk: int) -> Portrait:
 @require_POST
 def vote(request, pk: int):
     portrait = public_portrait_or_404(pk)
-    gene = portrait.gene
-    if not request.user.is_authenticated:
-        return sign_in_first(request, gene, "vote")
-    try:
-        check_rate("vote", request)
-    except Throttled as exc:
-        return throttled_gene_page(request, gene, exc, "votes")
-    payload = VoteInputSerializer(data=request.POST)
-    if not payload.is_valid():
-        return render_gene_page(request, gene, status=400, error=f"Could not vote: {first_error(payload.errors)}")
-    value = int(payload.validated_data["value"])
+    data, refused = gene_page_write(request, portrait.gene, limit="vote", what="votes", action="vote", serializer=VoteInputSerializer)
+    if refused:
+        return refused
+    value = int(data["value"])
     services.vote(request.user, portrait, value)
     messages.success(request, VOTE_DONE[value].format(pk=pk))
-    return redirect(gene_url(gene, f"candidate-{pk}"))
+    return redirect(gene_url(portrait.gene, f"candidate-{pk}"))
 
 
 @require_POST
@@ -57,24 +41,20 @@ def transfer(request, pk: int):
     """Copy a candidate to the gene named in ``to``; problems re-show the page with the typed name kept."""
     portrait = public_portrait_or_404(pk)
     gene = portrait.gene
-    if not request.user.is_authenticated:
-        return sign_in_first(request, gene, "transfer portraits")
     kept = {"transfer_portrait": pk, "transfer_to": request.POST.get("to", "")}
-    try:
-        check_rate("transfer", request)
-    except Throttled as exc:
-        return throttled_gene_page(request, gene, exc, "transfers", kept)
-    payload = TransferInputSerializer(data=request.POST)
-    if not payload.is_valid():
-        return render_gene_page(request, gene, status=400, error=f"Could not copy: {first_error(payload.errors)}", kept=kept)
-    target = find_typed_gene(payload.validated_data["to"])
+    data, refused = gene_page_write(
+        request, gene, limit="transfer", what="transfers", action="copy the portrait", serializer=TransferInputSerializer, kept=kept,
+    )
+    if refused:
+        return refused
+    target = find_typed_gene(data["to"])
     if target is None:
-        error = f"Could not copy: no gene is called “{payload.validated_data['to']}”."
+        error = f"Could not copy the portrait: no gene is called “{data['to']}”."
         return render_gene_page(request, gene, status=400, error=error, kept=kept)
     try:
         new, created = services.transfer_portrait(portrait, target, request.user)
     except services.SameGeneError:
-        error = f"Could not copy: candidate #{pk} already belongs to {gene.symbol}; name another gene."
+        error = f"Could not copy the portrait: candidate #{pk} already belongs to {gene.symbol}; name another gene."
         return render_gene_page(request, gene, status=400, error=error, kept=kept)
     if created:
         messages.success(request, f"Copied candidate #{pk} of {gene.symbol} to {target.symbol} as candidate #{new.pk}.")

@@ -43,12 +43,13 @@ READERS = {
 
 
 def read_all(sources) -> None:
-    """Read every file the build reads, and nothing more (gene2pubmed only with years)."""
-    for key, paths in sources.files.items():
+    """Read every file the build reads, and nothing more (gene2pubmed only with years; the
+    aesthetics list belongs to the traits, not to the gene table)."""
+    for key, reader in READERS.items():
         if key == "ncbi_gene2pubmed" and not sources.files.get("pubmed_years"):
             continue
-        for path in paths:
-            READERS[key](path)
+        for path in sources.files.get(key, []):
+            reader(path)
 
 
 def full_build(sources, out: Path) -> int:

@@ -43,8 +43,7 @@ def _gallery(genes) -> list[dict]:
 @require_GET
 def home(request):
     """Guests: what Iconoplasm is. Signed in: the archive of discovered genes. ``?view=others``: everyone's finds."""
-    total = gene_count()
-    context = {"status": gene_table_status(), "total": total, "total_display": f"{total:,}"}
+    context = {"status": gene_table_status(), "total_display": f"{gene_count():,}"}
     if request.GET.get("view") == "others":
         # Each top gene carries ``discoverers``, the number of users who found it.
         context.update(view="others", recent=recent_discoveries(exclude_user=request.user), top=_gallery(list(top_discovered_genes())))
@@ -167,7 +166,7 @@ def stats(request):
     built = genome_plots()
     ordered = [name for name in PLOT_CAPTIONS if name in built] + [name for name in built if name not in PLOT_CAPTIONS]
     plots = [{"name": name, "caption": PLOT_CAPTIONS.get(name, name.replace("_", " "))} for name in ordered]
-    return render(request, "genes/stats.html", {"plots": plots, "total": gene_count()})
+    return render(request, "genes/stats.html", {"plots": plots, "total_display": f"{gene_count():,}"})
 
 
 @require_GET

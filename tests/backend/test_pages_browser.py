@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
 from backend.accounts.keys import provider_key_get
@@ -218,8 +219,12 @@ PAGES = ["/", "/?view=others", "/genes/TP53/", "/genes/LAIR1/", "/accounts/setti
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_pages_fit_the_screen_and_load_without_errors(browser, live_server, site, viewport):
+def test_pages_fit_the_screen_and_load_without_errors(browser, live_server, site, settings, viewport):
     screenshots = os.environ.get("ICONOPLASM_SCREENSHOTS")
+    plots = Path(settings.ICONOPLASM_DATA_DIR) / "plots"
+    plots.mkdir(parents=True)
+    for name, colour in [("weight", "#4c6a92"), ("sex_ratio", "#c0607a")]:
+        Image.new("RGB", (800, 450), colour).save(plots / f"{name}.png")
     context = browser.new_context(viewport=viewport, base_url=live_server.url)
     page = context.new_page()
     problems = Problems(page, live_server.url)
@@ -237,8 +242,21 @@ def test_pages_fit_the_screen_and_load_without_errors(browser, live_server, site
 def _check_layout(page: Page, viewport: dict, screenshots: str | None, name: str) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {viewport['width']}px"
+    page.evaluate("Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode().catch(() => null); }))")
     broken = page.evaluate("[...document.images].filter(i => i.complete && i.naturalWidth === 0).map(i => i.src)")
     assert broken == [], f"{page.url}: images failed to load: {broken}"
     if screenshots:
         slug = name.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "home"
         page.screenshot(path=str(Path(screenshots) / f"{viewport['width']}-{slug}.png"), full_page=True)
+
+
+def test_sign_up_starts_an_archive_with_the_starter_genes(page, site):
+    page.goto("/")
+    page.locator(".account").get_by_role("link", name="Sign up").click()
+    page.get_by_label("Username").fill("grace")
+    page.get_by_label("Email (optional)").fill("grace@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".account")).to_contain_text("grace")
+    expect(page.locator("#archive-counter")).to_have_text("1 / 5 genes discovered")  # TP53, the starter gene in the catalogue
+    expect(page.locator(".gallery a[data-symbol='TP53']")).to_be_visible()

@@ -260,3 +260,12 @@ def test_sign_up_starts_an_archive_with_the_starter_genes(page, site):
     expect(page.locator(".account")).to_contain_text("grace")
     expect(page.locator("#archive-counter")).to_have_text("1 / 5 genes discovered")  # TP53, the starter gene in the catalogue
     expect(page.locator(".gallery a[data-symbol='TP53']")).to_be_visible()
+
+
+def test_a_double_click_queues_one_request(page, site):
+    sign_in(page)
+    page.goto("/genes/TP53/")
+    page.get_by_role("button", name="Queue request").dblclick()
+    expect(page.get_by_role("status")).to_contain_text("queued: TP53 in Risograph Field Guide")
+    page.wait_for_load_state("networkidle")
+    assert GenerationRequest.objects.count() == 1

@@ -2,7 +2,7 @@
 // the name index, cards and to record discoveries; the options page and popup for the rest.
 import { fetchCard, fetchImageAsDataUrl, signIn } from "./src/background/api.js";
 import { discoverySummary, recordDiscovery, scheduleSend, sendUnsent } from "./src/background/discoveries.js";
-import { currentLexicon, indexEntries, savedLexicon } from "./src/background/lexicon_store.js";
+import { currentLexicon, nameIndexFor, savedLexicon } from "./src/background/lexicon_store.js";
 import { ext } from "./src/shared/browser_api.js";
 import { effectiveBlocklist, loadSettings, originPattern, saveSettings } from "./src/shared/settings.js";
 
@@ -33,7 +33,7 @@ async function pageSetup({ site }) {
   const blocklist = effectiveBlocklist(settings);
   const colours = {};
   for (const gene of lexicon.genes) colours[gene.symbol] = [gene.color, gene.textColor];
-  return { enabled: true, style: settings.style, names: indexEntries(lexicon, blocklist), blocklist, colours, problem: lexicon.problem };
+  return { enabled: true, style: settings.style, ...nameIndexFor(lexicon, blocklist), blocklist, colours, problem: lexicon.problem };
 }
 
 async function card({ symbol }) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fakeBrowser, serve } from "./helpers.js";
+import { fakeBrowser, serve } from "../testing/helpers.js";
 
 const browser = fakeBrowser();
 globalThis.browser = browser;
@@ -15,30 +15,28 @@ test("a gene counts once per 30 seconds and is kept in the browser", async () =>
   assert.equal((await discoverySummary()).count, 1);
 });
 
-test("signed in, unsent discoveries go to the server with the token and are then marked sent", async () => {
+test("signed in, unsent discoveries go to the server with the token and are then marked sent", async (t) => {
   await recordDiscovery("TP53");
-  const server = await serve({ "POST /api/me/discoveries/": (body) => [200, { added: body.symbols, already: [], unknown: [], count: 2, total: 5 }] });
+  const server = await serve(t, { "POST /api/me/discoveries/": (body) => [200, { added: body.symbols, already: [], unknown: [], count: 2, total: 5 }] });
   await sendUnsent(server.url, "secret-token");
   const [sent] = server.requests;
   assert.equal(sent.headers.authorization, "Token secret-token");
   assert.deepEqual(sent.body.symbols.sort(), ["LAIR1", "TP53"]);
   assert.deepEqual(await discoverySummary(), { count: 2, unsent: 0, lastError: null });
-  await server.close();
 });
 
-test("a rejected token keeps the discoveries and says what to do", async () => {
+test("a rejected token keeps the discoveries and says what to do", async (t) => {
   await recordDiscovery("NEWG1");
-  const server = await serve({ "POST /api/me/discoveries/": () => [401, { detail: "Invalid token." }] });
+  const server = await serve(t, { "POST /api/me/discoveries/": () => [401, { detail: "Invalid token." }] });
   await sendUnsent(server.url, "stale-token");
   const summary = await discoverySummary();
   assert.equal(summary.unsent, 1);
   assert.equal(summary.lastError, "The server rejected the sign-in token. Sign in again on the extension's options page.");
-  await server.close();
 });
 
-test("discoveries made while a batch is on its way are not lost", async () => {
+test("discoveries made while a batch is on its way are not lost", async (t) => {
   let recordedMeanwhile;
-  const server = await serve({
+  const server = await serve(t, {
     "POST /api/me/discoveries/": async (body) => {
       recordedMeanwhile ??= recordDiscovery("SIGP1");
       await recordedMeanwhile;
@@ -48,7 +46,6 @@ test("discoveries made while a batch is on its way are not lost", async () => {
   await sendUnsent(server.url, "token");
   assert.deepEqual(server.requests.map((request) => request.body.symbols), [["NEWG1"], ["SIGP1"]]);
   assert.equal((await discoverySummary()).unsent, 0);
-  await server.close();
 });
 
 test("guests keep everything locally and send nothing", async () => {

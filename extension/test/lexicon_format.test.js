@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { LexiconError, readLexicon } from "../src/shared/lexicon_format.js";
-import { sampleBody } from "./helpers.js";
+import { sampleBody } from "../testing/helpers.js";
 
 const body = (genes, extra = {}) => ({ ...sampleBody(), genes, ...extra });
 

@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { DEFAULT_BLOCKLIST } from "../src/shared/default_blocklist.js";
 import { buildMatcher, buildNameIndex } from "../src/shared/matcher.js";
 import { PUBLICATION_NAMES } from "../src/shared/publication_names.js";
-import { prose, sampleGenes } from "./helpers.js";
+import { prose, sampleGenes } from "../testing/helpers.js";
 
 const gene = (symbol, aliases = [], previous = []) => ({ symbol, color: "#112233", textColor: "#ffffff", name: symbol, aliases, previous });
 const found = (matcher, text) => matcher.findMentions(text).map(({ start, end, symbol }) => [text.slice(start, end), symbol]);

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { JSDOM } from "jsdom";
 import { buildMatcher } from "../src/shared/matcher.js";
 import { createScanner } from "../src/content/scanner.js";
-import { sampleGenes } from "./helpers.js";
+import { sampleGenes } from "../testing/helpers.js";
 
 const genes = sampleGenes();
 const matcher = buildMatcher(genes);

@@ -2,14 +2,14 @@
 // when the server cannot be reached.
 import { ext } from "../shared/browser_api.js";
 import { readLexicon } from "../shared/lexicon_format.js";
-import { buildNameIndex } from "../shared/matcher.js";
+import { buildNameIndex, longestNameParts } from "../shared/matcher.js";
 import { fetchLexiconBody, fetchLexiconPointer } from "./api.js";
 
 // How long a checked lexicon is trusted before asking the server for the current hash again.
 const RECHECK_MS = 10 * 60 * 1000;
 
 let memory = null; // {server, hash, genes, checkedAt}
-let indexMemo = { key: null, entries: null };
+let indexMemo = { key: null, index: null };
 
 async function fromStorage() {
   if (memory) return memory;
@@ -51,9 +51,15 @@ export async function currentLexicon(server, { force = false } = {}) {
   }
 }
 
-/** The name index as [name, symbol] pairs (what a tab needs to match), memoised per lexicon and blocklist. */
-export function indexEntries(lexicon, blocklist) {
+/**
+ * What a tab needs to match, memoised per lexicon and blocklist: the name index as
+ * [name, symbol] pairs and the most dash-separated parts in any name.
+ */
+export function nameIndexFor(lexicon, blocklist) {
   const key = `${lexicon.hash}\n${blocklist.join("\n")}`;
-  if (indexMemo.key !== key) indexMemo = { key, entries: [...buildNameIndex(lexicon.genes, blocklist)] };
-  return indexMemo.entries;
+  if (indexMemo.key !== key) {
+    const index = buildNameIndex(lexicon.genes, blocklist);
+    indexMemo = { key, index: { names: [...index], maxParts: longestNameParts(index) } };
+  }
+  return indexMemo.index;
 }

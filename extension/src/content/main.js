@@ -15,7 +15,7 @@ async function start() {
   if (!setup.enabled) return;
   if (setup.problem) console.info(`Iconoplasm: ${setup.problem}`);
   applyStyle(setup.style);
-  const matcher = createMatcher(new Map(setup.names), setup.blocklist);
+  const matcher = createMatcher(new Map(setup.names), { blocklist: setup.blocklist, maxParts: setup.maxParts });
   const scanner = createScanner({ document, findMentions: matcher.findMentions, colours: setup.colours });
   scanner.start();
   installHoverCards({

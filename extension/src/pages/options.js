@@ -19,6 +19,7 @@ async function fill() {
   $("disabled-sites").value = settings.disabledSites.join("\n");
   $("blocklist").value = effectiveBlocklist(settings).join(" ");
   showAccount(settings.username);
+  $("settings").disabled = false;
 }
 
 $("server-form").addEventListener("submit", async (event) => {

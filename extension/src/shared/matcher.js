@@ -49,18 +49,24 @@ export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST) {
   return index;
 }
 
+/** How many dash-separated parts the longest name has (HEC-GLCNAC-6-ST has 4). */
+export function longestNameParts(index) {
+  let parts = 1;
+  for (const name of index.keys()) {
+    if (name.includes("-")) parts = Math.max(parts, name.split("-").length);
+  }
+  return parts;
+}
+
 /**
  * The mention finder over a name index. The blocklist is consulted again because the spelling
  * rules derive names (IL-6 from IL6) that a user may have blocked.
  * @param {Map<string, string>} index from buildNameIndex
- * @param {Iterable<string>} blocklist
+ * @param {{blocklist?: Iterable<string>, maxParts?: number}} options maxParts from
+ *   longestNameParts, passed in by tabs so they need not scan the whole index themselves
  */
-export function createMatcher(index, blocklist = DEFAULT_BLOCKLIST) {
+export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts = longestNameParts(index) } = {}) {
   const blocked = new Set(blocklist);
-  let maxParts = 1;
-  for (const name of index.keys()) {
-    if (name.includes("-")) maxParts = Math.max(maxParts, name.split("-").length);
-  }
 
   function resolve(candidate) {
     const exact = index.get(candidate);
@@ -108,7 +114,7 @@ export function createMatcher(index, blocklist = DEFAULT_BLOCKLIST) {
 
 /** A matcher straight from lexicon genes: buildNameIndex then createMatcher. */
 export function buildMatcher(genes, blocklist = DEFAULT_BLOCKLIST) {
-  return createMatcher(buildNameIndex(genes, blocklist), blocklist);
+  return createMatcher(buildNameIndex(genes, blocklist), { blocklist });
 }
 
 // The dash-separated parts of a run with their offsets in the whole text.

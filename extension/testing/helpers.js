@@ -1,10 +1,11 @@
-// Shared by the tests: the sample of the real lexicon and a fake WebExtension storage.
+// Shared by the unit tests in ../test: the sample of the real lexicon, a fake WebExtension
+// storage and a loopback server. Kept outside test/, where node --test runs every .js file.
 import { readFileSync } from "node:fs";
 import { readLexicon } from "../src/shared/lexicon_format.js";
 
-export const sampleBody = () => JSON.parse(readFileSync(new URL("./fixtures/lexicon_sample.json", import.meta.url), "utf8"));
+export const sampleBody = () => JSON.parse(readFileSync(new URL("../test/fixtures/lexicon_sample.json", import.meta.url), "utf8"));
 export const sampleGenes = () => readLexicon(sampleBody());
-export const prose = () => readFileSync(new URL("./fixtures/prose.txt", import.meta.url), "utf8");
+export const prose = () => readFileSync(new URL("../test/fixtures/prose.txt", import.meta.url), "utf8");
 
 /** The part of `browser` the background uses, backed by a plain object. */
 export function fakeBrowser() {
@@ -25,10 +26,11 @@ export function fakeBrowser() {
 }
 
 /**
- * A loopback HTTP server for the background's tests. `routes` maps "METHOD /path" to
+ * A loopback HTTP server for the background's tests, closed when test `t` ends (even when it
+ * fails, so a failure never leaves the runner waiting). `routes` maps "METHOD /path" to
  * (body, request) => [status, payload] (payload: object for JSON, string for text).
  */
-export async function serve(routes) {
+export async function serve(t, routes) {
   const { createServer } = await import("node:http");
   const requests = [];
   const server = createServer(async (request, response) => {
@@ -42,6 +44,7 @@ export async function serve(routes) {
     response.end(typeof payload === "string" ? payload : JSON.stringify(payload));
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t?.after(() => new Promise((resolve) => server.close(resolve)));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     requests,
@@ -51,7 +54,7 @@ export async function serve(routes) {
 
 /** An address nothing listens on. */
 export async function deadServer() {
-  const server = await serve({});
+  const server = await serve(null, {});
   await server.close();
   return server.url;
 }

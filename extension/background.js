@@ -62,6 +62,8 @@ async function status() {
   } catch (error) {
     lexicon.problem = error.message;
   }
+  // Opening the popup is also a chance to retry discoveries an earlier send could not deliver.
+  if (settings.token) await sendUnsent(settings.server, settings.token);
   return {
     server: settings.server,
     username: settings.username,

@@ -13,15 +13,20 @@ function page(body) {
   return new JSDOM(`<!doctype html><html><body>${body}</body></html>`).window.document;
 }
 
-function scannerFor(document, overrides = {}) {
-  return createScanner({ document, findMentions: matcher.findMentions, colours, ...overrides });
+/** A page with `body`, scanned until the scanner has nothing left to do. */
+async function scannedPage(body, overrides = {}) {
+  const document = page(body);
+  const scanner = createScanner({ document, findMentions: matcher.findMentions, colours, ...overrides });
+  scanner.start();
+  await scanner.idle();
+  return { document, scanner };
 }
 
 const highlighted = (document) => [...document.querySelectorAll("span.iconoplasm-gene")].map((span) => `${span.textContent}=${span.dataset.gene}`);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 test("wraps mentions in prose and leaves code, fields, scripts and editors alone", async () => {
-  const document = page(`
+  const { document } = await scannedPage(`
     <p>TP53 and BRCA1 in a paragraph, with <b>MTOR</b> in bold.</p>
     <a href="https://example.org/next">read about PALB2</a>
     <pre>TP53 in pre</pre><code>TP53 in code</code><kbd>TP53</kbd>
@@ -31,17 +36,11 @@ test("wraps mentions in prose and leaves code, fields, scripts and editors alone
     <div contenteditable="false">IL6 not editable</div>
     <div role="textbox">TP53 textbox</div>
     <svg><text>TP53 in svg</text></svg><math><mi>TP53</mi></math>`);
-  const scanner = scannerFor(document);
-  scanner.start();
-  await scanner.idle();
   assert.deepEqual(highlighted(document), ["TP53=TP53", "BRCA1=BRCA1", "MTOR=MTOR", "PALB2=PALB2", "IL6=IL6"]);
 });
 
 test("a highlight is a span with the gene's colours, and the text around it is unchanged", async () => {
-  const document = page("<p>Before TP53 after.</p>");
-  const scanner = scannerFor(document);
-  scanner.start();
-  await scanner.idle();
+  const { document } = await scannedPage("<p>Before TP53 after.</p>");
   const span = document.querySelector("span.iconoplasm-gene");
   const tp53 = genes.find((gene) => gene.symbol === "TP53");
   assert.equal(span.getAttribute("data-gene"), "TP53");
@@ -51,10 +50,7 @@ test("a highlight is a span with the gene's colours, and the text around it is u
 });
 
 test("a highlighted link keeps its target and its text", async () => {
-  const document = page('<a href="https://example.org/p53">the p53 story</a>');
-  const scanner = scannerFor(document);
-  scanner.start();
-  await scanner.idle();
+  const { document } = await scannedPage('<a href="https://example.org/p53">the p53 story</a>');
   const link = document.querySelector("a");
   assert.equal(link.getAttribute("href"), "https://example.org/p53");
   assert.equal(link.querySelector("span.iconoplasm-gene").dataset.gene, "TP53");
@@ -62,10 +58,7 @@ test("a highlighted link keeps its target and its text", async () => {
 });
 
 test("content added later is highlighted, and the scanner's own output is not highlighted again", async () => {
-  const document = page("<p>TP53</p>");
-  const scanner = scannerFor(document);
-  scanner.start();
-  await scanner.idle();
+  const { document, scanner } = await scannedPage("<p>TP53</p>");
   const added = document.createElement("div");
   added.innerHTML = "<p>Later: BRCA1 and <em>PALB2</em></p><code>MTOR</code>";
   document.body.append(added);
@@ -78,10 +71,7 @@ test("content added later is highlighted, and the scanner's own output is not hi
 });
 
 test("text the page rewrites is scanned again", async () => {
-  const document = page("<p id='status'>nothing yet</p>");
-  const scanner = scannerFor(document);
-  scanner.start();
-  await scanner.idle();
+  const { document, scanner } = await scannedPage("<p id='status'>nothing yet</p>");
   document.getElementById("status").firstChild.data = "now IL6";
   await settle();
   await scanner.idle();
@@ -89,10 +79,9 @@ test("text the page rewrites is scanned again", async () => {
 });
 
 test("works in slices of at most sliceMs, yielding to the page between them", async () => {
-  const document = page(Array.from({ length: 40 }, (_, i) => `<p>paragraph ${i} mentions TP53</p>`).join(""));
   let now = 0;
   let slices = 0;
-  const scanner = scannerFor(document, {
+  const { document } = await scannedPage(Array.from({ length: 40 }, (_, i) => `<p>paragraph ${i} mentions TP53</p>`).join(""), {
     sliceMs: 8,
     clock: () => (now += 3), // every node takes 3 ms
     defer: (task) => {
@@ -100,34 +89,25 @@ test("works in slices of at most sliceMs, yielding to the page between them", as
       setTimeout(task, 0);
     },
   });
-  scanner.start();
-  await scanner.idle();
   assert.equal(highlighted(document).length, 40);
   assert.ok(slices >= 40 / 3, `expected at least 14 slices, got ${slices}`);
 });
 
 test("the main content is highlighted before the rest of the page", async () => {
-  const document = page("<header>Menu BRCA1</header><main><p>Main TP53</p></main><footer>Foot PALB2</footer>");
   const order = [];
-  const scanner = scannerFor(document, {
+  await scannedPage("<header>Menu BRCA1</header><main><p>Main TP53</p></main><footer>Foot PALB2</footer>", {
     findMentions: (text) => {
       const mentions = matcher.findMentions(text);
       order.push(...mentions.map((mention) => mention.symbol));
       return mentions;
     },
   });
-  scanner.start();
-  await scanner.idle();
   assert.deepEqual(order, ["TP53", "BRCA1", "PALB2"]);
 });
 
 test("stop puts the page's text back as it was", async () => {
-  const document = page("<p>TP53 and <a href='#x'>BRCA1</a> here</p>");
-  const before = document.body.innerHTML;
-  const scanner = scannerFor(document);
-  scanner.start();
-  await scanner.idle();
+  const { document, scanner } = await scannedPage("<p>TP53 and <a href='#x'>BRCA1</a> here</p>");
   assert.equal(highlighted(document).length, 2);
   scanner.stop();
-  assert.equal(document.body.innerHTML, before);
+  assert.equal(document.body.innerHTML, "<p>TP53 and <a href=\"#x\">BRCA1</a> here</p>");
 });

@@ -13,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from pipeline.paths import REPO_ROOT
 
-from .site import LiveSite
+from .live_site import LiveSite
 
 EXTENSION = REPO_ROOT / "extension"
 CHROMIUM = "/usr/bin/chromium"

@@ -8,7 +8,7 @@ import time
 from playwright.sync_api import expect
 
 from .conftest import open_options
-from .site import PASSWORD, USERNAME
+from .live_site import PASSWORD, USERNAME
 
 READING_LIST = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Reading list</title></head>

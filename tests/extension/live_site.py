@@ -25,7 +25,7 @@ def free_port() -> int:
 
 
 def populate() -> None:
-    """Run inside the server's environment (``python -m tests.extension.site``)."""
+    """Run inside the server's environment (``python -m tests.extension.live_site``)."""
     import django
 
     django.setup()
@@ -57,7 +57,7 @@ class LiveSite:
     def prepare(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO_ROOT, env=self.env, check=True)
-        subprocess.run([sys.executable, "-m", "tests.extension.site"], cwd=REPO_ROOT, env=self.env, check=True)
+        subprocess.run([sys.executable, "-m", "tests.extension.live_site"], cwd=REPO_ROOT, env=self.env, check=True)
 
     def start(self) -> None:
         with open(self.log, "ab") as log:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import Throttled
 
-from backend.common.ratelimit import check_rate
+from backend.common.ratelimit import check_rate, throttled_page
 from backend.requests.serializers import ProviderKeyInput
 
 from . import services
@@ -29,9 +29,7 @@ def signup(request):
         try:
             check_rate("register", request)
         except Throttled as exc:
-            response = render(request, "accounts/signup.html", {"form": form, "throttled": True}, status=429)
-            response["Retry-After"] = str(int(exc.wait or 1))
-            return response
+            return throttled_page(request, "accounts/signup.html", {"form": form}, exc)
         if form.is_valid():
             try:
                 user = services.register_user(**form.cleaned_data)

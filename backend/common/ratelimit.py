@@ -52,3 +52,12 @@ def rate_limited(name: str):
         return wrapper
 
     return decorate
+
+
+def throttled_page(request, template: str, context: dict, exc: Throttled):
+    """The form page again with status 429, ``throttled`` set and a Retry-After header."""
+    from django.shortcuts import render
+
+    response = render(request, template, {**context, "throttled": True}, status=429)
+    response["Retry-After"] = str(int(exc.wait or 1))
+    return response

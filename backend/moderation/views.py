@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from rest_framework.exceptions import Throttled
 
-from backend.common.ratelimit import check_rate
+from backend.common.ratelimit import check_rate, throttled_page
 
 from . import services
 from .forms import ArtistOptOutForm
@@ -17,9 +17,7 @@ def artist_optout(request):
         try:
             check_rate("optout", request)
         except Throttled as exc:
-            response = render(request, "moderation/artist_optout.html", {"form": form, "throttled": True}, status=429)
-            response["Retry-After"] = str(int(exc.wait or 1))
-            return response
+            return throttled_page(request, "moderation/artist_optout.html", {"form": form}, exc)
         if form.is_valid():
             services.submit_optout(**form.cleaned_data)
             return render(request, "moderation/artist_optout.html", {"sent": True}, status=201)

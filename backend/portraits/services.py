@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import random
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -19,10 +17,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce
 
+from backend.common.db import retry_when_locked
 from backend.genes.models import Gene
 
 from . import selectors
@@ -31,8 +30,6 @@ from .models import Canonical, CanonicalChange, Emulsion, Portrait, Vote
 log = logging.getLogger(__name__)
 
 VOTE_VALUES = (-1, 0, 1)
-# Attempts for a write that SQLite refuses with "database is locked" under concurrency.
-LOCK_RETRIES = 40
 
 
 # --------------------------------------------------------------------------- emulsions
@@ -146,7 +143,7 @@ def register_candidate(gene: Gene, image_bytes: bytes, **fields) -> Portrait:
     """
     portrait, created = register_portrait(gene=gene, image=image_bytes, **fields)
     if created:
-        _retry_locked(lambda: ensure_canonical(gene))
+        retry_when_locked(lambda: ensure_canonical(gene))
     return portrait
 
 
@@ -280,6 +277,9 @@ def update_canonical(gene: Gene, changed_by=None) -> Portrait | None:
     min_votes = settings.ICONOPLASM_CANONICAL_MIN_VOTES
     margin = settings.ICONOPLASM_CANONICAL_MARGIN
     with transaction.atomic():
+        # Locking the gene row serialises the rule per gene, also while it has no Canonical row to lock
+        # (two workers finishing the first two candidates at once would otherwise both create one).
+        list(Gene.objects.select_for_update().filter(pk=gene.pk).values_list("pk", flat=True))
         choice = Canonical.objects.select_for_update().filter(gene=gene).select_related("portrait").first()
         public = selectors.public_portraits().filter(gene=gene)
         current = choice.portrait if choice is not None else None
@@ -350,18 +350,6 @@ def unpin_canonical(gene: Gene, changed_by=None) -> Portrait | None:
 # --------------------------------------------------------------------------- votes
 
 
-def _retry_locked(work: Callable[[], object]) -> object:
-    """Run ``work`` (its own transaction); retry when SQLite says the database/table is locked."""
-    for attempt in range(LOCK_RETRIES):
-        try:
-            return work()
-        except OperationalError as exc:
-            if "locked" not in str(exc).lower() or attempt == LOCK_RETRIES - 1:
-                raise
-            time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
-    raise AssertionError("unreachable")
-
-
 def vote(user, portrait: Portrait, value: int) -> Portrait:
     """Record ``user``'s vote on ``portrait``: +1, −1, or 0 to clear it; returns the portrait with fresh totals.
 
@@ -389,7 +377,7 @@ def vote(user, portrait: Portrait, value: int) -> Portrait:
             update_canonical(locked.gene)
             return locked
 
-    return _retry_locked(work)
+    return retry_when_locked(work)
 
 
 # --------------------------------------------------------------------------- transfer
@@ -431,7 +419,7 @@ def transfer_portrait(portrait: Portrait, target: Gene, user=None) -> tuple[Port
         created_by=user, transferred_from=portrait,
     )
     if created:
-        _retry_locked(lambda: ensure_canonical(target))
+        retry_when_locked(lambda: ensure_canonical(target))
     return new, created
 
 

@@ -13,19 +13,17 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import random
 import socket
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from backend.common.db import retry_when_locked
 from backend.genes.models import Gene
 from backend.portraits.models import Emulsion, Portrait
 
@@ -39,22 +37,8 @@ logger = logging.getLogger(__name__)
 
 ERROR_MAX_CHARS = 2000
 MAX_BUSY_RETRIES = 20
-LOCK_RETRIES = 12
 WITHDRAWN = "the emulsion was withdrawn (artist opt-out) before rendering"
 PROCEDURAL = "procedural"
-T = TypeVar("T")
-
-
-def _retry_locked(work: Callable[[], T]) -> T:
-    """Run ``work`` (a statement or its own transaction) again when SQLite answers "database/table is locked"."""
-    for attempt in range(LOCK_RETRIES):
-        try:
-            return work()
-        except OperationalError as exc:
-            if "locked" not in str(exc).lower() or attempt == LOCK_RETRIES - 1:
-                raise
-            time.sleep(random.uniform(0, min(0.25, 0.005 * 2**attempt)))
-    raise AssertionError("unreachable")
 
 
 # Creating -------------------------------------------------------------------
@@ -88,7 +72,7 @@ def _held(claim: Claim):
 def request_claim(request_id: int, attempts: int, *, worker_id: str, now: dt.datetime | None = None) -> Claim | None:
     """Claim one request seen with ``attempts`` claims so far; None when another worker got there first."""
     now = now or timezone.now()
-    updated = _retry_locked(lambda: claimable(now).filter(pk=request_id, attempts=attempts).order_by().update(
+    updated = retry_when_locked(lambda: claimable(now).filter(pk=request_id, attempts=attempts).order_by().update(
         status=GenerationRequest.RUNNING,
         attempts=F("attempts") + 1,
         claimed_by=worker_id,
@@ -114,9 +98,9 @@ def requests_expire(now: dt.datetime | None = None) -> int:
 def request_claim_next(*, worker_id: str, now: dt.datetime | None = None, window: int = 20) -> Claim | None:
     """Claim the oldest claimable request (queued, or a timed-out claim with attempts left)."""
     now = now or timezone.now()
-    _retry_locked(lambda: requests_expire(now))
+    retry_when_locked(lambda: requests_expire(now))
     while True:
-        candidates = _retry_locked(lambda: list(claimable(now).values_list("pk", "attempts")[:window]))
+        candidates = retry_when_locked(lambda: list(claimable(now).values_list("pk", "attempts")[:window]))
         if not candidates:
             return None
         for request_id, attempts in candidates:
@@ -147,7 +131,7 @@ def request_complete(claim: Claim, image: bytes, *, blot: bytes | None, renderer
             GenerationRequest.objects.filter(pk=claim.request_id).update(portrait=portrait)
         return portrait
 
-    return _retry_locked(finish)
+    return retry_when_locked(finish)
 
 
 def request_fail(claim: Claim, error: str) -> str | None:
@@ -157,7 +141,7 @@ def request_fail(claim: Claim, error: str) -> str | None:
         status, fields = GenerationRequest.FAILED, {"finished_at": timezone.now()}
     else:
         status, fields = GenerationRequest.QUEUED, {"claimed_by": "", "claimed_at": None}
-    return status if _retry_locked(lambda: _held(claim).update(status=status, error=error, **fields)) == 1 else None
+    return status if retry_when_locked(lambda: _held(claim).update(status=status, error=error, **fields)) == 1 else None
 
 
 # Rendering ------------------------------------------------------------------
@@ -209,9 +193,9 @@ def request_seed(request: GenerationRequest) -> int:
 def request_process(claim: Claim, *, renderer: Renderer | Callable[[], Renderer]) -> Portrait | None:
     """Render, blot and register the claimed request. Any error sends it back to the queue (or fails it)."""
     try:
-        request = _retry_locked(lambda: GenerationRequest.objects.select_related("gene", "emulsion").get(pk=claim.request_id))
+        request = retry_when_locked(lambda: GenerationRequest.objects.select_related("gene", "emulsion").get(pk=claim.request_id))
         if request.emulsion.blocked:  # withdrawn after an artist opt-out while queued: no retry
-            _retry_locked(lambda: _held(claim).update(
+            retry_when_locked(lambda: _held(claim).update(
                 status=GenerationRequest.FAILED, finished_at=timezone.now(), error=WITHDRAWN))
             return None
         if not isinstance(renderer, Renderer):
@@ -262,7 +246,8 @@ def run_worker(*, worker_id: str | None = None, renderer: Renderer | Callable[[]
         renderer = _LazyRenderer(renderer)
     processed = busy = 0
     while not stop.is_set() and (max_jobs is None or processed < max_jobs):
-        close_old_connections()
+        if not connection.in_atomic_block:  # a caller's open transaction is not ours to close
+            close_old_connections()
         try:
             claim = request_claim_next(worker_id=worker_id)
             busy = 0
@@ -321,7 +306,7 @@ def backfill_portraits(*, renderer: Renderer | Callable[[], Renderer] = procedur
             prompt = prompt_for(traits, emulsion)
             [image] = renderer.render([traits], [emulsion], [seed], [prompt])
             blot = renderer.make_blot(image, gene.symbol, gene.name) if renderer.make_blot else None
-            portrait = _retry_locked(lambda: register(
+            portrait = retry_when_locked(lambda: register(
                 gene, image, blot=blot, renderer=renderer.name, model=renderer.model, emulsion=emulsion_row,
                 seed=seed, prompt=prompt, origin=Portrait.BACKFILL,
             ))

@@ -40,12 +40,13 @@ EXPECTED = [("TP53", "TP53"), ("p53", "TP53"), ("LAIR1", "LAIR1"), ("CD305", "LA
 HIGHLIGHTS = "els => els.map(e => [e.textContent, e.dataset.gene])"
 
 
-def open_reading_list(browser, pages):
+def open_reading_list(browser, pages, highlights=len(EXPECTED)):
+    """The reading list in a new tab, once it shows `highlights` highlights."""
     context, _ = browser
     page = context.new_page()
     page.goto(pages.write("reading.html", READING_LIST))
     pages.write("second.html", "<!doctype html><title>Second</title><p>The second page.</p>")
-    page.wait_for_function(f"document.querySelectorAll('span.iconoplasm-gene').length === {len(EXPECTED)}", timeout=15_000)
+    page.wait_for_function(f"document.querySelectorAll('span.iconoplasm-gene').length === {highlights}", timeout=15_000)
     return page
 
 
@@ -141,6 +142,40 @@ def test_a_card_closed_early_is_no_discovery(configured, pages, site):
     time.sleep(2.5)  # past the dwell time and the batching delay
     assert "SIGP1" not in site.discovered()
     page.close()
+
+
+def save_highlighting(browser, *, style="pill", sites="", extra_blocked=""):
+    options = open_options(browser)
+    options.select_option("#style", style)
+    options.fill("#disabled-sites", sites)
+    options.click("#reset-blocklist")
+    if extra_blocked:
+        options.fill("#blocklist", options.input_value("#blocklist") + " " + extra_blocked)
+    options.click("#highlight-form button[type=submit]")
+    expect(options.locator("#highlight-message")).to_contain_text("Saved:")
+    options.close()
+
+
+def test_style_site_switch_and_blocklist_from_the_options_page(configured, pages):
+    page = open_reading_list(configured, pages)
+    try:
+        save_highlighting(configured, style="underline")
+        page.wait_for_function("document.documentElement.dataset.iconoplasmStyle === 'underline'")
+        decoration = page.eval_on_selector("span.iconoplasm-gene", "e => getComputedStyle(e).textDecorationLine")
+        assert decoration == "underline"
+
+        save_highlighting(configured, sites="127.0.0.1")
+        page.wait_for_function("document.querySelectorAll('span.iconoplasm-gene').length === 0")
+        assert page.text_content("#prose") == "The TP53 gene, also written p53, pairs with LAIR1 (CD305)."
+
+        save_highlighting(configured, extra_blocked="LAIR1")
+        page.close()
+        page = open_reading_list(configured, pages, highlights=len(EXPECTED) - 1)
+        found = [tuple(pair) for pair in page.eval_on_selector_all("span.iconoplasm-gene", HIGHLIGHTS)]
+        assert ("LAIR1", "LAIR1") not in found and ("CD305", "LAIR1") in found
+    finally:
+        save_highlighting(configured)
+        page.close()
 
 
 def test_with_the_server_stopped_pages_are_still_highlighted_from_the_saved_lexicon(configured, pages, site):

@@ -51,7 +51,8 @@ class Gene(models.Model):
     sample = models.TextField()
     tags = models.TextField()
 
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: the lexicon's freshness check reads MAX(updated_at) on every request.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["symbol"]

@@ -4,7 +4,8 @@ import { DEFAULT_BLOCKLIST } from "./default_blocklist.js";
 
 export const DEFAULT_SERVER = "http://127.0.0.1:8000";
 export const HIGHLIGHT_STYLES = Object.freeze(["pill", "underline", "outline"]);
-export const ARCHIVE_PATH = "/discoveries/";
+// The site shows a signed-in user their archive on its home page.
+export const ARCHIVE_PATH = "/";
 
 const DEFAULTS = Object.freeze({
   server: DEFAULT_SERVER,

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Gene, GeneName
 
@@ -55,6 +56,7 @@ def load_genes(genes_path: Path, traits_path: Path, batch_size: int = 1000) -> L
     rows = read_catalogue(genes_path, traits_path)
     existing = {gene.symbol: gene for gene in Gene.objects.all()}
     to_create, to_update = [], []
+    now = timezone.now()
     for row in rows:
         gene = existing.get(row["symbol"])
         if gene is None:
@@ -62,9 +64,12 @@ def load_genes(genes_path: Path, traits_path: Path, batch_size: int = 1000) -> L
         elif any(getattr(gene, field) != value for field, value in row.items()):
             for field, value in row.items():
                 setattr(gene, field, value)
+            gene.updated_at = now
             to_update.append(gene)
     Gene.objects.bulk_create(to_create, batch_size=batch_size)
-    Gene.objects.bulk_update(to_update, GENE_FIELDS, batch_size=batch_size)
+    # bulk_update skips auto_now: set updated_at by hand, since card ETags and the lexicon's
+    # freshness check read it.
+    Gene.objects.bulk_update(to_update, [*GENE_FIELDS, "updated_at"], batch_size=batch_size)
 
     ids = dict(Gene.objects.values_list("symbol", "id"))
     wanted = {

@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .cards import build_card, card_etag, card_state
+from .cards import build_card, card_body, card_stamp, card_state
 from .lexicon import current_lexicon
 from .selectors import find_gene
 
@@ -24,16 +24,18 @@ def unknown_gene(symbol: str) -> NotFound:
 class GeneCardView(APIView):
     @extend_schema(summary="A gene's character card (aliases and previous symbols resolve to the gene)", responses={200: dict, 304: None, 404: dict})
     def get(self, request, symbol: str):
-        found = find_gene(symbol)
-        if found is None:
-            raise unknown_gene(symbol)
-        gene, matched_by = found
-        portrait, count = card_state(gene)
-        etag = card_etag(gene, portrait, count) + ("" if matched_by == "symbol" else f";{matched_by}")
+        stamp, matched_by = card_stamp(symbol), "symbol"
+        if stamp is None:
+            found = find_gene(symbol)
+            if found is None:
+                raise unknown_gene(symbol)
+            gene, matched_by = found
+            stamp = card_stamp(gene.symbol)
+        etag = stamp.etag + ("" if matched_by == "symbol" else f";{matched_by}")
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        card = build_card(gene, request, portrait, count, matched_by)
-        return Response(card, headers={"ETag": etag, "Cache-Control": "no-cache"})
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        return HttpResponse(card_body(stamp, matched_by, request), content_type="application/json", headers=headers)
 
 
 class BatchSerializer(serializers.Serializer):

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
+from rest_framework.renderers import JSONRenderer
 
-from backend.portraits.selectors import canonical_portrait, candidates
+from backend.portraits.models import Portrait
+from backend.portraits.selectors import canonical_portrait, candidates, card_state_query
 
 from .models import Gene
 
@@ -67,9 +72,44 @@ def card_state(gene: Gene) -> tuple:
     return portrait, candidates(gene).count()
 
 
-def card_etag(gene: Gene, portrait, candidate_count: int) -> str:
-    basis = f"{gene.pk}:{gene.updated_at.isoformat()}:{portrait.pk if portrait else 0}:{candidate_count}"
-    return '"' + hashlib.sha256(basis.encode()).hexdigest()[:32] + '"'
+@dataclass(frozen=True)
+class CardStamp:
+    """Everything a card's content depends on, read in one query (see :func:`card_stamp`)."""
+
+    gene_id: int
+    updated_at: object  # as the database driver returns it: only compared and hashed
+    portrait_id: int | None
+    candidate_count: int
+
+    @property
+    def etag(self) -> str:
+        basis = f"{self.gene_id}:{self.updated_at}:{self.portrait_id or 0}:{self.candidate_count}"
+        return '"' + hashlib.sha256(basis.encode()).hexdigest()[:32] + '"'
+
+
+def card_stamp(symbol: str) -> CardStamp | None:
+    """The stamp of the gene with this approved symbol (None for any other name)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*card_state_query(symbol))
+        row = cursor.fetchone()
+    return None if row is None else CardStamp(*row)
+
+
+# A card body depends only on its stamp (and the host its URLs name), so it can be reused as
+# long as the stamp holds; the time limit bounds how long an emulsion's renamed title lingers.
+CARD_CACHE_SECONDS = 300
+
+
+def card_body(stamp: CardStamp, matched_by: str, request) -> bytes:
+    """The card as JSON bytes, built once per stamp, lookup kind and host, then served from the cache."""
+    key = f"card-body:{stamp.etag}:{matched_by}:{request.scheme}://{request.get_host()}"
+    body = cache.get(key)
+    if body is None:
+        gene = Gene.objects.get(pk=stamp.gene_id)
+        portrait = None if stamp.portrait_id is None else Portrait.objects.select_related("emulsion").get(pk=stamp.portrait_id)
+        body = JSONRenderer().render(build_card(gene, request, portrait, stamp.candidate_count, matched_by))
+        cache.set(key, body, CARD_CACHE_SECONDS)
+    return body
 
 
 def build_card(gene: Gene, request, portrait, candidate_count: int, matched_by: str = "symbol") -> dict:

@@ -84,3 +84,35 @@ def test_gene_page_escapes_data(client, catalogue):
 def test_openapi_schema_lists_the_endpoints(client, db):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert {"/api/genes/{symbol}/", "/api/genes/batch/", "/api/lexicon/"} <= set(schema["paths"])
+
+
+def test_a_cached_card_follows_every_portrait_change(client, catalogue, settings, tmp_path):
+    """Cards are served from a cache keyed by what they show: each change shows at once."""
+    from backend.genes.models import Gene
+    from backend.portraits.models import Emulsion
+    from backend.portraits.services import register_candidate, set_hidden
+
+    from .test_requests_api import png_bytes
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    gene = Gene.objects.get(symbol="TP53")
+    emulsion = Emulsion.objects.create(emulsion_id="E0042", name="Noir Ink", style_words="ink", sampler="euler", steps=20,
+                                       guidance=7.0, width=768, height=1024)
+
+    def card():
+        return client.get("/api/genes/TP53/").json()
+
+    assert card()["portrait"] is None and card()["candidate_count"] == 0
+    first = register_candidate(gene, png_bytes((1, 2, 3)), renderer="procedural", width=48, height=64, emulsion=emulsion)
+    shown = card()
+    assert shown["portrait"]["id"] == first.pk and shown["candidate_count"] == 1
+    assert shown["portrait"]["emulsion"] == {"id": "E0042", "name": "Noir Ink"}
+    second = register_candidate(gene, png_bytes((4, 5, 6)), renderer="procedural", width=48, height=64)
+    assert card()["candidate_count"] == 2 and card()["portrait"]["id"] == first.pk
+    set_hidden([second], True)
+    assert card()["candidate_count"] == 1
+    Emulsion.objects.filter(pk=emulsion.pk).update(blocked=True)  # an artist opt-out withdraws the emulsion
+    assert card()["portrait"] is None and card()["candidate_count"] == 0
+    # An alias answers with the same, current card.
+    alias = client.get("/api/genes/p53/").json()
+    assert alias["symbol"] == "TP53" and alias["matched_by"] == "alias" and alias["portrait"] is None

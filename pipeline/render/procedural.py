@@ -13,7 +13,7 @@ Every trait is visible:
 * fantastic feature: parsed into body parts and a material (see ``procedural_features``);
 * faction: the background emblem.
 
-``portrait_svg`` builds the SVG; ``render_portrait`` rasterises it with resvg and applies the
+``portrait_svg`` builds the SVG; ``render_portrait`` rasterises it with Skia and applies the
 emulsion (line weight as stroke width, palette and texture as post-processing).
 """
 
@@ -26,8 +26,8 @@ from functools import lru_cache
 from typing import Mapping
 
 import numpy as np
-import resvg_py
-from PIL import Image, ImageFilter
+import skia
+from PIL import Image, ImageChops, ImageFilter
 
 from .emulsions import Emulsion
 from .procedural_features import draw_feature
@@ -37,7 +37,7 @@ from .procedural_parts import (Look, hex_to_rgb, look_for, luminance, mix, patte
 W, H = 768, 1024
 # Recorded as the "model" of procedural portraits in manifests: bump it whenever
 # the drawing changes so a re-render is not mistaken for the old images.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 OUTLINE = "#231c28"
 _AESTHETIC_FAMILIES: dict[str, str] | None = None
@@ -643,142 +643,188 @@ def portrait_svg(traits: Mapping, emulsion: Emulsion, seed: int = 0, width: int 
 # rasterising and the emulsion's palette and texture
 
 
-def _rasterise(svg: str) -> np.ndarray:
-    png = resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True)
-    return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGBA"))
+def _rasterise(svg: str, width: int, height: int, under: np.ndarray | None = None) -> np.ndarray:
+    """The SVG drawn by Skia as premultiplied RGBA, over a copy of ``under`` when given.
+
+    Skia draws straight into the numpy array, so there is no PNG round trip; where
+    ``under`` is opaque (a background) the result is opaque and premultiplication is moot.
+    """
+    pixels = np.zeros((height, width, 4), np.uint8) if under is None else under.copy()
+    # copyData: the stream must not outlive a temporary bytes object
+    dom = skia.SVGDOM.MakeFromStream(skia.MemoryStream(svg.encode(), True))
+    if dom is None:
+        raise ValueError("Skia could not parse the portrait SVG")
+    dom.render(skia.Surface(pixels, skia.kRGBA_8888_ColorType, skia.kPremul_AlphaType).getCanvas())
+    return pixels
 
 
 @lru_cache(maxsize=64)
-def _background_raster(svg: str) -> Image.Image:
+def _background_raster(svg: str, width: int, height: int) -> np.ndarray:
     """Backgrounds (gradient, emblem, floor) repeat across genes: rasterise each once."""
-    return Image.fromarray(_rasterise(svg), "RGBA")
+    pixels = _rasterise(svg, width, height)
+    pixels.flags.writeable = False
+    return pixels
 
 
-def _lum(x: np.ndarray) -> np.ndarray:
-    return x[..., 0] * 0.2126 + x[..., 1] * 0.7152 + x[..., 2] * 0.0722
+_LUMA = (0.2126, 0.7152, 0.0722)  # Rec. 709
 
 
-def _saturate(x: np.ndarray, k: float) -> np.ndarray:
-    y = _lum(x)[..., None]
-    return y + (x - y) * k
+def _luma(image: Image.Image) -> Image.Image:
+    return image.convert("L", _LUMA + (0.0,))
 
 
-def apply_palette(x: np.ndarray, palette: str) -> np.ndarray:
-    """x: float32 RGB in [0, 1]. Returns the treated image (same shape)."""
-    if palette == "pastel":
-        x = 1 - (1 - _saturate(x, 0.75)) * 0.6
-    elif palette == "noir":
-        y = np.clip((_lum(x) - 0.5) * 1.6 + 0.5, 0, 1)[..., None]
-        x = np.repeat(y, 3, axis=-1)
-    elif palette == "sepia":
-        y = _lum(x)[..., None]
-        x = np.concatenate([y * 1.07 + 0.06, y * 0.9 + 0.03, y * 0.68 + 0.01], axis=-1)
-    elif palette == "duotone":
-        y = _lum(x)[..., None]
-        dark, light = np.array([0.13, 0.09, 0.36], np.float32), np.array([1.0, 0.62, 0.46], np.float32)
-        x = dark + (light - dark) * y
-    elif palette == "neon":
-        x = np.clip(_saturate(x, 1.9), 0, 1) ** 1.3
-    elif palette == "muted":
-        x = _saturate(x, 0.45) * 0.85 + np.array([0.5, 0.48, 0.44], np.float32) * 0.15
-    elif palette == "vivid":
-        x = np.clip((_saturate(x, 1.45) - 0.5) * 1.1 + 0.5, 0, 1)
-    elif palette == "risograph":
-        inks = np.array([[0.96, 0.94, 0.88], [1.0, 0.35, 0.55], [0.0, 0.47, 0.75], [0.15, 0.12, 0.2]], np.float32)
-        y = _lum(x)
-        idx = np.clip((3 - y * 3.999).astype(np.int32), 0, 3)
-        idx = np.where((idx == 1) & (x[..., 2] > x[..., 0]), 2, idx)
-        x = inks[idx]
-        x[:, 4:, 1] = x[:, :-4, 1]
-    elif palette == "watercolour":
-        x = 1 - (1 - _saturate(x, 0.85)) * 0.8
-    return np.clip(x, 0, 1).astype(np.float32)
+def _affine(image: Image.Image, rows: list[tuple[float, float, float, float]]) -> Image.Image:
+    """Each output channel as a*R + b*G + c*B + d (d in [0, 1]), clipped to 8 bits in C."""
+    return image.convert("RGB", tuple(v for a, b, c, d in rows for v in (a, b, c, d * 255)))
+
+
+def _saturation(k: float, gain: float = 1.0, offset: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> list:
+    """Rows of gain * (luma + k * (x - luma)) + offset, an affine map of RGB."""
+    return [tuple(gain * ((1 - k) * w + (k if i == j else 0.0)) for j, w in enumerate(_LUMA)) + (offset[i],)
+            for i in range(3)]
+
+
+def _of_luma(scale: tuple[float, float, float], offset: tuple[float, float, float]) -> list:
+    """Rows of scale * luma + offset: a tinted greyscale."""
+    return [tuple(sc * w for w in _LUMA) + (off,) for sc, off in zip(scale, offset)]
+
+
+def _lut(fn) -> list[int]:
+    """A 256-entry table of fn over [0, 1], clipped and rounded to 8 bits."""
+    return [int(min(1.0, max(0.0, fn(v / 255))) * 255 + 0.5) for v in range(256)]
+
+
+_DUOTONE_DARK, _DUOTONE_LIGHT = (0.13, 0.09, 0.36), (1.0, 0.62, 0.46)
+_PALETTE_MAPS = {
+    "pastel": _saturation(0.75, 0.6, (0.4, 0.4, 0.4)),
+    "sepia": _of_luma((1.07, 0.9, 0.68), (0.06, 0.03, 0.01)),
+    "duotone": _of_luma(tuple(b - a for a, b in zip(_DUOTONE_DARK, _DUOTONE_LIGHT)), _DUOTONE_DARK),
+    "neon": _saturation(1.9),
+    "muted": _saturation(0.45, 0.85, (0.075, 0.072, 0.066)),
+    "vivid": _saturation(1.45, 1.1, (-0.05, -0.05, -0.05)),
+    "watercolour": _saturation(0.85, 0.8, (0.2, 0.2, 0.2)),
+}
+_NOIR_CONTRAST = _lut(lambda y: (y - 0.5) * 1.6 + 0.5)
+_NEON_GAMMA = _lut(lambda v: v ** 1.3) * 3
+_RISOGRAPH_INKS = ((245, 240, 224), (255, 89, 140), (0, 120, 191), (38, 31, 51))
+_RISOGRAPH_BAND = [min(3, max(0, int(3 - v / 255 * 3.999))) for v in range(256)]
+
+
+def apply_palette(image: Image.Image, palette: str) -> Image.Image:
+    """The emulsion's palette treatment of an RGB image (unknown names leave it as it is).
+
+    Every treatment is an affine colour map, a table lookup or both, done by Pillow on
+    8-bit pixels: one pass each, no float copies of the frame.
+    """
+    if palette in _PALETTE_MAPS:
+        image = _affine(image, _PALETTE_MAPS[palette])
+        return image.point(_NEON_GAMMA) if palette == "neon" else image
+    if palette == "noir":
+        return _luma(image).point(_NOIR_CONTRAST).convert("RGB")
+    if palette == "risograph":
+        # four inks by lightness, the mid ink split by hue; the pink plate is misregistered
+        band = np.asarray(_luma(image).point(_RISOGRAPH_BAND))
+        rgb = np.asarray(image)
+        inks = Image.fromarray(np.where((band == 1) & (rgb[..., 2] > rgb[..., 0]), 2, band).astype(np.uint8), "P")
+        inks.putpalette([c for ink in _RISOGRAPH_INKS for c in ink])
+        out = np.array(inks.convert("RGB"))
+        out[:, 4:, 1] = out[:, :-4, 1]
+        return Image.fromarray(out, "RGB")
+    return image
+
+
+def _watercolour_wash(image: Image.Image) -> Image.Image:
+    """Blurred colour, darkened a little along the edges it lost (pigment pooling)."""
+    blurred = image.filter(ImageFilter.BoxBlur(2))
+    edges = ImageChops.difference(image, blurred).convert("L", (1.0, 1.0, 1.0, 0.0))
+    return ImageChops.multiply(blurred, edges.point(_lut(lambda e: 1 - min(e * 0.8, 0.35))).convert("RGB"))
 
 
 @lru_cache(maxsize=32)
-def _texture(texture: str, h: int, w: int) -> tuple[np.ndarray, str] | None:
-    """A cached (field, mode) for a texture at a size; mode says how it is combined."""
+def _texture(texture: str, h: int, w: int) -> tuple[str, object] | None:
+    """A cached (mode, field) for a texture at a size; mode says how it is combined.
+
+    "add" and "mul" fields are 8-bit images (grain offset by 128); "shade" fields are
+    (dark factor, threshold on luma per pixel, second threshold or None).
+    """
     rng = np.random.default_rng(1234)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+
+    def grey(f: np.ndarray) -> Image.Image:
+        return Image.fromarray(np.clip(f * 255 + 0.5, 0, 255).astype(np.uint8), "L").convert("RGB")
+
     if texture == "grain":
-        return rng.normal(0, 0.055, (h, w, 1)).astype(np.float32), "add"
+        return "add", grey(rng.normal(0, 0.055, (h, w)).astype(np.float32) + 128 / 255)
     if texture == "halftone":
-        s = 7.0
-        u, v = (xx + yy) / s, (xx - yy) / s
+        u, v = (xx + yy) / 7.0, (xx - yy) / 7.0
         d = np.sqrt((u - np.round(u)) ** 2 + (v - np.round(v)) ** 2) / 0.7071
-        return d[..., None].astype(np.float32), "halftone"
+        # a dot where d < (1 - luma) * 1.1; between the dots the ink is lifted
+        return "halftone", (255 * (1 - d / 1.1)).astype(np.float32)
     if texture == "hatching":
-        lines = ((xx + yy) % 9 < 2.2).astype(np.float32)
-        cross = ((xx - yy) % 9 < 2.2).astype(np.float32)
-        return np.stack([lines, cross], axis=-1), "hatch"
+        lines = (xx + yy) % 9 < 2.2
+        cross = (xx - yy) % 9 < 2.2
+        return "shade", (0.65, np.where(lines, 0.6 * 255, -1).astype(np.float32), np.where(cross, 0.3 * 255, -1).astype(np.float32))
     if texture == "paper":
         small = rng.normal(0, 1, (h // 16 + 1, w // 16 + 1)).astype(np.float32)
         big = np.asarray(Image.fromarray(small).resize((w, h), Image.BICUBIC))
         fib = rng.normal(0, 1, (h, w)).astype(np.float32)
-        f = 0.96 + 0.025 * big + 0.012 * fib
-        return np.clip(f, 0.85, 1.03)[..., None] * np.array([1.0, 0.985, 0.95], np.float32), "mul"
+        f = np.clip(0.96 + 0.025 * big + 0.012 * fib, 0.85, 1.0)[..., None] * np.array([1.0, 0.985, 0.95], np.float32)
+        return "mul", Image.fromarray((f * 255 + 0.5).astype(np.uint8), "RGB")
     if texture == "scanlines":
-        f = np.where(yy % 4 < 1.5, 0.78, 1.0).astype(np.float32)
-        return f[..., None], "mul"
+        return "mul", grey(np.where(yy % 4 < 1.5, 0.78, 1.0))
     if texture == "canvas":
-        f = 0.95 + 0.05 * (np.sin(xx * 1.3) * np.sin(yy * 1.3))
-        return f[..., None].astype(np.float32), "mul"
+        return "mul", grey(0.95 + 0.05 * (np.sin(xx * 1.3) * np.sin(yy * 1.3)))
     if texture == "stipple":
-        return rng.random((h, w, 1), dtype=np.float32), "stipple"
+        return "shade", (0.55, 255 * (1 - rng.random((h, w), dtype=np.float32) / 0.35), None)
     return None
 
 
-def apply_texture(x: np.ndarray, texture: str) -> np.ndarray:
-    tex = _texture(texture, x.shape[0], x.shape[1])
+def _scaled(image: Image.Image, factor: float, lift: float = 0.0) -> Image.Image:
+    return image.point(_lut(lambda v: v * factor + lift) * 3)
+
+
+def apply_texture(image: Image.Image, texture: str) -> Image.Image:
+    """The emulsion's texture over an RGB image (unknown names leave it as it is)."""
+    tex = _texture(texture, image.height, image.width)
     if tex is None:
-        return x
-    field, mode = tex
+        return image
+    mode, field = tex
     if mode == "add":
-        return np.clip(x + field, 0, 1)
+        return ImageChops.add(image, field, offset=-128)
     if mode == "mul":
-        return np.clip(x * field, 0, 1)
-    y = _lum(x)[..., None]
+        return ImageChops.multiply(image, field)
+    luma = np.asarray(_luma(image))
     if mode == "halftone":
-        dots = (field < (1 - y) * 1.1).astype(np.float32)
-        return np.clip(x * (1 - 0.4 * dots) + 0.12 * (1 - dots), 0, 1)
-    if mode == "hatch":
-        dark1 = (y < 0.6) * field[..., :1]
-        dark2 = (y < 0.3) * field[..., 1:]
-        return x * (1 - 0.35 * np.maximum(dark1, dark2))
-    if mode == "stipple":
-        dots = (field < (1 - y) * 0.35).astype(np.float32)
-        return np.clip(x * (1 - 0.45 * dots), 0, 1)
-    return x
+        dots = Image.fromarray(luma < field)
+        return Image.composite(_scaled(image, 0.6), _scaled(image, 1.0, 0.12), dots)
+    factor, first, second = field
+    dark = luma < first
+    if second is not None:
+        dark |= luma < second
+    return Image.composite(_scaled(image, factor), image, Image.fromarray(dark))
 
 
-def _skin_mask(rgb: np.ndarray, skin: str) -> np.ndarray:
-    r, g, b = hex_to_rgb(skin)
-    return (rgb[..., 0] == r) & (rgb[..., 1] == g) & (rgb[..., 2] == b)
+def _skin_mask(rgba: np.ndarray, skin: str) -> Image.Image:
+    """Where the opaque raster is exactly the skin colour (one compare per pixel)."""
+    packed = np.array(hex_to_rgb(skin) + (255,), np.uint8).view(np.uint32)[0]
+    return Image.fromarray(rgba.view(np.uint32)[..., 0] == packed)
 
 
 def render_portrait(traits: Mapping, emulsion: Emulsion, seed: int = 0, width: int = 768, height: int = 1024) -> bytes:
     """PNG bytes of the procedural portrait (deterministic for traits, emulsion and seed)."""
     bg_svg, fg_svg = portrait_svg(traits, emulsion, seed, width, height, _split=True)
-    composite = _background_raster(bg_svg).copy()
-    composite.alpha_composite(Image.fromarray(_rasterise(fg_svg), "RGBA"))
-    rgb8 = np.asarray(composite.convert("RGB"))
-    skin = str(traits.get("color_hex") or "#c68642").lower()
-    mask = _skin_mask(rgb8, skin)
-    x = rgb8.astype(np.float32) * (1 / 255)
-    if emulsion.palette == "watercolour":
-        blurred = np.asarray(Image.fromarray(rgb8).filter(ImageFilter.BoxBlur(2)), np.float32) * (1 / 255)
-        edges = np.abs(x - blurred).sum(axis=-1, keepdims=True)
-        x = blurred * (1 - np.clip(edges * 0.8, 0, 0.35))
-    x = apply_palette(x, emulsion.palette)
-    x = apply_texture(x, emulsion.texture)
-    out = (x * 255 + 0.5).astype(np.uint8)
-    out[mask] = rgb8[mask]
+    rgba = _rasterise(fg_svg, width, height, under=_background_raster(bg_svg, width, height))
+    drawn = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    treated = _watercolour_wash(drawn) if emulsion.palette == "watercolour" else drawn
+    treated = apply_texture(apply_palette(treated, emulsion.palette), emulsion.texture)
+    # skin keeps exactly color_hex whatever the emulsion does to the rest
+    out = Image.composite(drawn, treated, _skin_mask(rgba, str(traits.get("color_hex") or "#c68642").lower()))
     buf = io.BytesIO()
-    Image.fromarray(out, "RGB").save(buf, format="PNG", compress_level=1)
+    out.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
 
 
 def figure_mask(traits: Mapping, emulsion: Emulsion, seed: int = 0, width: int = 768, height: int = 1024) -> np.ndarray:
     """Boolean foreground mask (the character without background), height x width."""
-    rgba = _rasterise(portrait_svg(traits, emulsion, seed, width, height, background=False))
+    rgba = _rasterise(portrait_svg(traits, emulsion, seed, width, height, background=False), width, height)
     return rgba[..., 3] > 0

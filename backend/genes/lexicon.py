@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db import connection
 
 from .models import Gene, GeneName
 
@@ -26,11 +26,16 @@ class Lexicon:
 
 
 def _catalogue_stamp() -> str:
-    """What changes whenever the catalogue does. Four single-aggregate queries: each is answered
-    from an index, where one combined aggregate would scan the tables on every request."""
-    genes = Gene.objects.count(), Gene.objects.aggregate(latest=Max("updated_at"))["latest"]
-    names = GeneName.objects.count(), GeneName.objects.aggregate(last=Max("id"))["last"]
-    return f"{genes[0]}:{genes[1]}:{names[0]}:{names[1]}"
+    """What changes whenever the catalogue does: counts and newest stamps of genes and names, in
+    one statement of four index-answered subqueries (one ORM aggregate over both columns scans
+    the table, and building four ORM queries costs more than running them)."""
+    genes, names = Gene._meta.db_table, GeneName._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {genes}), (SELECT MAX(updated_at) FROM {genes}),"
+            f" (SELECT COUNT(*) FROM {names}), (SELECT MAX(id) FROM {names})"
+        )
+        return ":".join(map(str, cursor.fetchone()))
 
 
 def build_lexicon() -> Lexicon:

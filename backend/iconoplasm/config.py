@@ -19,8 +19,13 @@ SQLITE_OPTIONS = {
 }
 
 
+# Connections are kept between requests (and checked before reuse): opening one costs more than
+# the card query itself, and for SQLite it also re-runs the PRAGMAs above.
+PERSISTENT = {"CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True}
+
+
 def _sqlite(name: str | Path) -> dict:
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": dict(SQLITE_OPTIONS)}
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": dict(SQLITE_OPTIONS), **PERSISTENT}
 
 
 def database_from_url(url: str, default_sqlite: Path) -> dict:
@@ -42,6 +47,7 @@ def database_from_url(url: str, default_sqlite: Path) -> dict:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "OPTIONS": options,
+            **PERSISTENT,
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use postgres:// or sqlite:///)")
 

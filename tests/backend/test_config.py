@@ -26,6 +26,7 @@ def test_postgres_url_with_options():
     assert db == {
         "ENGINE": "django.db.backends.postgresql", "NAME": "genes", "USER": "ada", "PASSWORD": "s@cret",
         "HOST": "db.local", "PORT": "6543", "OPTIONS": {"sslmode": "require"},
+        "CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True,
     }
 
 

@@ -302,8 +302,21 @@ def build_gene_table(sources: SourceSet, current_year: int | None = None) -> Bui
     table = genes[COLUMNS].reset_index(drop=True)
     table = table.astype({"symbol": str, "name": str, "hgnc_id": str, "mass_source": str, "transmembrane_source": str, "summary": str})
     validate(table, current_year)
-    notes = [
-        f"optional source missing: {spec.expected(sources.root)} — {', '.join(spec.feeds)} left empty and flagged"
-        for spec in sources.missing_optional
-    ]
-    return BuildResult(table=table, coverage=coverage(table, sources), notes=notes)
+    return BuildResult(table=table, coverage=coverage(table, sources), notes=missing_source_notes(sources))
+
+
+def missing_source_notes(sources: SourceSet) -> list[str]:
+    """One line per missing optional source: which of its fields are left empty (no other source
+    feeds them) and which the sources that are there still fill (TMHMM without UniProt's features)."""
+    present = {field for key, spec in sources.specs.items() if sources.files.get(key) for field in spec.feeds}
+    notes = []
+    for spec in sources.missing_optional:
+        empty = [field for field in spec.feeds if field not in present]
+        filled = [field for field in spec.feeds if field in present]
+        parts = [f"optional source missing: {spec.expected(sources.root)}"]
+        if empty:
+            parts.append(f"{', '.join(empty)} left empty and flagged")
+        if filled:
+            parts.append(f"{', '.join(filled)} from the other sources")
+        notes.append(" — ".join(parts))
+    return notes

@@ -19,9 +19,10 @@ emulsion (line weight as stroke width, palette and texture as post-processing).
 
 from __future__ import annotations
 
-import io
 import math
 import random
+import struct
+import zlib
 from functools import lru_cache
 from typing import Mapping
 
@@ -819,9 +820,26 @@ def render_portrait(traits: Mapping, emulsion: Emulsion, seed: int = 0, width: i
     treated = apply_texture(apply_palette(treated, emulsion.palette), emulsion.texture)
     # skin keeps exactly color_hex whatever the emulsion does to the rest
     out = Image.composite(drawn, treated, _skin_mask(rgba, str(traits.get("color_hex") or "#c68642").lower()))
-    buf = io.BytesIO()
-    out.save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
+    return _png(np.asarray(out))
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _png(rgb: np.ndarray) -> bytes:
+    """An 8-bit RGB PNG with every row unfiltered, deflated at level 1.
+
+    Pillow tries five filters on every row; on these frames that costs more than the
+    deflating and saves next to nothing (flat art deflates well unfiltered, grain does
+    not deflate either way), so this is 2-3x faster for files of about the same size.
+    """
+    height, width, _ = rgb.shape
+    rows = np.zeros((height, 1 + width * 3), np.uint8)  # a zero byte starts each row: filter "none"
+    rows[:, 1:] = rgb.reshape(height, -1)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit truecolour, not interlaced
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
 
 
 def figure_mask(traits: Mapping, emulsion: Emulsion, seed: int = 0, width: int = 768, height: int = 1024) -> np.ndarray:

@@ -17,6 +17,7 @@ from pipeline.render.blot import (
     BlotError,
     blot_layout,
     cover_crop,
+    encode,
     make_blot,
     make_print_copy,
     render_blot,
@@ -68,6 +69,25 @@ def test_blot_is_768_by_1024_webp_by_default():
 def test_blot_as_png():
     image = _decode(make_blot(_portrait(), "TP53", "tumor protein p53", fmt="png"))
     assert image.format == "PNG" and image.size == (768, 1024) and image.mode == "RGB"
+
+
+def test_flat_art_is_encoded_as_lossless_webp():
+    # Flat colours that stay small without loss (as halftone portraits do) keep their exact pixels.
+    flat = _portrait(BLOT_SIZE)
+    decoded = _decode(encode(flat, "webp"))
+    assert decoded.format == "WEBP"
+    assert ImageChops.difference(decoded.convert("RGB"), flat).getbbox() is None
+
+
+def test_grainy_blot_is_lossy_webp_smaller_than_lossless():
+    grain = Image.merge("RGB", [Image.effect_noise(BLOT_SIZE, 40).point(lambda v, k=k: (v + 60 * k) % 256) for k in range(3)])
+    data = make_blot(grain, "TP53", "tumor protein p53")
+    card = render_blot(grain, "TP53", "tumor protein p53")
+    lossless = io.BytesIO()
+    card.save(lossless, "WEBP", lossless=True)
+    assert _decode(data).size == BLOT_SIZE
+    assert ImageChops.difference(_decode(data).convert("RGB"), card).getbbox() is not None
+    assert len(data) < len(lossless.getvalue())
 
 
 def test_print_copy_is_1536_by_2048_png():

@@ -156,6 +156,16 @@ def test_faction_emblems_differ():
             assert (imgs[names[i]][top] != imgs[names[j]][top]).any(axis=-1).mean() > 0.05
 
 
+def test_turncoat_emblem_is_split_between_the_two_sides():
+    # the red half is a clipped copy of the blue disc: both halves must show
+    g = layout(traits())
+    img = pixels(render_portrait(traits(faction="turncoat"), emulsion())).astype(int)
+    y = int(g["head_cy"] + 20 - 100)
+    left = img[y - 5:y + 5, int(g["cx"] - 255):int(g["cx"] - 245)].reshape(-1, 3).mean(axis=0)
+    right = img[y - 5:y + 5, int(g["cx"] + 245):int(g["cx"] + 255)].reshape(-1, 3).mean(axis=0)
+    assert left[0] > left[2] + 60 and right[2] > right[0] + 60
+
+
 def test_emulsion_changes_drawing_style():
     base = pixels(render_portrait(traits(), emulsion()))
     noir = pixels(render_portrait(traits(), emulsion("noir")))

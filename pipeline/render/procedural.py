@@ -746,7 +746,8 @@ def _texture(texture: str, h: int, w: int) -> tuple[str, object] | None:
     """A cached (mode, field) for a texture at a size; mode says how it is combined.
 
     "add" and "mul" fields are 8-bit images (grain offset by 128); "shade" fields are
-    (dark factor, threshold on luma per pixel, second threshold or None).
+    (dark factor, threshold on luma per pixel, second threshold or None), a pixel being
+    darkened where its luma is under a threshold (-1 where a pattern has no line).
     """
     rng = np.random.default_rng(1234)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)

@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.paths import REPO_ROOT
 from pipeline.traits.aesthetics import (
     AESTHETICS_CSV,
     CLAN_AESTHETICS_CSV,
@@ -22,9 +21,8 @@ from pipeline.traits.aesthetics import (
     unmapped_clans,
 )
 
-SOURCES = REPO_ROOT.parent / "shared" / "gene_sources"
+from ..real_sources import REAL_SOURCES as SOURCES
 WIKI = SOURCES / "aesthetics" / "aesthetics_wiki_nodes_thhaase_2026-03.json"
-needs_sources = pytest.mark.skipif(not (SOURCES / "pfam").exists(), reason="../shared/gene_sources absent")
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +75,7 @@ def test_related_clans_share_a_family(mapping):
     assert fam("GT-A") == fam("GT-B") == fam("GT-C") == "slavic"
 
 
-@pytest.mark.skipif(not WIKI.exists(), reason="aesthetics wiki nodes absent")
+@pytest.mark.real_sources
 def test_names_are_aesthetics_wiki_pages(mapping):
     import json
 
@@ -85,7 +83,6 @@ def test_names_are_aesthetics_wiki_pages(mapping):
     assert set(mapping.aesthetics["name"]) <= ids
 
 
-@needs_sources
 @pytest.mark.real_sources
 def test_every_human_clan_is_mapped(mapping):
     from pipeline.traits.suggest import human_clans

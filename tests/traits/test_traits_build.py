@@ -1,6 +1,5 @@
 """The traits of real genes, built from ../shared/gene_sources."""
 
-import pandas as pd
 import pytest
 
 from pipeline import cli

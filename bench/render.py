@@ -51,7 +51,7 @@ def procedural(genes: int, emulsion_id: str, data: Path) -> None:
     import skia
 
     from pipeline.render.blot import make_blot
-    from pipeline.render.emulsions import load_emulsions
+    from pipeline.emulsions import load_emulsions
     from pipeline.render.procedural import portrait_svg, render_portrait
 
     traits = pd.read_parquet(data / "traits.parquet").sample(n=genes, random_state=7)

@@ -100,7 +100,7 @@ def run_baseline(pipe: Any, device: str, images: int, steps: int, size: int) -> 
 
 def run_ours(renderer: Any, images: int, steps: int, size: int, sampler: str) -> float:
     """Seconds for ``images`` images through DiffusionRenderer.render (after one warm-up batch)."""
-    from pipeline.render.emulsions import Emulsion
+    from pipeline.emulsions import Emulsion
 
     emulsion = Emulsion(
         emulsion_id="E9999", name="bench", style_words="", negative_words="", sampler=sampler, steps=steps,

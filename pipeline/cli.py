@@ -7,8 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from .paths import default_data_dir
+from .emulsions import DEFAULT_EMULSION_ID
 from .errors import IconoplasmError
+from .paths import default_data_dir
 from .sources.base import SourceError
 
 
@@ -49,18 +50,44 @@ def cmd_traits_build(args: argparse.Namespace) -> int:
 
     from .atomic import write_parquet
     from .traits.build import build_traits
+    from .traits.llm import SampleLimitReached
     from .traits.plots import write_plots
 
     started = time.perf_counter()
     genes_path: Path = args.genes
     if not genes_path.exists():
         raise SourceError(f"{genes_path}: gene table not found; run `iconoplasm data build` first")
-    traits = build_traits(pd.read_parquet(genes_path))
+    samples = traits_sample_source(args)
+    try:
+        traits = build_traits(pd.read_parquet(genes_path), samples=samples)
+    except SampleLimitReached as pause:
+        print(pause, file=sys.stderr)
+        return 0
     out: Path = args.out
     write_parquet(traits, out / "traits.parquet")
     plots = write_plots(traits, out / "plots")
     print(f"wrote {len(traits)} characters to {out / 'traits.parquet'} and {len(plots)} plots to {out / 'plots'} in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def traits_sample_source(args: argparse.Namespace):
+    """The ``build_traits`` sample source that ``--writer`` picks.
+
+    ``--llm-*`` options without ``--writer llm`` would be silently ignored, so they are refused.
+    """
+    from .traits import llm
+    from .traits.build import deterministic_samples
+
+    llm_options = {"--llm-provider": args.llm_provider, "--llm-model": args.llm_model,
+                   "--llm-base-url": args.llm_base_url, "--llm-rps": args.llm_rps, "--limit": args.limit}
+    if args.writer == "deterministic":
+        given = [name for name, value in llm_options.items() if value is not None]
+        if given:
+            raise IconoplasmError(f"{', '.join(given)} only apply with --writer llm")
+        return deterministic_samples
+    rps = llm.DEFAULT_RPS if args.llm_rps is None else args.llm_rps
+    provider = args.llm_provider or "openai"
+    return llm.sample_source(provider, args.llm_model or "", args.llm_base_url, rps, args.out, args.limit)
 
 
 def cmd_mappings_suggest(args: argparse.Namespace) -> int:
@@ -85,9 +112,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     import pandas as pd
     from tqdm import tqdm
 
+    from .emulsions import load_emulsions
+    from .genes.names import resolve_symbols
     from .render import batch, renderers
-    from .render.blot import make_blot
-    from .render.emulsions import load_emulsions
 
     data: Path = args.data
     for name in ("genes.parquet", "traits.parquet"):
@@ -95,7 +122,8 @@ def cmd_render(args: argparse.Namespace) -> int:
             raise SourceError(f"{data / name} not found; run `iconoplasm data build` and `iconoplasm traits build` first")
     genes = pd.read_parquet(data / "genes.parquet", columns=["symbol", "name", "aliases", "prev_symbols"])
     traits = pd.read_parquet(data / "traits.parquet")
-    symbols = list(traits["symbol"]) if args.all else batch.resolve_symbols([s.strip() for s in args.genes.split(",") if s.strip()], genes)
+    requested = [] if args.all else [s.strip() for s in args.genes.split(",") if s.strip()]
+    symbols = list(traits["symbol"]) if args.all else resolve_symbols(requested, genes)
     emulsions = load_emulsions()
     emulsion = None if args.emulsions == "random" else args.emulsion
     jobs = batch.plan_jobs(symbols, emulsions, emulsion, args.candidates, args.seed)
@@ -103,14 +131,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.renderer == renderers.DIFFUSION:
         if args.model is None:
             raise SourceError("--renderer diffusion needs --model PATH (a local diffusers folder or .safetensors file)")
-        render_batch, model = renderers.diffusion_batch(args.model, args.config, args.device, args.dtype, args.size, args.steps)
+        renderer = renderers.diffusion_renderer(args.model, args.config, args.device, args.dtype, args.size, args.steps)
     else:
-        render_batch, model = renderers.procedural_batch()
+        renderer = renderers.procedural_renderer()
 
     with tqdm(total=len(jobs), unit="img", desc=f"render ({args.renderer})") as bar:
         report = batch.render_jobs(
-            jobs, traits, dict(zip(genes["symbol"], genes["name"])), emulsions, render_batch, args.out,
-            renderer=args.renderer, model=model, make_blot=lambda png, symbol, name: (make_blot(png, symbol, name, fmt="webp"), "webp"),
+            jobs, traits, dict(zip(genes["symbol"], genes["name"])), emulsions, renderer, args.out,
             batch_size=args.batch_size, progress=bar.update,
             on_error=lambda symbol, exc: tqdm.write(f"error: {symbol}: {type(exc).__name__}: {exc}", file=sys.stderr),
         )
@@ -159,6 +186,18 @@ def build_parser() -> argparse.ArgumentParser:
     traits_build = traits.add_parser("build", help="build traits.parquet and genome-wide plots from genes.parquet")
     traits_build.add_argument("--genes", type=Path, default=default_data_dir() / "genes.parquet", help="gene table (default: $ICONOPLASM_HOME/data/genes.parquet)")
     traits_build.add_argument("--out", type=Path, default=default_data_dir(), help="output directory (default: $ICONOPLASM_HOME/data)")
+    traits_build.add_argument(
+        "--writer", choices=["deterministic", "llm"], default="deterministic",
+        help="who writes the samples: offline phrase banks (SYMBOL-1, default) or a language model (SYMBOL-2, "
+             "SYMBOL-3, ...; key from $ICONOPLASM_LLM_API_KEY, answers cached in OUT/llm_samples.jsonl)")
+    traits_build.add_argument("--llm-provider", choices=["openai", "anthropic"],
+                              help="llm: API protocol (default openai: any OpenAI-compatible server)")
+    traits_build.add_argument("--llm-model", help="llm: model name (required with --writer llm)")
+    traits_build.add_argument("--llm-base-url",
+                              help="llm: API base URL (default https://api.openai.com/v1 or https://api.anthropic.com)")
+    traits_build.add_argument("--llm-rps", type=float, help="llm: at most this many requests per second (default 2)")
+    traits_build.add_argument("--limit", type=positive_int,
+                              help="llm: ask for at most N new samples this run (traits.parquet waits for all)")
     traits_build.set_defaults(handler=cmd_traits_build)
 
     mappings = commands.add_parser("mappings", help="the curated mapping tables").add_subparsers(dest="action", required=True)
@@ -179,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--device", help="diffusion: cuda, mps or cpu (default: best available)")
     render.add_argument("--dtype", help="diffusion: float32, float16 or bfloat16 (default: by device)")
     style = render.add_mutually_exclusive_group()
-    style.add_argument("--emulsion", default="E0001", help="emulsion id (default E0001)")
+    style.add_argument("--emulsion", default=DEFAULT_EMULSION_ID, help=f"emulsion id (default {DEFAULT_EMULSION_ID})")
     style.add_argument("--emulsions", choices=["random"], help="a reproducibly random emulsion per image")
     render.add_argument("--size", type=image_size, help="diffusion: WIDTHxHEIGHT instead of each emulsion's (multiples of 8; a draft)")
     render.add_argument("--steps", type=positive_int, help="diffusion: sampling steps instead of each emulsion's (a draft)")

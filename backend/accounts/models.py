@@ -23,24 +23,3 @@ class Discovery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} found {self.gene.symbol}"
-
-
-class ProviderKey(models.Model):
-    """A user's API key for an image provider (bring your own key), encrypted at rest.
-
-    The plain key is never stored or returned; ``fingerprint`` identifies it to its
-    owner. Encryption and fingerprints: :mod:`backend.accounts.keys`.
-    """
-
-    OPENAI = "openai"
-    PROVIDERS = [(OPENAI, "OpenAI images API")]
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_key")
-    provider = models.CharField(max_length=32, choices=PROVIDERS)
-    model = models.CharField(max_length=128)
-    encrypted_key = models.TextField(help_text="Fernet token; never the plain key")
-    fingerprint = models.CharField(max_length=64)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.provider} {self.fingerprint}"

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import Throttled
 
 from backend.common.ratelimit import check_rate, throttled_page
-from backend.requests.serializers import ProviderKeyInput
+from backend.studio.keys import provider_key_delete, provider_key_get, provider_key_set
+from backend.studio.models import ProviderKey
+from backend.studio.serializers import ProviderKeyInput
 
 from . import services
 from .forms import SignupForm
-from .keys import provider_key_delete, provider_key_get, provider_key_set
-from .models import ProviderKey
 
 
 def signup(request):

@@ -1,8 +1,27 @@
-"""A gene and its character, loaded from genes.parquet + traits.parquet."""
+"""A gene and its character, loaded from genes.parquet + traits.parquet.
+
+The fields are those of :class:`pipeline.records.GeneFacts` then :class:`pipeline.records.Traits`
+(a test holds them to it), with the records' enums as ``choices``.
+"""
 
 from __future__ import annotations
 
 from django.db import models
+
+from backend.common.choices import choices
+from pipeline.records import (
+    GENE_COLUMNS,
+    TRAIT_COLUMNS,
+    CancerRole,
+    DiscoveryYearSource,
+    Faction,
+    MassSource,
+    Sex,
+    TransmembraneSource,
+)
+
+# Every column of the two tables, symbol once: the Gene model has exactly these fields (and id, updated_at).
+ROW_FIELDS = list(dict.fromkeys([*GENE_COLUMNS, *TRAIT_COLUMNS]))
 
 
 class Gene(models.Model):
@@ -13,29 +32,29 @@ class Gene(models.Model):
     entrez_id = models.BigIntegerField(null=True, blank=True)
     ensembl_id = models.CharField(max_length=24, blank=True)
     uniprot_id = models.CharField(max_length=16, blank=True)
-    aliases = models.JSONField(default=list)
-    prev_symbols = models.JSONField(default=list)
+    aliases = models.JSONField(default=list, blank=True)
+    prev_symbols = models.JSONField(default=list, blank=True)
     length = models.IntegerField(null=True, blank=True)
     mass_da = models.FloatField(null=True, blank=True)
-    mass_source = models.CharField(max_length=32)
+    mass_source = models.CharField(max_length=32, choices=choices(MassSource))
     isoforms = models.IntegerField(null=True, blank=True)
-    transmembrane = models.BooleanField(null=True)
-    transmembrane_source = models.CharField(max_length=32)
+    transmembrane = models.BooleanField(null=True, blank=True)
+    transmembrane_source = models.CharField(max_length=32, choices=choices(TransmembraneSource))
     loeuf = models.FloatField(null=True, blank=True)
     tau = models.FloatField(null=True, blank=True)
-    clans = models.JSONField(default=list)
-    clan_names = models.JSONField(default=list)
+    clans = models.JSONField(default=list, blank=True)
+    clan_names = models.JSONField(default=list, blank=True)
     discovery_year = models.IntegerField(null=True, blank=True)
-    discovery_year_source = models.CharField(max_length=32)
+    discovery_year_source = models.CharField(max_length=32, choices=choices(DiscoveryYearSource))
     summary = models.TextField(blank=True)
-    cancer_role = models.CharField(max_length=24, blank=True)
+    cancer_role = models.CharField(max_length=24, blank=True, choices=choices(CancerRole))
 
     # The character (the traits table).
-    sex = models.CharField(max_length=8)
+    sex = models.CharField(max_length=8, choices=choices(Sex))
     weight_kg = models.FloatField(null=True, blank=True)
     age = models.IntegerField(null=True, blank=True)
     aesthetics = models.JSONField(default=list)
-    aesthetic_clans = models.JSONField(default=list)
+    aesthetic_clans = models.JSONField(default=list, blank=True)
     aesthetic_fallback = models.BooleanField(default=False)
     family = models.CharField(max_length=32)
     family_size = models.IntegerField(default=1)
@@ -46,10 +65,10 @@ class Gene(models.Model):
     color_hex = models.CharField(max_length=7)
     text_color_hex = models.CharField(max_length=7)
     color_name = models.CharField(max_length=64)
-    faction = models.CharField(max_length=16)
+    faction = models.CharField(max_length=16, choices=choices(Faction))
     sample_label = models.CharField(max_length=48)
     sample = models.TextField()
-    tags = models.TextField()
+    tags = models.TextField(blank=True)
 
     # Indexed: the lexicon's freshness check reads MAX(updated_at) on every request.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -59,6 +78,10 @@ class Gene(models.Model):
 
     def __str__(self) -> str:
         return self.symbol
+
+    def row(self) -> dict:
+        """The gene's facts and traits as one row of the two tables (what the renderers read)."""
+        return {name: getattr(self, name) for name in ROW_FIELDS}
 
 
 class GeneName(models.Model):

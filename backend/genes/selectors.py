@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from pipeline.genes.names import NameTables, resolve_name
+
 from .models import Gene, GeneName
 
 
@@ -30,19 +32,29 @@ def gene_table_status(data_dir: Path | None = None) -> GeneTableStatus:
 
 
 def find_gene(name: str) -> tuple[Gene, str] | None:
-    """The gene a name refers to and how it matched (``symbol``, ``previous``, ``alias``).
+    """The gene a name refers to and how it matched (``symbol``, ``previous``, ``alias``); None when
+    it names no gene or several.
 
-    Approved symbols win; then a previous symbol or alias that belongs to
-    exactly one gene. A name shared by several genes matches none.
+    The shared rule decides (``pipeline.genes.names.resolve_name``: approved symbol, then a previous
+    symbol of exactly one gene, then an alias of exactly one gene). It reads only the entries for
+    ``name``, so two indexed queries give it everything: the gene whose symbol it is, and the genes
+    that have it as another name.
     """
-    gene = Gene.objects.filter(symbol=name).first()
-    if gene is not None:
-        return gene, "symbol"
-    for kind in (GeneName.PREVIOUS, GeneName.ALIAS):
-        gene_ids = list(GeneName.objects.filter(name=name, kind=kind).values_list("gene_id", flat=True).distinct()[:2])
-        if len(gene_ids) == 1:
-            return Gene.objects.get(pk=gene_ids[0]), kind
-    return None
+    approved = Gene.objects.filter(symbol=name).first()
+    others = list(GeneName.objects.filter(name=name).select_related("gene"))
+    owners = {
+        kind: frozenset(row.gene.symbol for row in others if row.kind == kind) for kind in (GeneName.PREVIOUS, GeneName.ALIAS)
+    }
+    tables = NameTables(
+        symbols=frozenset([approved.symbol] if approved else []),
+        previous={name: owners[GeneName.PREVIOUS]} if owners[GeneName.PREVIOUS] else {},
+        aliases={name: owners[GeneName.ALIAS]} if owners[GeneName.ALIAS] else {},
+    )
+    resolution = resolve_name(name, tables)
+    if resolution is None:
+        return None
+    genes = {gene.symbol: gene for gene in [approved, *(row.gene for row in others)] if gene is not None}
+    return genes[resolution.symbol], resolution.matched_by
 
 
 def gene_count() -> int:

@@ -10,9 +10,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Gene, GeneName
-
-GENE_FIELDS = [f.name for f in Gene._meta.get_fields() if getattr(f, "concrete", False) and f.name not in ("id", "updated_at")]
+from .models import ROW_FIELDS, Gene, GeneName
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,7 @@ def read_catalogue(genes_path: Path, traits_path: Path) -> list[dict]:
     merged = genes.merge(traits, on="symbol", how="inner", validate="one_to_one")
     rows = []
     for record in merged.to_dict("records"):
-        row = {field: _clean(record.get(field)) for field in GENE_FIELDS}
+        row = {field: _clean(record.get(field)) for field in ROW_FIELDS}
         for text_field in ("ensembl_id", "uniprot_id", "summary", "cancer_role", "feature"):
             row[text_field] = row[text_field] or ""
         rows.append(row)
@@ -69,7 +67,7 @@ def load_genes(genes_path: Path, traits_path: Path, batch_size: int = 1000) -> L
     Gene.objects.bulk_create(to_create, batch_size=batch_size)
     # bulk_update skips auto_now: set updated_at by hand, since card ETags and the lexicon's
     # freshness check read it.
-    Gene.objects.bulk_update(to_update, [*GENE_FIELDS, "updated_at"], batch_size=batch_size)
+    Gene.objects.bulk_update(to_update, [*ROW_FIELDS, "updated_at"], batch_size=batch_size)
 
     ids = dict(Gene.objects.values_list("symbol", "id"))
     wanted = {

@@ -37,11 +37,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # In the order data flows; an app imports only those above it (tests/backend/test_layout.py).
     "backend.genes",
     "backend.portraits",
-    "backend.requests",
+    "backend.studio",
     "backend.accounts",
     "backend.moderation",
+    "backend.pages",
 ]
 
 MIDDLEWARE = [

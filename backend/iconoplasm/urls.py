@@ -4,23 +4,15 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 
-from backend.genes import views
-
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="gene-search"),
-    path("stats/", views.stats, name="stats"),
-    path("stats/plots/<str:name>.png", views.genome_plot, name="genome-plot"),
-    path("genes/<str:symbol>/", views.gene_page, name="gene-page"),
-    path("", include("backend.portraits.urls")),
-    path("", include("backend.requests.urls")),
+    path("", include("backend.pages.urls")),
     path("", include("backend.moderation.urls")),
     path("accounts/", include("backend.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/", include("backend.genes.api_urls")),
     path("api/", include("backend.portraits.api_urls")),
-    path("api/", include("backend.requests.api_urls")),
+    path("api/", include("backend.studio.api_urls")),
     path("api/", include("backend.accounts.api_urls")),
     path("api/", include("backend.moderation.api_urls")),
 ]

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.portraits.models import Emulsion, Portrait
+from backend.portraits.services import refresh_canonicals
 
 from .models import ArtistOptOut, BlockedArtist
 
@@ -55,7 +56,8 @@ class BlockReport:
 @transaction.atomic
 def block_artist(name: str, by_user=None) -> BlockReport:
     """Block ``name``: hide every emulsion whose private artist list names them, and every portrait
-    made with such an emulsion or whose prompt names them. Idempotent; returns how many matched."""
+    made with such an emulsion or whose prompt names them, then re-choose the canonical portrait of
+    every gene that had one of them. Idempotent; returns how many matched."""
     name = normalize_name(name)
     if not name:
         raise ValueError("an artist name is needed")
@@ -78,6 +80,8 @@ def block_artist(name: str, by_user=None) -> BlockReport:
     prompt_ids = [pk for pk, prompt in prompts.values_list("pk", "prompt").iterator() if pattern.search(prompt)]
     portraits = Portrait.objects.filter(Q(emulsion_id__in=emulsion_ids) | Q(pk__in=prompt_ids))
     portrait_count = portraits.update(hidden=True)
+    # A gene whose canonical portrait just left public view gets its best remaining public candidate.
+    refresh_canonicals(portraits, changed_by=by_user)
 
     logger.warning(
         "artist blocked by %s: %s (new block: %s); %d emulsions blocked, %d portraits hidden",

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from .api import GeneCandidatesApi, PortraitTransferApi, PortraitVoteApi
+from . import apis
 
 urlpatterns = [
-    path("genes/<str:symbol>/candidates/", GeneCandidatesApi.as_view(), name="api-gene-candidates"),
-    path("portraits/<int:pk>/vote/", PortraitVoteApi.as_view(), name="api-portrait-vote"),
-    path("portraits/<int:pk>/transfer/", PortraitTransferApi.as_view(), name="api-portrait-transfer"),
+    path("genes/batch/", apis.GeneBatchView.as_view(), name="gene-batch"),
+    path("genes/<str:symbol>/", apis.GeneCardView.as_view(), name="gene-card"),
+    path("genes/<str:symbol>/candidates/", apis.GeneCandidatesApi.as_view(), name="api-gene-candidates"),
+    path("portraits/<int:pk>/vote/", apis.PortraitVoteApi.as_view(), name="api-portrait-vote"),
 ]

@@ -5,24 +5,30 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from backend.common.choices import choices
 from backend.genes.models import Gene
+from pipeline.records import EMULSION_COLUMNS, Palette, Sampler, Texture
+from pipeline.records import Emulsion as EmulsionRecord
 
 
 class Emulsion(models.Model):
-    """An image style (loaded from gene_data/emulsions.csv). ``artists`` is private."""
+    """An image style (loaded from gene_data/emulsions.csv; fields are :class:`pipeline.records.Emulsion`'s).
+
+    ``artists`` is private; ``blocked`` is the site's own (an artist opt-out).
+    """
 
     emulsion_id = models.CharField(max_length=8, unique=True)
     name = models.CharField(max_length=128)
     style_words = models.TextField(blank=True)
     negative_words = models.TextField(blank=True)
-    sampler = models.CharField(max_length=32)
+    sampler = models.CharField(max_length=32, choices=choices(Sampler))
     steps = models.IntegerField()
     guidance = models.FloatField()
     width = models.IntegerField()
     height = models.IntegerField()
     line_weight = models.FloatField(default=1.0)
-    palette = models.CharField(max_length=32, default="natural")
-    texture = models.CharField(max_length=32, default="none")
+    palette = models.CharField(max_length=32, choices=choices(Palette), default=Palette.NATURAL.value)
+    texture = models.CharField(max_length=32, choices=choices(Texture), default=Texture.NONE.value)
     artists = models.TextField(blank=True, help_text="private: never shown publicly")
     blocked = models.BooleanField(default=False, help_text="hidden after an artist opt-out")
 
@@ -31,6 +37,12 @@ class Emulsion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.emulsion_id} {self.name}"
+
+    def record(self) -> EmulsionRecord:
+        """The emulsion as the pipeline reads it."""
+        values = {name: getattr(self, name) for name in EMULSION_COLUMNS}
+        values.update(sampler=Sampler(self.sampler), palette=Palette(self.palette), texture=Texture(self.texture))
+        return EmulsionRecord(**values)
 
 
 class Portrait(models.Model):

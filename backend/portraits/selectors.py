@@ -87,3 +87,8 @@ def canonical_portraits(gene_ids) -> dict[int, Portrait]:
 def public_emulsions() -> QuerySet[Emulsion]:
     """Emulsions a user may choose, by id (never withdrawn ones); callers show only ``emulsion_id`` and ``name``."""
     return Emulsion.objects.filter(blocked=False).only("emulsion_id", "name").order_by("emulsion_id")
+
+
+def usable_emulsion(emulsion_id: str) -> Emulsion | None:
+    """The emulsion with this id unless it is unknown or blocked (artist opt-out)."""
+    return Emulsion.objects.filter(emulsion_id=emulsion_id, blocked=False).first()

@@ -1,6 +1,7 @@
-"""Writes about portraits: emulsions, candidate registration and import, votes, the canonical choice,
-transfers, moderation (hide/unhide) and the print copy.
+"""Writes about portraits: emulsions, registering candidates (one function for every origin) and
+importing render manifests, votes, the canonical choice, and hiding portraits.
 
+This app is the only writer of portraits and canonicals; the studio draws images and hands them here.
 The canonical rule lives in :func:`update_canonical`; its docstring is the documented rule.
 """
 
@@ -11,6 +12,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -23,6 +25,10 @@ from django.db.models.functions import Coalesce
 
 from backend.common.db import retry_when_locked
 from backend.genes.models import Gene
+from pipeline.emulsions import EMULSIONS_CSV
+from pipeline.emulsions import load_emulsions as read_emulsions
+from pipeline.images import NotAnImageError, inspect_image
+from pipeline.records import EMULSION_COLUMNS
 
 from . import selectors
 from .models import Canonical, CanonicalChange, Emulsion, Portrait, Vote
@@ -42,10 +48,8 @@ class EmulsionLoadReport:
     unchanged: int = 0
 
 
-EMULSION_FIELDS = (
-    "name", "style_words", "negative_words", "sampler", "steps", "guidance",
-    "width", "height", "line_weight", "palette", "texture", "artists",
-)
+# The record's fields but its id, each a model field of the same name.
+EMULSION_FIELDS = [name for name in EMULSION_COLUMNS if name != "emulsion_id"]
 
 
 @transaction.atomic
@@ -55,14 +59,11 @@ def load_emulsions(path: Path | None = None) -> EmulsionLoadReport:
     Rows absent from the CSV are left alone (ids are never reused); ``blocked`` is never touched here
     (it belongs to artist opt-outs).
     """
-    from pipeline.render.emulsions import EMULSIONS_CSV
-    from pipeline.render.emulsions import load_emulsions as read_emulsions
-
     table = read_emulsions(path or EMULSIONS_CSV)
     existing = {e.emulsion_id: e for e in Emulsion.objects.all()}
     report = EmulsionLoadReport()
     for eid, spec in table.items():
-        values = {name: getattr(spec, name) for name in EMULSION_FIELDS}
+        values = {name: _plain(getattr(spec, name)) for name in EMULSION_FIELDS}
         row = existing.get(eid)
         if row is None:
             Emulsion.objects.create(emulsion_id=eid, **values)
@@ -77,28 +78,31 @@ def load_emulsions(path: Path | None = None) -> EmulsionLoadReport:
     return report
 
 
+def _plain(value: object) -> object:
+    """An enum member as its value, so comparing with a loaded row's plain string says "unchanged"."""
+    return value.value if isinstance(value, StrEnum) else value
+
+
 # --------------------------------------------------------------------------- registering candidates
 
 
-def _storage_name(folder: str, symbol: str, sha: str, suffix: str) -> str:
+def storage_name(folder: str, symbol: str, sha: str, suffix: str) -> str:
     safe_symbol = "".join(c if c.isalnum() or c in "-_." else "_" for c in symbol)
     return f"{folder}/{safe_symbol}/{sha[:2]}/{sha}.{suffix.lstrip('.')}"
 
 
-def _save_file(name: str, data: bytes) -> str:
+def save_file(name: str, data: bytes) -> str:
     """Save ``data`` under the content-addressed ``name`` in default storage (S3 too); reuse it if already there."""
     if default_storage.exists(name):
         return name
     return default_storage.save(name, ContentFile(data))
 
 
-def register_portrait(
-    *,
+def register_candidate(
     gene: Gene,
     image: bytes,
+    *,
     renderer: str,
-    width: int,
-    height: int,
     blot: bytes | None = None,
     blot_suffix: str = "webp",
     model: str = "",
@@ -108,43 +112,38 @@ def register_portrait(
     origin: str = Portrait.IMPORT,
     created_by=None,
     transferred_from: Portrait | None = None,
-    image_suffix: str = "png",
+    set_canonical: bool = True,
 ) -> tuple[Portrait, bool]:
-    """Store an image (and its blot) and register it as a candidate of ``gene``.
+    """Store an image (and its blot) and register it as a candidate of ``gene``; returns (portrait, created).
 
-    Unique per gene and image hash: registering the same bytes again returns the existing
-    portrait with ``created`` False. Files go to Django's default storage (local or S3).
+    Every candidate comes through here: imports, the queue, backfill, bring-your-own-key and
+    transfers. Width, height and file type are read from the image itself (not an image:
+    :class:`NotAnImageError`). Unique per gene and image hash: the same bytes again give the
+    existing portrait with ``created`` False. Files go to Django's default storage (local or
+    S3). A gene without a canonical portrait gets this one, unless ``set_canonical`` is False
+    (an import settles canonicals once, at the end).
     """
+    width, height, image_suffix = inspect_image(image)
     sha = hashlib.sha256(image).hexdigest()
     existing = Portrait.objects.filter(gene=gene, sha256=sha).first()
     if existing is not None:
         return existing, False
-    image_name = _save_file(_storage_name("portraits", gene.symbol, sha, image_suffix), image)
+    image_name = save_file(storage_name("portraits", gene.symbol, sha, image_suffix), image)
     blot_name = ""
     if blot:
-        blot_name = _save_file(_storage_name("blots", gene.symbol, hashlib.sha256(blot).hexdigest(), blot_suffix), blot)
+        blot_name = save_file(storage_name("blots", gene.symbol, hashlib.sha256(blot).hexdigest(), blot_suffix), blot)
     try:
         with transaction.atomic():
             portrait = Portrait.objects.create(
                 gene=gene, image=image_name, blot=blot_name, sha256=sha, renderer=renderer, model=model or "",
-                emulsion=emulsion, seed=seed, prompt=prompt or "", width=int(width), height=int(height),
+                emulsion=emulsion, seed=seed, prompt=prompt or "", width=width, height=height,
                 origin=origin, created_by=created_by, transferred_from=transferred_from,
             )
     except IntegrityError:  # registered concurrently by another process
         return Portrait.objects.get(gene=gene, sha256=sha), False
-    return portrait, True
-
-
-def register_candidate(gene: Gene, image_bytes: bytes, **fields) -> Portrait:
-    """Register a rendered or uploaded image as a candidate (used by the render queue and BYOK).
-
-    ``fields``: renderer, width, height, and optionally blot, blot_suffix, model, emulsion, seed,
-    prompt, origin, created_by, image_suffix. A gene without a canonical portrait gets this one.
-    """
-    portrait, created = register_portrait(gene=gene, image=image_bytes, **fields)
-    if created:
+    if set_canonical:
         retry_when_locked(lambda: ensure_canonical(gene))
-    return portrait
+    return portrait, True
 
 
 @dataclass
@@ -189,7 +188,6 @@ def import_manifest(manifest: Path, on_problem: Callable[[str], None] | None = N
                 missing = [key for key in MANIFEST_REQUIRED if entry.get(key) in (None, "")]
                 if missing:
                     raise ValueError(f"missing {', '.join(missing)}")
-                width, height = int(entry["width"]), int(entry["height"])
                 seed = None if entry.get("seed") in (None, "") else int(entry["seed"])
             except (ValueError, TypeError) as exc:
                 problem(f"line {number}: malformed manifest line skipped ({exc})")
@@ -223,13 +221,16 @@ def import_manifest(manifest: Path, on_problem: Callable[[str], None] | None = N
             if hashlib.sha256(image).hexdigest() != entry["sha256"]:
                 problem(f"line {number}: {symbol}: {entry['path']} does not match its sha256")
                 continue
-            _, created = register_portrait(
-                gene=gene, image=image, blot=blot,
-                blot_suffix=PurePosixPath(str(entry.get("blot_path") or "x.webp")).suffix or ".webp",
-                image_suffix=PurePosixPath(str(entry["path"])).suffix or ".png",
-                renderer=str(entry["renderer"]), model=str(entry.get("model") or ""), emulsion=emulsion,
-                seed=seed, prompt=str(entry.get("prompt") or ""), width=width, height=height, origin=Portrait.IMPORT,
-            )
+            try:
+                _, created = register_candidate(
+                    gene, image, blot=blot,
+                    blot_suffix=PurePosixPath(str(entry.get("blot_path") or "x.webp")).suffix.lstrip(".") or "webp",
+                    renderer=str(entry["renderer"]), model=str(entry.get("model") or ""), emulsion=emulsion,
+                    seed=seed, prompt=str(entry.get("prompt") or ""), origin=Portrait.IMPORT, set_canonical=False,
+                )
+            except NotAnImageError as exc:
+                problem(f"line {number}: {symbol}: {entry['path']}: {exc}")
+                continue
             report.created += created
             report.existing += not created
             touched.add(gene.pk)
@@ -380,49 +381,6 @@ def vote(user, portrait: Portrait, value: int) -> Portrait:
     return retry_when_locked(work)
 
 
-# --------------------------------------------------------------------------- transfer
-
-
-class SameGeneError(ValueError):
-    """A transfer to the gene the portrait already belongs to."""
-
-
-def blot_for(image: bytes, gene: Gene) -> bytes | None:
-    """The public card image for a new candidate; None (and a warning) when the image cannot be blotted."""
-    from pipeline.render.blot import make_blot
-
-    try:
-        return make_blot(image, gene.symbol, gene.name)
-    except Exception as exc:  # noqa: BLE001 - a failed blot must not fail the transfer
-        log.warning("blot for %s failed: %s", gene.symbol, exc)
-        return None
-
-
-def transfer_portrait(portrait: Portrait, target: Gene, user=None) -> tuple[Portrait, bool]:
-    """Copy ``portrait``'s image to ``target`` as a new candidate (origin ``transfer``); returns (portrait, created).
-
-    The image file is copied under the target gene and a new blot is drawn with the target's
-    symbol and name. If the target already has this image, the existing candidate is returned.
-    """
-    if target.pk == portrait.gene_id:
-        raise SameGeneError(f"portrait #{portrait.pk} already belongs to {target.symbol}")
-    existing = Portrait.objects.filter(gene=target, sha256=portrait.sha256).first()
-    if existing is not None:
-        return existing, False
-    with portrait.image.open("rb") as fh:
-        image = fh.read()
-    suffix = PurePosixPath(portrait.image.name).suffix or ".png"
-    new, created = register_portrait(
-        gene=target, image=image, blot=blot_for(image, target), blot_suffix="webp", image_suffix=suffix,
-        renderer=portrait.renderer, model=portrait.model, emulsion=portrait.emulsion, seed=portrait.seed,
-        prompt=portrait.prompt, width=portrait.width, height=portrait.height, origin=Portrait.TRANSFER,
-        created_by=user, transferred_from=portrait,
-    )
-    if created:
-        retry_when_locked(lambda: ensure_canonical(target))
-    return new, created
-
-
 # --------------------------------------------------------------------------- moderation
 
 
@@ -452,25 +410,3 @@ def refresh_canonicals(portraits=None, changed_by=None) -> int:
         update_canonical(gene, changed_by=changed_by)
         count += 1
     return count
-
-
-# --------------------------------------------------------------------------- print copy
-
-
-def print_copy(portrait: Portrait) -> bytes:
-    """The 1536×2048 PNG print copy of ``portrait`` with its gene's symbol and name, cached in storage."""
-    from pipeline.render.blot import make_print_copy
-
-    gene = portrait.gene
-    key = hashlib.sha256(f"{portrait.sha256}:{gene.symbol}:{gene.name}".encode()).hexdigest()
-    name = _storage_name("prints", gene.symbol, key, "png")
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as fh:
-            return fh.read()
-    with portrait.image.open("rb") as fh:
-        data = make_print_copy(fh.read(), gene.symbol, gene.name)
-    try:
-        _save_file(name, data)
-    except OSError as exc:  # a cache miss next time, not an error now
-        log.warning("could not cache print copy %s: %s", name, exc)
-    return data

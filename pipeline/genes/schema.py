@@ -5,17 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-COLUMNS = [
-    "symbol", "name", "hgnc_id", "entrez_id", "ensembl_id", "uniprot_id", "aliases",
-    "prev_symbols", "length", "mass_da", "mass_source", "isoforms", "transmembrane",
-    "transmembrane_source", "loeuf", "tau", "clans", "clan_names", "discovery_year",
-    "discovery_year_source", "summary", "cancer_role",
-]
-
-MASS_SOURCES = ("uniprot_sequence", "estimated_from_length", "missing")
-TRANSMEMBRANE_SOURCES = ("uniprot_annotation", "tmhmm", "tmhmm+hpa", "hpa", "missing")
-DISCOVERY_YEAR_SOURCES = ("pubmed", "hgnc_approval", "hgnc_approval_floor", "missing")
-CANCER_ROLES = ("oncogene", "tumor_suppressor", "both", "none")
+from ..records import GENE_COLUMNS as COLUMNS
+from ..records import CancerRole, DiscoveryYearSource, MassSource, TransmembraneSource, values
 
 
 def _is_string_list(values: pd.Series) -> pd.Series:
@@ -42,10 +33,10 @@ GENE_TABLE = pa.DataFrameSchema(
         "prev_symbols": _string_list(),
         "length": pa.Column("Int64", pa.Check.gt(0), nullable=True),
         "mass_da": pa.Column(float, pa.Check.gt(0), nullable=True),
-        "mass_source": pa.Column(str, pa.Check.isin(MASS_SOURCES)),
+        "mass_source": pa.Column(str, pa.Check.isin(values(MassSource))),
         "isoforms": pa.Column("Int64", pa.Check.ge(1), nullable=True),
         "transmembrane": pa.Column("boolean", nullable=True),
-        "transmembrane_source": pa.Column(str, pa.Check.isin(TRANSMEMBRANE_SOURCES)),
+        "transmembrane_source": pa.Column(str, pa.Check.isin(values(TransmembraneSource))),
         "loeuf": pa.Column(float, pa.Check.ge(0), nullable=True),
         "tau": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
         "clans": pa.Column(
@@ -57,9 +48,9 @@ GENE_TABLE = pa.DataFrameSchema(
         ),
         "clan_names": _string_list(),
         "discovery_year": pa.Column("Int64", nullable=True),
-        "discovery_year_source": pa.Column(str, pa.Check.isin(DISCOVERY_YEAR_SOURCES)),
+        "discovery_year_source": pa.Column(str, pa.Check.isin(values(DiscoveryYearSource))),
         "summary": pa.Column(str),
-        "cancer_role": pa.Column(str, pa.Check.isin(CANCER_ROLES), nullable=True),
+        "cancer_role": pa.Column(str, pa.Check.isin(values(CancerRole)), nullable=True),
     },
     strict=True,
     ordered=True,

@@ -14,21 +14,17 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..atomic import write_atomically
-from ..errors import UnknownNameError
-from .emulsions import Emulsion, get_emulsion
+from ..emulsions import Emulsion, get_emulsion
+from .portrait import PortraitJob, RenderedPortrait, Renderer, render_portraits, stable_int
 
 MANIFEST = "manifest.jsonl"
-
-
-class UnknownGeneError(UnknownNameError):
-    """Symbols that are neither current symbols nor unambiguous aliases."""
 
 
 @dataclass(frozen=True)
@@ -46,33 +42,6 @@ class RenderReport:
     rendered: int = 0
     skipped: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
-
-
-def stable_int(*parts: object) -> int:
-    """A 31-bit integer from the parts, identical across processes and machines."""
-    digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
-
-
-def resolve_symbols(requested: Iterable[str], genes: pd.DataFrame) -> list[str]:
-    """Current symbols for the requested names (aliases and previous symbols accepted when unambiguous)."""
-    current = set(genes["symbol"])
-    other_names: dict[str, set[str]] = {}
-    for column in ("prev_symbols", "aliases"):
-        for symbol, names in zip(genes["symbol"], genes[column]):
-            for name in names:
-                other_names.setdefault(name, set()).add(symbol)
-    resolved, unknown = [], []
-    for name in requested:
-        if name in current:
-            resolved.append(name)
-        elif len(other_names.get(name, ())) == 1:
-            resolved.append(next(iter(other_names[name])))
-        else:
-            unknown.append(name)
-    if unknown:
-        raise UnknownGeneError(f"unknown gene symbol(s): {', '.join(unknown)}")
-    return list(dict.fromkeys(resolved))
 
 
 def plan_jobs(
@@ -136,64 +105,42 @@ def append_manifest(out: Path, entry: dict) -> None:
         os.fsync(fh.fileno())
 
 
-# A renderer turns a batch of (traits, emulsion, seed, prompt) into PNG bytes, one per job.
-RenderBatch = Callable[[list[dict], list[Emulsion], list[int], list[str]], list[bytes]]
-
-
-def prompt_for(traits: dict, emulsion: Emulsion) -> str:
-    """Tags first (what to draw), then the emulsion's style words (how to draw it)."""
-    return ", ".join(part for part in (traits.get("tags", ""), emulsion.style_words) if part)
-
-
 def render_jobs(
     jobs: Sequence[RenderJob],
     traits: pd.DataFrame,
     names: dict[str, str],
     emulsions: dict[str, Emulsion],
-    render_batch: RenderBatch,
+    renderer: Renderer,
     out: Path,
-    renderer: str,
-    model: str,
-    make_blot: Callable[[bytes, str, str], tuple[bytes, str]],
     batch_size: int = 1,
     progress: Callable[[int], None] | None = None,
     on_error: Callable[[str, Exception], None] | None = None,
 ) -> RenderReport:
-    """Render every job not yet in the manifest; record each finished image."""
+    """Render every job not yet in the manifest through :func:`render_portraits`; record each finished image."""
     out.mkdir(parents=True, exist_ok=True)
     report = RenderReport()
     finished = done_keys(out)
-    todo = [job for job in jobs if job.key(renderer, model) not in finished]
+    todo = [job for job in jobs if job.key(renderer.name, renderer.model) not in finished]
     report.skipped = len(jobs) - len(todo)
     if progress and report.skipped:
         progress(report.skipped)
     by_symbol = traits.set_index("symbol")
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
-        records = [dict(by_symbol.loc[job.symbol], symbol=job.symbol) for job in batch]
-        batch_emulsions = [emulsions[job.emulsion_id] for job in batch]
-        prompts = [prompt_for(r, e) for r, e in zip(records, batch_emulsions)]
-        try:
-            images = render_batch(records, batch_emulsions, [job.seed for job in batch], prompts)
-        except Exception as exc:  # noqa: BLE001 - a failed batch must not stop the others
-            images = [exc] * len(batch)
-        for job, emulsion, prompt, image in zip(batch, batch_emulsions, prompts, images):
+        portrait_jobs = [
+            PortraitJob(
+                traits=dict(by_symbol.loc[job.symbol], symbol=job.symbol, name=names.get(job.symbol, job.symbol)),
+                emulsion=emulsions[job.emulsion_id], seed=job.seed,
+            )
+            for job in batch
+        ]
+        for job, result in zip(batch, render_portraits(portrait_jobs, renderer)):
             try:
-                if isinstance(image, Exception):
-                    raise image
-                sha, path = store(out, "portraits", image, "png")
-                blot_bytes, blot_suffix = make_blot(image, job.symbol, names.get(job.symbol, job.symbol))
-                _, blot_path = store(out, "blots", blot_bytes, blot_suffix)
-                width, height = _png_size(image)
-                append_manifest(out, {
-                    "symbol": job.symbol, "sha256": sha, "path": str(path.relative_to(out)),
-                    "blot_path": str(blot_path.relative_to(out)), "renderer": renderer, "model": model,
-                    "emulsion_id": emulsion.emulsion_id, "seed": job.seed, "prompt": prompt,
-                    "width": width, "height": height,
-                    "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                })
+                if isinstance(result, Exception):
+                    raise result
+                record(out, result)
                 report.rendered += 1
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the others
                 report.failures.append((job.symbol, f"{type(exc).__name__}: {exc}"))
                 if on_error:
                     on_error(job.symbol, exc)
@@ -202,8 +149,14 @@ def render_jobs(
     return report
 
 
-def _png_size(data: bytes) -> tuple[int, int]:
-    """Width and height from a PNG header (no decoding)."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("renderer did not return a PNG")
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+def record(out: Path, portrait: RenderedPortrait) -> None:
+    """Store the portrait and its blot under their hashes, then append its manifest line (which marks it done)."""
+    sha, path = store(out, "portraits", portrait.image, portrait.image_suffix)
+    _, blot_path = store(out, "blots", portrait.blot, portrait.blot_suffix)
+    append_manifest(out, {
+        "symbol": portrait.symbol, "sha256": sha, "path": str(path.relative_to(out)),
+        "blot_path": str(blot_path.relative_to(out)), "renderer": portrait.renderer, "model": portrait.model,
+        "emulsion_id": portrait.emulsion_id, "seed": portrait.seed, "prompt": portrait.prompt.text,
+        "negative_prompt": portrait.prompt.negative, "width": portrait.width, "height": portrait.height,
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    })

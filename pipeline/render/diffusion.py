@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import IconoplasmError
-from .emulsions import SAMPLERS, Emulsion
+from ..emulsions import SAMPLERS, Emulsion
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch
@@ -115,11 +115,6 @@ def make_scheduler(sampler: str, base_config: Any) -> Any:
 
     scheduler_class = getattr(diffusers, class_name)
     return scheduler_class.from_config(base_config, **overrides)
-
-
-def compose_prompt(*parts: str) -> str:
-    """Join non-empty prompt parts with ``", "`` (e.g. tags then emulsion style words)."""
-    return ", ".join(p.strip().strip(",").strip() for p in parts if p and p.strip().strip(","))
 
 
 # --------------------------------------------------------------------------- device
@@ -452,12 +447,12 @@ class DiffusionRenderer:
         width: int | None = None,
         height: int | None = None,
     ) -> list[Image.Image]:
-        """One image per (prompt, negative prompt, seed), in the emulsion's style, sampler, steps and guidance.
+        """One image per (prompt, negative prompt, seed), with the emulsion's sampler, steps, guidance and size.
 
-        The prompt is the tags followed by the emulsion's style words; the
-        negative prompt is the given one followed by the emulsion's negative
-        words. ``width``/``height`` override the emulsion's size (multiples
-        of 8). Images come back in request order.
+        The prompts are given to the model verbatim: composing them (tags, then the
+        emulsion's style words) is :func:`pipeline.render.portrait.prompt_for`'s job, so
+        the prompt recorded with a portrait is the text the model saw. ``width``/``height``
+        override the emulsion's size (multiples of 8). Images come back in request order.
         """
         if not (len(prompts) == len(negative_prompts) == len(seeds)):
             raise ValueError(
@@ -469,13 +464,11 @@ class DiffusionRenderer:
         if width % 8 or height % 8 or width <= 0 or height <= 0:
             raise ValueError(f"image size must be positive multiples of 8, got {width}x{height}")
         scheduler = self.scheduler_for(emulsion.sampler)  # unknown sampler fails before any work
-        full_prompts = [compose_prompt(p, emulsion.style_words) for p in prompts]
-        full_negatives = [compose_prompt(n, emulsion.negative_words) for n in negative_prompts]
 
         # Group requests by embedding length so no request is padded because
         # of a neighbour (padding would change its cross-attention).
         groups: dict[int, list[int]] = {}
-        for i, (p, n) in enumerate(zip(full_prompts, full_negatives)):
+        for i, (p, n) in enumerate(zip(prompts, negative_prompts)):
             groups.setdefault(self._chunks_for(p, n), []).append(i)
 
         images: list[Image.Image | None] = [None] * len(prompts)
@@ -484,7 +477,7 @@ class DiffusionRenderer:
             for start in range(0, len(indices), self.batch_size):
                 batch = indices[start:start + self.batch_size]
                 out = self._generate(
-                    [full_prompts[i] for i in batch], [full_negatives[i] for i in batch], [seeds[i] for i in batch],
+                    [prompts[i] for i in batch], [negative_prompts[i] for i in batch], [seeds[i] for i in batch],
                     chunks, emulsion, width, height,
                 )
                 for i, image in zip(batch, out):

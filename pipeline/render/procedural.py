@@ -30,7 +30,7 @@ import numpy as np
 import skia
 from PIL import Image, ImageChops, ImageFilter
 
-from .emulsions import Emulsion
+from ..emulsions import Emulsion
 from .procedural_features import draw_feature
 from .procedural_parts import (Look, hex_to_rgb, look_for, luminance, mix, pattern_def, shade, stable_hash,
                                star_path)

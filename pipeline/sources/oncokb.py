@@ -6,21 +6,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..records import CancerRole
 from .base import read_table
 
 COLUMNS = ["Hugo Symbol", "Entrez Gene ID", "Is Oncogene", "Is Tumor Suppressor Gene"]
 
-CANCER_ROLES = ("oncogene", "tumor_suppressor", "both", "none")
-
 
 def role(is_oncogene: bool, is_suppressor: bool) -> str:
     if is_oncogene and is_suppressor:
-        return "both"
+        return CancerRole.BOTH.value
     if is_oncogene:
-        return "oncogene"
+        return CancerRole.ONCOGENE.value
     if is_suppressor:
-        return "tumor_suppressor"
-    return "none"
+        return CancerRole.TUMOR_SUPPRESSOR.value
+    return CancerRole.NONE.value
 
 
 def read_cancer_roles(path: Path) -> pd.DataFrame:

@@ -2,17 +2,22 @@
 
 One row per gene, columns exactly :data:`TRAIT_COLUMNS`. Every value is a
 pure function of the gene table and the mapping tables in
-``gene_data/mappings``, so two builds give identical files.
+``gene_data/mappings``, so two builds give identical files.  The one exception
+is opt-in: a sample source such as ``--writer llm`` (:mod:`.llm`) may write the
+samples, and then the table is a function of its cache as well.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
 from ..paths import GENE_DATA
+from ..records import TRAIT_COLUMNS, Faction, Sex, values
 from ..sources.base import SourceError, read_table
 from . import colour, rules, text
 from .aesthetics import AestheticMapping, gene_aesthetics, load_mapping
@@ -20,18 +25,16 @@ from .family import family_table
 
 STEM_FEATURES_CSV = GENE_DATA / "mappings" / "stem_features.csv"
 
-TRAIT_COLUMNS = [
-    "symbol", "sex", "weight_kg", "age", "aesthetics", "aesthetic_clans", "aesthetic_fallback",
-    "family", "family_size", "feature", "hue", "saturation", "lightness", "color_hex",
-    "text_color_hex", "color_name", "faction", "sample_label", "sample", "tags",
-]
 
 _HEX = r"^#[0-9a-f]{6}$"
+
+#: Writes the samples of a whole table: one ``(version, text)`` per gene record, in order.
+SampleSource = Callable[[Sequence[Mapping[str, Any]]], list[tuple[int, str]]]
 
 TRAITS_SCHEMA = pa.DataFrameSchema(
     {
         "symbol": pa.Column(str, unique=True),
-        "sex": pa.Column(str, pa.Check.isin(["male", "female"])),
+        "sex": pa.Column(str, pa.Check.isin(values(Sex))),
         "weight_kg": pa.Column(float, pa.Check.gt(0), nullable=True),
         "age": pa.Column("Int64", nullable=True),
         "aesthetics": pa.Column(object, pa.Check(lambda s: s.map(lambda v: 1 <= len(v) <= 4))),
@@ -46,7 +49,7 @@ TRAITS_SCHEMA = pa.DataFrameSchema(
         "color_hex": pa.Column(str, pa.Check.str_matches(_HEX)),
         "text_color_hex": pa.Column(str, pa.Check.isin(["#000000", "#ffffff"])),
         "color_name": pa.Column(str),
-        "faction": pa.Column(str, pa.Check.isin(sorted(set(rules.FACTIONS.values())))),
+        "faction": pa.Column(str, pa.Check.isin(values(Faction))),
         "sample_label": pa.Column(str),
         "sample": pa.Column(str),
         "tags": pa.Column(str),
@@ -97,23 +100,33 @@ def molecular_traits(genes: pd.DataFrame, mapping: AestheticMapping, features: d
     )
 
 
-def add_text(traits: pd.DataFrame, genes: pd.DataFrame, version: int = 1) -> pd.DataFrame:
-    """sample_label, sample (the character description) and tags, from the traits and the gene facts."""
+def deterministic_samples(records: Sequence[Mapping[str, Any]]) -> list[tuple[int, str]]:
+    """The default sample source: version 1, written offline by :func:`text.write_sample`."""
+    return [(1, text.write_sample(record, 1)) for record in records]
+
+
+def add_text(traits: pd.DataFrame, genes: pd.DataFrame, samples: SampleSource = deterministic_samples) -> pd.DataFrame:
+    """sample_label, sample (the character description) and tags, from the traits and the gene facts.
+
+    Tags are derived from whichever sample was written, so they describe that text.
+    """
     facts = genes[["symbol", "name", "summary", "transmembrane", "clan_names"]].set_index("symbol")
     records = traits.join(facts, on="symbol").to_dict("records")
-    samples = [text.write_sample(record, version) for record in records]
+    written = samples(records)
     traits = traits.copy()
-    traits["sample_label"] = [text.sample_label(symbol, version) for symbol in traits["symbol"]]
-    traits["sample"] = samples
-    traits["tags"] = [text.tags_for(record, sample) for record, sample in zip(records, samples)]
+    versions = [version for version, _ in written]
+    traits["sample_label"] = [text.sample_label(s, v) for s, v in zip(traits["symbol"], versions, strict=True)]
+    traits["sample"] = [sample for _, sample in written]
+    traits["tags"] = [text.tags_for(record, sample) for record, (_, sample) in zip(records, written, strict=True)]
     return traits
 
 
-def build_traits(genes: pd.DataFrame, mapping: AestheticMapping | None = None, features: dict[str, str] | None = None) -> pd.DataFrame:
-    """The full traits table, validated against :data:`TRAITS_SCHEMA`."""
+def build_traits(genes: pd.DataFrame, mapping: AestheticMapping | None = None, features: dict[str, str] | None = None,
+                 samples: SampleSource = deterministic_samples) -> pd.DataFrame:
+    """The full traits table, validated against :data:`TRAITS_SCHEMA`; ``samples`` writes the descriptions."""
     mapping = mapping or load_mapping()
     features = load_stem_features() if features is None else features
-    traits = add_text(molecular_traits(genes, mapping, features), genes)
+    traits = add_text(molecular_traits(genes, mapping, features), genes, samples)
     traits = traits[TRAIT_COLUMNS].reset_index(drop=True)
     TRAITS_SCHEMA.validate(traits, lazy=True)
     return traits

@@ -1,52 +1,66 @@
-"""Optional LLM sample writers behind one interface.
+"""LLM-written samples for ``iconoplasm traits build --writer llm``.
 
 The deterministic writer (:mod:`pipeline.traits.text`) is the default and needs
-no network.  A user who has an API key may instead let a language model write
-the 120–400-word character description from the same traits.  Two HTTP APIs
-are supported, using only the standard library (``urllib.request`` + ``json``)
-so the pipeline gains no dependency:
+no network.  With ``--writer llm`` a language model writes each gene's
+120–400-word character description from the same traits.  Two HTTP APIs are
+supported with the standard library only (``urllib.request`` + ``json``), so
+the pipeline gains no dependency:
 
 * OpenAI-compatible: ``POST {base_url}/chat/completions`` with a bearer token
-  (OpenAI, and the many local/hosted servers that speak the same protocol);
+  (OpenAI, and the many local or hosted servers that speak the same protocol);
 * Anthropic: ``POST {base_url}/v1/messages`` with ``x-api-key`` and
   ``anthropic-version`` headers.
 
-Every failure raises :class:`LLMError` with a message that says what to fix: a
-missing key names the environment variable, an HTTP error carries the status
-and the provider's own message, a malformed reply says what was missing.
+The key comes only from ``ICONOPLASM_LLM_API_KEY``, never from a provider's own
+variable: ``--llm-base-url`` may point anywhere, and a key meant for one
+service must not be sent to another by accident.
+
+Answers are kept in ``OUT/llm_samples.jsonl`` (:class:`SampleCache`), one line
+per sample, appended and flushed as each arrives, so an interrupted run resumes
+without paying twice.  Versions: ``SYMBOL-1`` is always the deterministic
+sample; each LLM sample stored for a symbol takes the next number (2, 3, ...),
+so a label names one text forever.
+
+Every failure raises :class:`LLMError` with a message that says what to fix and
+never contains the key; nothing falls back to the deterministic writer.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
+import sys
+import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from pipeline.traits import text
+from tqdm import tqdm
 
-__all__ = [
-    "ANTHROPIC_VERSION",
-    "AnthropicWriter",
-    "DeterministicWriter",
-    "LLMError",
-    "OpenAICompatibleWriter",
-    "SampleWriter",
-    "build_prompt",
-    "make_writer",
-    "writer_from_env",
-]
+from ..errors import IconoplasmError
+from . import text
 
 #: Value of the ``anthropic-version`` header sent to the Messages API.
 ANTHROPIC_VERSION = "2023-06-01"
 
-#: Generic key variable, checked before the provider-specific one.
+#: The only place the key is read from.
 KEY_ENV = "ICONOPLASM_LLM_API_KEY"
-_PROVIDER_KEY_ENV = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
-_DEFAULT_BASE = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
+
+DEFAULT_BASE_URL = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
+
+#: The cache file, beside traits.parquet.
+CACHE_NAME = "llm_samples.jsonl"
+
+#: Default ``--llm-rps``: polite to hosted APIs, still ~19,000 genes in under 3 hours.
+DEFAULT_RPS = 2.0
+
+#: Version 1 is the deterministic sample, so LLM samples start here.
+FIRST_LLM_VERSION = 2
 
 _SYSTEM = (
     "You write character descriptions for Iconoplasm, where every human protein-coding gene is a "
@@ -54,29 +68,33 @@ _SYSTEM = (
     "in the third person, with no headings, lists or preamble."
 )
 
-
-class LLMError(RuntimeError):
-    """An LLM writer could not produce a sample (missing key, HTTP error, bad reply)."""
-
-
-@runtime_checkable
-class SampleWriter(Protocol):
-    """Anything that turns a gene's traits into a numbered sample text."""
-
-    def write(self, traits: Mapping[str, Any] | Any, version: int = 1) -> str:
-        """Return the sample text for ``traits`` at ``version``."""
-        ...
+# What to change for the HTTP statuses a user can do something about.
+_HTTP_HINTS = {
+    401: f"check {KEY_ENV}",
+    403: f"check {KEY_ENV} and that it may use this model",
+    404: "check --llm-base-url and --llm-model",
+    429: "lower --llm-rps or wait for the quota to refill",
+}
 
 
-class DeterministicWriter:
-    """The offline default: :func:`pipeline.traits.text.write_sample`."""
+class LLMError(IconoplasmError):
+    """The LLM writer could not produce a sample (missing key, HTTP error, bad reply, bad cache)."""
 
-    def write(self, traits: Mapping[str, Any] | Any, version: int = 1) -> str:
-        """Deterministic 120–400-word sample (no network)."""
-        return text.write_sample(traits, version)
+
+class SampleLimitReached(Exception):
+    """``--limit`` new samples were written and some genes still have none: not a failure, a pause."""
+
+
+def api_key_from_env(env: Mapping[str, str] | None = None) -> str:
+    """The API key from :data:`KEY_ENV`, or an :class:`LLMError` saying to set it."""
+    key = (os.environ if env is None else env).get(KEY_ENV, "").strip()
+    if not key:
+        raise LLMError(f"{KEY_ENV} is not set: export your LLM provider's API key in it to use --writer llm")
+    return key
 
 
 def _fmt_value(value: Any) -> str:
+    """A trait value as prompt text: floats to 3 significant digits, sequences comma-joined."""
     if isinstance(value, float):
         return f"{value:.3g}"
     if isinstance(value, str):
@@ -96,18 +114,17 @@ _FACTION_MEANING = {
 }
 
 
-def build_prompt(traits: Mapping[str, Any] | Any, version: int = 1) -> str:
+def build_prompt(traits: Mapping[str, Any] | Any) -> str:
     """The user prompt: every trait, the gene summary, and what to write.
 
-    ``version`` is mentioned so that a second sample of the same gene is asked
-    to differ from the first.
+    It depends on the traits alone (not on the version number), so its hash
+    finds the cached answer again on the next run.
     """
     get = lambda k, d="": text._get(traits, k, d)  # noqa: E731 - tiny local accessor
-    symbol = str(get("symbol", "?"))
     age = int(get("age", 0) or 0)
     age_note = " (negative: named after 2020, a newcomer from the future)" if age < 0 else ""
     lines = [
-        f"Gene {symbol} ({get('name')}), sample {text.sample_label(symbol, version)}.",
+        f"Gene {get('symbol', '?')} ({get('name')}).",
         "Traits (each encodes a molecular fact; all must be visible in the description):",
         f"- sex: {get('sex')} (transmembrane: {bool(get('transmembrane', False))})",
         f"- weight: {float(get('weight_kg', 0) or 0):.1f} kg (1 kDa of protein = 1 kg)",
@@ -125,30 +142,36 @@ def build_prompt(traits: Mapping[str, Any] | Any, version: int = 1) -> str:
         "weight and age, the skin colour, the fantastic feature, a signature weapon or prop and a "
         "fighting style that echo what the gene does, the faction, and the temperament.",
     ]
-    if version > 1:
-        lines.append(f"This is version {version}: vary the details from earlier versions.")
     return "\n".join(lines)
 
 
-def _post_json(url: str, headers: Mapping[str, str], payload: Mapping[str, Any], timeout: float) -> Any:
+def _redact(message: str, secret: str) -> str:
+    """``message`` with ``secret`` masked, for text a server sent back (it may echo the key).
+
+    Callers mask before they shorten, or a cut through the key would leave part of it.
+    """
+    return message.replace(secret, "***") if secret else message
+
+
+def _post_json(url: str, headers: Mapping[str, str], payload: Mapping[str, Any], timeout: float, secret: str) -> Any:
     """POST ``payload`` as JSON and return the decoded JSON reply, or raise :class:`LLMError`."""
     data = json.dumps(payload).encode("utf-8")
-    req = urllib.request.Request(url, data=data, method="POST",
-                                 headers={"content-type": "application/json", **headers})
+    req = urllib.request.Request(url, data=data, method="POST", headers={"content-type": "application/json", **headers})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - user-chosen URL
             body = resp.read()
     except urllib.error.HTTPError as exc:
-        raw = exc.read().decode("utf-8", "replace")
-        raise LLMError(f"{url} answered HTTP {exc.code}: {_provider_message(raw)}") from exc
+        detail = _provider_message(_redact(exc.read().decode("utf-8", "replace"), secret))
+        hint = f" ({_HTTP_HINTS[exc.code]})" if exc.code in _HTTP_HINTS else ""
+        raise LLMError(f"{url} answered HTTP {exc.code}: {detail}{hint}") from exc
     except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise LLMError(f"could not reach {url}: {reason}") from exc
+        raise LLMError(f"could not reach {url}: {reason} (check --llm-base-url and that the server is up)") from exc
     try:
         return json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        snippet = body[:200].decode("utf-8", "replace")
-        raise LLMError(f"{url} returned malformed JSON: {exc}; body starts {snippet!r}") from exc
+        snippet = _redact(body.decode("utf-8", "replace"), secret)[:200]
+        raise LLMError(f"{url} returned malformed JSON ({exc}); the body starts {snippet!r}") from exc
 
 
 def _provider_message(raw: str) -> str:
@@ -165,31 +188,19 @@ def _provider_message(raw: str) -> str:
     return raw.strip()[:300]
 
 
-def _resolve_key(provider: str, api_key: str | None) -> str:
-    """Explicit key, else ``ICONOPLASM_LLM_API_KEY``, else the provider's usual variable."""
-    if api_key:
-        return api_key
-    for var in (KEY_ENV, _PROVIDER_KEY_ENV[provider]):
-        value = os.environ.get(var, "").strip()
-        if value:
-            return value
-    raise LLMError(
-        f"no API key for the {provider} writer: set {KEY_ENV} or {_PROVIDER_KEY_ENV[provider]}"
-    )
-
-
-class _HTTPWriter:
-    """Shared settings of the HTTP writers."""
+class HTTPWriter:
+    """One provider's API: settings, the request, and reading the sample out of the reply."""
 
     provider = ""
+    endpoint = ""
 
-    def __init__(self, base_url: str | None = None, model: str = "", api_key: str | None = None,
-                 *, timeout: float = 60.0, max_tokens: int = 900, temperature: float = 0.9) -> None:
+    def __init__(self, base_url: str | None, model: str, api_key: str, *,
+                 timeout: float = 60.0, max_tokens: int = 900, temperature: float = 0.9) -> None:
         if not model:
-            raise LLMError(f"the {self.provider} writer needs a model name")
-        self.base_url = (base_url or _DEFAULT_BASE[self.provider]).rstrip("/")
+            raise LLMError(f"--writer llm needs --llm-model: the name of a {self.provider} model")
+        self.base_url = (base_url or DEFAULT_BASE_URL[self.provider]).rstrip("/")
         self.model = model
-        self.api_key = _resolve_key(self.provider, api_key)
+        self.api_key = api_key
         self.timeout = timeout
         self.max_tokens = max_tokens
         self.temperature = temperature
@@ -197,87 +208,267 @@ class _HTTPWriter:
     def __repr__(self) -> str:  # never show the key
         return f"{type(self).__name__}(base_url={self.base_url!r}, model={self.model!r})"
 
+    @property
+    def url(self) -> str:
+        return f"{self.base_url}{self.endpoint}"
 
-class OpenAICompatibleWriter(_HTTPWriter):
+    def write(self, prompt: str) -> str:
+        """Ask the model for the sample of ``prompt``; the stripped text, or an :class:`LLMError`."""
+        reply = _post_json(self.url, self._headers(), self._payload(prompt), self.timeout, self.api_key)
+        try:
+            return self._text(reply)
+        except LLMError as exc:
+            raise LLMError(f"{self.url} {exc}") from None
+
+    def _snippet(self, reply: Any) -> str:
+        """The start of ``reply`` for an error message, key masked."""
+        return _redact(str(reply), self.api_key)[:200]
+
+    def _headers(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _payload(self, prompt: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _text(self, reply: Any) -> str:
+        """The sample in ``reply``; raises :class:`LLMError` (message without the URL) when it has none."""
+        raise NotImplementedError
+
+
+def _nonempty(content: Any) -> str:
+    """``content`` stripped; a blank or missing text is an error, not a sample to cache."""
+    if not isinstance(content, str) or not content.strip():
+        raise LLMError("returned an empty sample")
+    return content.strip()
+
+
+class OpenAICompatibleWriter(HTTPWriter):
     """Chat Completions API: ``POST {base_url}/chat/completions``."""
 
     provider = "openai"
+    endpoint = "/chat/completions"
 
-    def write(self, traits: Mapping[str, Any] | Any, version: int = 1) -> str:
-        """Ask the model for the sample; returns the stripped message content."""
-        url = f"{self.base_url}/chat/completions"
-        payload = {
+    def _headers(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.api_key}"}
+
+    def _payload(self, prompt: str) -> dict[str, Any]:
+        return {
             "model": self.model,
-            "messages": [
-                {"role": "system", "content": _SYSTEM},
-                {"role": "user", "content": build_prompt(traits, version)},
-            ],
+            "messages": [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": prompt}],
             "max_tokens": self.max_tokens,
             "temperature": self.temperature,
         }
-        reply = _post_json(url, {"authorization": f"Bearer {self.api_key}"}, payload, self.timeout)
+
+    def _text(self, reply: Any) -> str:
         try:
-            content = reply["choices"][0]["message"]["content"]
-        except (KeyError, IndexError, TypeError) as exc:
-            raise LLMError(f"{url} reply has no choices[0].message.content: {str(reply)[:200]}") from exc
-        if not isinstance(content, str) or not content.strip():
-            raise LLMError(f"{url} returned an empty message")
-        return content.strip()
+            choice = reply["choices"][0]
+            content = choice["message"]["content"]
+        except (KeyError, IndexError, TypeError):
+            raise LLMError(f"reply has no choices[0].message.content: {self._snippet(reply)}") from None
+        # A sample cut off mid-sentence would be cached for good: refuse it instead.
+        if isinstance(choice, dict) and choice.get("finish_reason") == "length":
+            raise LLMError(f"cut the sample off at max_tokens={self.max_tokens}: choose a model that answers within it")
+        return _nonempty(content)
 
 
-class AnthropicWriter(_HTTPWriter):
+class AnthropicWriter(HTTPWriter):
     """Messages API: ``POST {base_url}/v1/messages``."""
 
     provider = "anthropic"
+    endpoint = "/v1/messages"
 
-    def write(self, traits: Mapping[str, Any] | Any, version: int = 1) -> str:
-        """Ask the model for the sample; returns the joined text blocks."""
-        url = f"{self.base_url}/v1/messages"
-        payload = {
+    def _headers(self) -> dict[str, str]:
+        return {"x-api-key": self.api_key, "anthropic-version": ANTHROPIC_VERSION}
+
+    def _payload(self, prompt: str) -> dict[str, Any]:
+        return {
             "model": self.model,
             "max_tokens": self.max_tokens,
             "temperature": self.temperature,
             "system": _SYSTEM,
-            "messages": [{"role": "user", "content": build_prompt(traits, version)}],
+            "messages": [{"role": "user", "content": prompt}],
         }
-        headers = {"x-api-key": self.api_key, "anthropic-version": ANTHROPIC_VERSION}
-        reply = _post_json(url, headers, payload, self.timeout)
+
+    def _text(self, reply: Any) -> str:
         blocks = reply.get("content") if isinstance(reply, dict) else None
         if not isinstance(blocks, list):
-            raise LLMError(f"{url} reply has no content list: {str(reply)[:200]}")
-        parts = [b.get("text", "") for b in blocks if isinstance(b, dict) and b.get("type") == "text"]
-        content = "".join(parts).strip()
-        if not content:
-            raise LLMError(f"{url} returned no text content")
-        return content
+            raise LLMError(f"reply has no content list: {self._snippet(reply)}")
+        if reply.get("stop_reason") == "max_tokens":
+            raise LLMError(f"cut the sample off at max_tokens={self.max_tokens}: choose a model that answers within it")
+        return _nonempty("".join(b.get("text", "") for b in blocks if isinstance(b, dict) and b.get("type") == "text"))
 
 
-def make_writer(provider: str = "deterministic", *, base_url: str | None = None, model: str = "",
-                api_key: str | None = None, timeout: float = 60.0) -> SampleWriter:
-    """A writer by provider name: ``deterministic`` (default), ``openai`` or ``anthropic``."""
-    name = (provider or "deterministic").strip().lower()
-    if name in {"deterministic", "default", "none", ""}:
-        return DeterministicWriter()
-    if name in {"openai", "openai-compatible"}:
-        return OpenAICompatibleWriter(base_url, model, api_key, timeout=timeout)
-    if name == "anthropic":
-        return AnthropicWriter(base_url, model, api_key, timeout=timeout)
-    raise LLMError(f"unknown LLM provider {provider!r}: use deterministic, openai or anthropic")
+WRITERS: dict[str, type[HTTPWriter]] = {"openai": OpenAICompatibleWriter, "anthropic": AnthropicWriter}
 
 
-def writer_from_env(env: Mapping[str, str] | None = None) -> SampleWriter:
-    """A writer configured from the environment.
+def make_writer(provider: str, *, base_url: str | None, model: str, api_key: str) -> HTTPWriter:
+    """The writer of ``provider`` (a key of :data:`WRITERS`)."""
+    if provider not in WRITERS:
+        raise LLMError(f"unknown LLM provider {provider!r}: use {' or '.join(WRITERS)}")
+    return WRITERS[provider](base_url, model, api_key)
 
-    ``ICONOPLASM_LLM_PROVIDER`` (deterministic | openai | anthropic; default
-    deterministic), ``ICONOPLASM_LLM_MODEL``, ``ICONOPLASM_LLM_BASE_URL`` and
-    the key variables described in :func:`_resolve_key`.
+
+@dataclass(frozen=True)
+class SampleKey:
+    """What identifies one answer: the gene, who wrote it, and exactly what was asked."""
+
+    symbol: str
+    provider: str
+    model: str
+    prompt_sha256: str
+
+
+def sample_key(symbol: str, writer: HTTPWriter, prompt: str) -> SampleKey:
+    """The cache key of asking ``writer`` for ``prompt`` (system prompt included in the hash)."""
+    digest = hashlib.sha256(f"{_SYSTEM}\n\n{prompt}".encode("utf-8")).hexdigest()
+    return SampleKey(symbol, writer.provider, writer.model, digest)
+
+
+@dataclass(frozen=True)
+class CachedSample:
+    """One stored answer and the version number it was given."""
+
+    version: int
+    sample: str
+
+
+class SampleCache:
+    """LLM samples on disk: one JSON object per line, appended and flushed as each arrives.
+
+    An unterminated last line is what a killed append leaves: it is ignored and
+    cut off so the next append starts on a fresh line.  Any other unreadable
+    line, or two lines with the same label, is an :class:`LLMError` naming the
+    line, since guessing would let a label change its text.
     """
-    env = os.environ if env is None else env
-    provider = env.get("ICONOPLASM_LLM_PROVIDER", "deterministic").strip().lower()
-    key_var = _PROVIDER_KEY_ENV["openai" if provider.startswith("openai") else "anthropic"]
-    return make_writer(
-        provider,
-        base_url=env.get("ICONOPLASM_LLM_BASE_URL") or None,
-        model=env.get("ICONOPLASM_LLM_MODEL", ""),
-        api_key=env.get(KEY_ENV) or env.get(key_var) or None,
-    )
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._samples: dict[SampleKey, CachedSample] = {}
+        self._versions: dict[str, set[int]] = {}
+        if path.exists():
+            self._load()
+
+    def __len__(self) -> int:
+        return len(self._samples)
+
+    def _load(self) -> None:
+        data = self.path.read_bytes()
+        end = data.rfind(b"\n") + 1
+        for number, line in enumerate(data[:end].split(b"\n")[:-1], 1):
+            if line.strip():
+                self._remember(*self._parse(line, number), number)
+        if end < len(data):
+            with self.path.open("r+b") as handle:
+                handle.truncate(end)
+
+    def _parse(self, line: bytes, number: int) -> tuple[SampleKey, CachedSample]:
+        """One line as a key and sample, or an :class:`LLMError` saying which line to fix."""
+        try:
+            obj = json.loads(line)
+            key = SampleKey(*(obj[f] for f in ("symbol", "provider", "model", "prompt_sha256")))
+            entry = CachedSample(obj["version"], obj["sample"])
+            valid = all(isinstance(v, str) and v for v in (*vars(key).values(), entry.sample))
+            valid = valid and type(entry.version) is int and entry.version >= FIRST_LLM_VERSION
+        except (ValueError, TypeError, KeyError):
+            valid = False
+        if not valid:
+            raise LLMError(f"{self.path} line {number} is not a sample record: fix or delete that line")
+        return key, entry
+
+    def _remember(self, key: SampleKey, entry: CachedSample, number: int) -> None:
+        versions = self._versions.setdefault(key.symbol, set())
+        if key in self._samples or entry.version in versions:
+            label = text.sample_label(key.symbol, entry.version)
+            raise LLMError(f"{self.path} line {number} repeats {label} or its request: delete one of the two lines")
+        versions.add(entry.version)
+        self._samples[key] = entry
+
+    def __contains__(self, key: SampleKey) -> bool:
+        return key in self._samples
+
+    def __getitem__(self, key: SampleKey) -> CachedSample:
+        return self._samples[key]
+
+    def add(self, key: SampleKey, sample: str) -> CachedSample:
+        """Store a new answer under the next version of its symbol, on disk before returning."""
+        entry = CachedSample(max(self._versions.get(key.symbol, ()), default=FIRST_LLM_VERSION - 1) + 1, sample)
+        record = {**vars(key), "version": entry.version, "sample": sample}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        self._versions.setdefault(key.symbol, set()).add(entry.version)
+        self._samples[key] = entry
+        return entry
+
+
+class RateLimiter:
+    """At most ``rps`` requests per second: each :meth:`wait` returns at least ``1/rps`` after the previous.
+
+    ``clock`` and ``sleep`` are injectable so tests can run it on a fake clock.
+    """
+
+    def __init__(self, rps: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if not rps > 0:  # also refuses NaN
+            raise LLMError(f"--llm-rps must be a positive number of requests per second, got {rps}")
+        self.interval = 1.0 / rps
+        self._clock = clock
+        self._sleep = sleep
+        self._next: float | None = None
+
+    def wait(self) -> None:
+        """Block until the next request may start, and book the slot after it."""
+        now = self._clock()
+        if self._next is not None and now < self._next:
+            self._sleep(self._next - now)
+            now = max(self._next, self._clock())
+        self._next = now + self.interval
+
+
+def write_samples(records: Sequence[Mapping[str, Any]], writer: HTTPWriter, cache: SampleCache,
+                  limiter: RateLimiter, *, limit: int | None = None) -> list[tuple[int, str]]:
+    """``(version, sample)`` for every record, in order: cached answers as stored, the rest asked for.
+
+    Each new answer is in the cache before the next request, so a failure or a
+    kill loses nothing paid for.  With ``limit``, at most that many requests are
+    made; if genes remain, :class:`SampleLimitReached` stops the build so the
+    table never mixes in deterministic samples.
+    """
+    prompts = [build_prompt(record) for record in records]
+    keys = [sample_key(str(record["symbol"]), writer, prompt) for record, prompt in zip(records, prompts)]
+    missing = [i for i, key in enumerate(keys) if key not in cache]
+    todo = missing if limit is None else missing[:limit]
+    written = 0
+    bar = tqdm(total=len(todo), unit="sample", desc=f"llm samples ({writer.model})", file=sys.stderr, disable=not todo)
+    with bar:
+        for i in todo:
+            limiter.wait()
+            try:
+                sample = writer.write(prompts[i])
+            except LLMError as exc:
+                raise LLMError(f"{keys[i].symbol}: {exc}. The {len(cache)} samples written so far are kept in "
+                               f"{cache.path}: run again to resume") from exc
+            cache.add(keys[i], sample)
+            written += 1
+            bar.update()
+    if len(todo) < len(missing):
+        raise SampleLimitReached(
+            f"--limit {limit}: wrote {written} new LLM samples to {cache.path}; {len(missing) - written} genes "
+            "still have none, so traits.parquet was not written: run again to continue"
+        )
+    return [(cache[key].version, cache[key].sample) for key in keys]
+
+
+def sample_source(provider: str, model: str, base_url: str | None, rps: float, out: Path,
+                  limit: int | None = None) -> Callable[[Sequence[Mapping[str, Any]]], list[tuple[int, str]]]:
+    """The ``--writer llm`` sample source for :func:`pipeline.traits.build.build_traits`.
+
+    Everything that can be checked without a request (key, model, rate, cache
+    file) is checked here, before the first gene is asked for.
+    """
+    writer = make_writer(provider, base_url=base_url, model=model, api_key=api_key_from_env())
+    limiter = RateLimiter(rps)
+    cache = SampleCache(out / CACHE_NAME)
+    return lambda records: write_samples(records, writer, cache, limiter, limit=limit)

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..records import CancerRole, Faction, Sex
+
 # The reference year of the age rule. Fixed (not "this year") so that a
 # character never ages between two builds; genes named after 2020 get a
 # negative age, which the text reads as "not yet born".
 AGE_REFERENCE_YEAR = 2020
 
 FACTIONS = {
-    "oncogene": "pro-growth",
-    "tumor_suppressor": "pro-control",
-    "both": "turncoat",
-    "none": "none",
+    CancerRole.ONCOGENE.value: Faction.PRO_GROWTH.value,
+    CancerRole.TUMOR_SUPPRESSOR.value: Faction.PRO_CONTROL.value,
+    CancerRole.BOTH.value: Faction.TURNCOAT.value,
+    CancerRole.NONE.value: Faction.NONE.value,
 }
 
 
 def sex(transmembrane: pd.Series) -> pd.Series:
     """Transmembrane -> ``male``, soluble -> ``female``; unknown membrane status reads as soluble."""
-    return transmembrane.fillna(False).astype(bool).map({True: "male", False: "female"})
+    return transmembrane.fillna(False).astype(bool).map({True: Sex.MALE.value, False: Sex.FEMALE.value})
 
 
 def weight_kg(mass_da: pd.Series) -> pd.Series:
@@ -39,4 +41,4 @@ def age(discovery_year: pd.Series) -> pd.Series:
 
 def faction(cancer_role: pd.Series) -> pd.Series:
     """Cancer role -> political faction; an unknown role is ``none``."""
-    return cancer_role.map(FACTIONS).fillna("none")
+    return cancer_role.map(FACTIONS).fillna(Faction.NONE.value)

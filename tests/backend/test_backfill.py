@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from backend.portraits.models import Portrait
 from backend.portraits.selectors import canonical_portrait
-from backend.requests.services import backfill_portraits, genes_without_portraits
+from backend.studio.services import backfill_portraits, genes_without_portraits
 
 from .test_requests_api import isolated, make_emulsion, make_gene  # noqa: F401 - isolated is an autouse fixture
 from .test_requests_worker import FakeRenderer
@@ -21,10 +21,10 @@ class FailingFor(FakeRenderer):
         super().__init__()
         self.symbol = symbol
 
-    def render(self, records, emulsions, seeds, prompts):
-        if records[0]["symbol"] == self.symbol:
+    def draw(self, jobs, prompts):
+        if jobs[0].symbol == self.symbol:
             raise RuntimeError(f"cannot draw {self.symbol}")
-        return super().render(records, emulsions, seeds, prompts)
+        return super().draw(jobs, prompts)
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from backend.accounts.keys import provider_key_set
+from backend.studio.keys import provider_key_set
 from backend.portraits.models import Portrait
 
 from .fake_image_api import FakeImageApi, images_answer, png_bytes

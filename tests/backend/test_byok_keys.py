@@ -7,8 +7,8 @@ from cryptography.fernet import Fernet
 from django.apps import apps
 from rest_framework.test import APIClient
 
-from backend.accounts import keys
-from backend.accounts.models import ProviderKey
+from backend.studio import keys
+from backend.studio.models import ProviderKey
 
 from .test_requests_api import client_for, isolated, make_user  # noqa: F401 - fixture
 

@@ -103,11 +103,11 @@ def test_a_cached_card_follows_every_portrait_change(client, catalogue, settings
         return client.get("/api/genes/TP53/").json()
 
     assert card()["portrait"] is None and card()["candidate_count"] == 0
-    first = register_candidate(gene, png_bytes((1, 2, 3)), renderer="procedural", width=48, height=64, emulsion=emulsion)
+    first, _ = register_candidate(gene, png_bytes((1, 2, 3)), renderer="procedural", emulsion=emulsion)
     shown = card()
     assert shown["portrait"]["id"] == first.pk and shown["candidate_count"] == 1
     assert shown["portrait"]["emulsion"] == {"id": "E0042", "name": "Noir Ink"}
-    second = register_candidate(gene, png_bytes((4, 5, 6)), renderer="procedural", width=48, height=64)
+    second, _ = register_candidate(gene, png_bytes((4, 5, 6)), renderer="procedural")
     assert card()["candidate_count"] == 2 and card()["portrait"]["id"] == first.pk
     set_hidden([second], True)
     assert card()["candidate_count"] == 1

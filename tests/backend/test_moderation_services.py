@@ -102,3 +102,24 @@ def test_mentions_blocked_artist_selector():
     assert selectors.mentions_blocked_artist("portrait after jane doe")
     assert not selectors.mentions_blocked_artist("portrait after Jane Dorsey")
     assert not selectors.mentions_blocked_artist("")
+
+
+def test_blocking_an_artist_gives_a_gene_its_next_public_candidate():
+    """The canonical portrait made in a withdrawn style is replaced by the gene's other public candidate."""
+    from backend.portraits.selectors import canonical_portrait
+    from backend.portraits.services import ensure_canonical
+
+    gene = make_gene("TP53")
+    by_artist = make_emulsion(artists="Katsushika Hokusai")
+    first = make_portrait(gene, by_artist)
+    other = make_portrait(gene, make_emulsion())
+    ensure_canonical(gene)
+    assert canonical_portrait(gene) == first
+
+    services.block_artist("Hokusai", by_user=make_user("mod"))
+    assert canonical_portrait(gene) == other
+    lone = make_gene("INS")
+    only = make_portrait(lone, make_emulsion(artists="Hiroshige"))
+    ensure_canonical(lone)
+    services.block_artist("Hiroshige")
+    assert canonical_portrait(lone) is None and Portrait.objects.get(pk=only.pk).hidden

@@ -11,12 +11,12 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
-from backend.accounts.keys import provider_key_get, provider_key_set
+from backend.studio.keys import provider_key_get, provider_key_set
 from backend.accounts.services import record_discoveries, register_user
 from backend.genes.models import Gene
 from backend.portraits import services
 from backend.portraits.models import Portrait, Vote
-from backend.requests.models import GenerationRequest
+from backend.studio.models import GenerationRequest
 
 from .catalogue import write_catalogue
 from .test_portraits_services import SECRET_ARTIST, make_emulsion, make_portrait

@@ -15,10 +15,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
-from backend.accounts.keys import provider_key_get
+from backend.studio.keys import provider_key_get
 from backend.accounts.services import record_discoveries
 from backend.portraits.models import Portrait, Vote
-from backend.requests.models import GenerationRequest
+from backend.studio.models import GenerationRequest
 
 from .test_pages import PASSWORD, PLAIN_KEY, build_site, catalogue_files, fresh_state  # noqa: F401
 

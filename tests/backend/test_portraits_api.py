@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
-from django.urls import include, path
 from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -16,11 +15,6 @@ from backend.portraits.models import Canonical, CanonicalChange, Portrait, Vote
 
 from .test_portraits_services import SECRET_ARTIST, make_emulsion, make_gene, make_portrait, make_users, media_and_rules  # noqa: F401
 
-# The print page lives in backend/portraits/urls.py, included at the site root.
-urlpatterns = [
-    path("", include("backend.iconoplasm.urls")),
-    path("", include("backend.portraits.urls")),
-]
 
 
 @pytest.fixture
@@ -200,7 +194,6 @@ def test_transfer_rate_limit(api, world, settings):
 # ---------------------------------------------------------------- print copy and schema
 
 
-@pytest.mark.urls(__name__)
 def test_print_copy_download(client, world):
     response = client.get("/genes/TP53/print.png")
     assert response.status_code == 200
@@ -212,7 +205,6 @@ def test_print_copy_download(client, world):
     assert chosen.status_code == 200 and chosen.content != response.content
 
 
-@pytest.mark.urls(__name__)
 def test_print_copy_not_found(client, world):
     assert client.get("/genes/NOPE1/print.png").status_code == 404
     assert client.get("/genes/INS/print.png").status_code == 404  # no portrait yet

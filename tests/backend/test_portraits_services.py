@@ -15,6 +15,7 @@ from PIL import Image
 
 from backend.genes.models import Gene
 from backend.portraits import selectors, services
+from backend.studio import copies
 from backend.portraits.models import Canonical, CanonicalChange, Emulsion, Portrait, Vote
 
 SECRET_ARTIST = "Secretia Brushwright"
@@ -49,7 +50,7 @@ _counter = iter(range(1, 10**6))
 def make_portrait(gene: Gene, emulsion: Emulsion | None = None, **fields) -> Portrait:
     shade = next(_counter)
     image = png_bytes((shade % 256, (shade // 256) % 256, 77))
-    portrait, _ = services.register_portrait(gene=gene, image=image, renderer="procedural", width=48, height=64, emulsion=emulsion, **fields)
+    portrait, _ = services.register_candidate(gene, image, renderer="procedural", emulsion=emulsion, set_canonical=False, **fields)
     return portrait
 
 
@@ -172,9 +173,9 @@ def test_first_candidate_becomes_canonical_and_is_logged():
 @pytest.mark.django_db
 def test_register_candidate_gives_a_gene_its_first_canonical():
     gene = make_gene("TP53")
-    portrait = services.register_candidate(gene, png_bytes(), renderer="procedural", width=48, height=64, origin=Portrait.REQUEST)
+    portrait, created = services.register_candidate(gene, png_bytes(), renderer="procedural", origin=Portrait.REQUEST)
     assert canonical_of(gene) == portrait
-    assert services.register_candidate(gene, png_bytes(), renderer="procedural", width=48, height=64) == portrait
+    assert created and services.register_candidate(gene, png_bytes(), renderer="procedural") == (portrait, False)
 
 
 @pytest.mark.django_db
@@ -277,7 +278,7 @@ def test_transfer_copies_the_image_as_a_new_candidate():
     emulsion = make_emulsion()
     original = make_portrait(source_gene, emulsion=emulsion)
     (user,) = make_users(1)
-    copy, created = services.transfer_portrait(original, target, user)
+    copy, created = copies.transfer_portrait(original, target, user)
     assert created
     assert (copy.gene, copy.origin, copy.transferred_from, copy.created_by) == (target, Portrait.TRANSFER, original, user)
     assert (copy.sha256, copy.emulsion, copy.score, copy.votes_count) == (original.sha256, emulsion, 0, 0)
@@ -287,10 +288,10 @@ def test_transfer_copies_the_image_as_a_new_candidate():
         assert new.read() == old.read()
     assert copy.blot and default_storage.exists(copy.blot.name)  # a blot drawn for the target gene
     assert canonical_of(target) == copy
-    again, created = services.transfer_portrait(original, target, user)
+    again, created = copies.transfer_portrait(original, target, user)
     assert (again, created) == (copy, False)
-    with pytest.raises(services.SameGeneError):
-        services.transfer_portrait(original, source_gene, user)
+    with pytest.raises(copies.SameGeneError):
+        copies.transfer_portrait(original, source_gene, user)
 
 
 # ---------------------------------------------------------------- emulsions and print copy
@@ -335,10 +336,10 @@ def test_load_emulsions_command(tmp_path):
 def test_print_copy_is_1536_by_2048_png():
     gene = make_gene("TP53", "tumor protein p53")
     portrait = make_portrait(gene)
-    data = services.print_copy(portrait)
+    data = copies.print_copy(portrait)
     with Image.open(io.BytesIO(data)) as image:
         assert (image.format, image.size) == ("PNG", (1536, 2048))
-    assert services.print_copy(portrait) == data  # cached in storage
+    assert copies.print_copy(portrait) == data  # cached in storage
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from backend.genes.models import Gene, GeneName
 from backend.portraits.models import Emulsion
-from backend.requests.models import GenerationRequest
+from backend.studio.models import GenerationRequest
 
 # ---------------------------------------------------------------- helpers (imported by the other test_requests_* / test_byok_* files)
 
@@ -82,7 +82,7 @@ def test_aliases_resolve_and_unknown_genes_are_404_json():
     assert client.post("/api/genes/p53/requests/", {"emulsion_id": "E0042"}, format="json").json()["gene"] == "TP53"
     missing = client.post("/api/genes/NOPE1/requests/", {"emulsion_id": "E0042"}, format="json")
     assert missing.status_code == 404
-    assert "unknown gene 'NOPE1'" in missing.json()["detail"]
+    assert "unknown gene: 'NOPE1'" in missing.json()["detail"]
 
 
 @pytest.mark.django_db

@@ -11,9 +11,10 @@ from django.db import connection
 from django.utils import timezone
 
 from backend.portraits.models import Portrait
-from backend.requests import services
-from backend.requests.models import GenerationRequest
-from backend.requests.services import Renderer, request_claim_next, request_process, run_worker
+from backend.studio import services
+from backend.studio.models import GenerationRequest
+from backend.studio.services import request_claim_next, request_process, run_worker
+from pipeline.render.portrait import Renderer
 
 from .test_requests_api import isolated, make_emulsion, make_gene, make_user, png_bytes  # noqa: F401 - fixture
 
@@ -26,16 +27,17 @@ class FakeRenderer:
         self.fail = fail
         self.lock = threading.Lock()
 
-    def render(self, records, emulsions, seeds, prompts):
+    def draw(self, jobs, prompts):
+        [job], [prompt] = jobs, prompts
         with self.lock:
-            self.calls.append((records[0]["symbol"], emulsions[0].emulsion_id, seeds[0], prompts[0]))
+            self.calls.append((job.symbol, job.emulsion.emulsion_id, job.seed, prompt.text))
             if self.fail:
                 self.fail -= 1
                 raise RuntimeError("renderer exploded")
-        return [png_bytes((seeds[0] % 256, (seeds[0] >> 8) % 256, 90))]
+        return [png_bytes((job.seed % 256, (job.seed >> 8) % 256, 90))]
 
     def renderer(self) -> Renderer:
-        return Renderer(render=self.render, name="procedural", model="fake-1", make_blot=lambda image, symbol, name: png_bytes((1, 2, 3)))
+        return Renderer(name="procedural", model="fake-1", draw=self.draw)
 
 
 def queue(count: int = 1, symbol: str = "TP53"):
@@ -83,7 +85,7 @@ def test_a_failure_requeues_until_attempts_run_out(settings):
 def test_a_renderer_that_returns_no_image_fails_the_attempt(settings):
     settings.ICONOPLASM_MAX_ATTEMPTS = 1
     [request] = queue()
-    renderer = Renderer(render=lambda *a: [b"not an image"], name="procedural", model="broken")
+    renderer = Renderer(name="procedural", model="broken", draw=lambda jobs, prompts: [b"not an image"])
     run_worker(worker_id="w1", renderer=renderer, once=True)
     request.refresh_from_db()
     assert request.status == "failed" and "not a readable image" in request.error
@@ -196,7 +198,7 @@ def test_render_worker_command_once(monkeypatch):
     [request] = queue()
     fake = FakeRenderer()
     monkeypatch.setattr(services, "procedural_renderer", fake.renderer)
-    monkeypatch.setattr("backend.requests.management.commands.render_worker.run_worker",
+    monkeypatch.setattr("backend.studio.management.commands.render_worker.run_worker",
                         lambda **kw: services.run_worker(**{**kw, "renderer": fake.renderer()}))
     call_command("render_worker", "--once", "--worker-id", "cmd-1", "--poll", "0.1")
     request.refresh_from_db()

@@ -11,7 +11,8 @@ from django.core.files.storage import default_storage
 from moto.server import ThreadedMotoServer
 
 from backend.iconoplasm.config import storage_settings
-from backend.portraits.services import print_copy, register_candidate
+from backend.portraits.services import register_candidate
+from backend.studio.copies import print_copy
 
 from .test_requests_api import make_gene, png_bytes
 
@@ -58,7 +59,7 @@ def bucket_keys(client) -> set[str]:
 def test_a_candidate_and_its_blot_are_stored_in_the_bucket(s3_storage):
     gene = make_gene("TP53")
     image, blot = png_bytes((10, 20, 30)), png_bytes((40, 50, 60))
-    portrait = register_candidate(gene, image, blot=blot, blot_suffix="png", renderer="procedural", width=48, height=64)
+    portrait, _ = register_candidate(gene, image, blot=blot, blot_suffix="png", renderer="procedural")
     assert type(default_storage._wrapped).__name__ == "S3Storage"
     assert {portrait.image.name, portrait.blot.name} <= bucket_keys(s3_storage)
     stored = s3_storage.get_object(Bucket=BUCKET, Key=portrait.image.name)["Body"].read()
@@ -72,8 +73,8 @@ def test_a_candidate_and_its_blot_are_stored_in_the_bucket(s3_storage):
 @pytest.mark.django_db
 def test_the_same_image_twice_is_one_object_and_the_print_copy_is_cached_there(s3_storage):
     gene = make_gene("TP53")
-    first = register_candidate(gene, png_bytes(), renderer="procedural", width=48, height=64)
-    again = register_candidate(gene, png_bytes(), renderer="procedural", width=48, height=64)
+    first, _ = register_candidate(gene, png_bytes(), renderer="procedural")
+    again, _ = register_candidate(gene, png_bytes(), renderer="procedural")
     assert first.pk == again.pk and len(bucket_keys(s3_storage)) == 1
     copy = print_copy(first)
     assert copy.startswith(b"\x89PNG")

@@ -40,7 +40,7 @@ def populate() -> None:
     load_genes(*write_catalogue(Path(os.environ["ICONOPLASM_HOME"])))
     image = io.BytesIO()
     Image.new("RGB", (48, 64), (200, 40, 40)).save(image, "PNG")
-    register_candidate(Gene.objects.get(symbol="TP53"), image.getvalue(), renderer="procedural", width=48, height=64)
+    register_candidate(Gene.objects.get(symbol="TP53"), image.getvalue(), renderer="procedural")
     get_user_model().objects.create_user(USERNAME, password=PASSWORD)
 
 

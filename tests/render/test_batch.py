@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from pipeline.genes.names import UnknownGeneError, resolve_symbols
 from pipeline.render import batch
-from pipeline.render.emulsions import Emulsion, UnknownEmulsionError
+from pipeline.render.portrait import Renderer
+from pipeline.emulsions import Emulsion, UnknownEmulsionError
 
 
 def _emulsion(eid):
@@ -39,33 +41,28 @@ class FakeRenderer:
     def __init__(self, fail=(), interrupt_after=None):
         self.calls, self.fail, self.interrupt_after = [], set(fail), interrupt_after
 
-    def __call__(self, records, emulsions, seeds, prompts):
+    def draw(self, jobs, prompts):
         if self.interrupt_after is not None and len(self.calls) >= self.interrupt_after:
             raise KeyboardInterrupt
-        self.calls.append([r["symbol"] for r in records])
+        self.calls.append([job.symbol for job in jobs])
         out = []
-        for record, seed in zip(records, seeds):
-            if record["symbol"] in self.fail:
-                raise RuntimeError(f"cannot draw {record['symbol']}")
-            out.append(_png(record["symbol"], seed))
+        for job in jobs:
+            if job.symbol in self.fail:
+                raise RuntimeError(f"cannot draw {job.symbol}")
+            out.append(_png(job.symbol, job.seed))
         return out
 
 
-def fake_blot(png, symbol, name):
-    return png + name.encode(), "webp"
-
-
-def run(jobs, out, renderer, **kwargs):
-    return batch.render_jobs(
-        jobs, TRAITS, dict(zip(GENES["symbol"], GENES["name"])), EMULSIONS, renderer, out,
-        renderer="procedural", model="procedural-test", make_blot=fake_blot, **kwargs,
-    )
+def run(jobs, out, fake, **kwargs):
+    renderer = Renderer(name="procedural", model="procedural-test", draw=fake.draw)
+    return batch.render_jobs(jobs, TRAITS, dict(zip(GENES["symbol"], GENES["name"])), EMULSIONS, renderer, out, **kwargs)
 
 
 def test_aliases_resolve_and_unknown_genes_are_named():
-    assert batch.resolve_symbols(["p53", "COASY", "TP53"], GENES) == ["TP53", "COASY"]
-    with pytest.raises(batch.UnknownGeneError, match="unknown gene symbol\\(s\\): NOPE, XYZ1"):
-        batch.resolve_symbols(["TP53", "NOPE", "XYZ1"], GENES)
+    # The render command's --genes go through the shared name rule (tests/pipeline/test_names.py has its cases).
+    assert resolve_symbols(["p53", "COASY", "TP53"], GENES) == ["TP53", "COASY"]
+    with pytest.raises(UnknownGeneError, match="unknown gene symbol\\(s\\): NOPE, XYZ1"):
+        resolve_symbols(["TP53", "NOPE", "XYZ1"], GENES)
 
 
 def test_plan_random_emulsions_is_reproducible_and_unknown_emulsion_fails():
@@ -91,7 +88,9 @@ def test_files_are_content_addressed_and_manifest_complete(tmp_path):
         assert (tmp_path / entry["blot_path"]).exists()
         assert (entry["width"], entry["height"]) == (48, 64)
         assert entry["prompt"].endswith(", ink")
-        assert set(entry) == {"symbol", "sha256", "path", "blot_path", "renderer", "model", "emulsion_id", "seed", "prompt", "width", "height", "created_at"}
+        assert entry["negative_prompt"] == "blurry"
+        assert set(entry) == {"symbol", "sha256", "path", "blot_path", "renderer", "model", "emulsion_id", "seed", "prompt",
+                              "negative_prompt", "width", "height", "created_at"}
 
 
 def test_rerun_skips_what_is_done(tmp_path):

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from pipeline.paths import REPO_ROOT
+from pipeline.render import diffusion
 from pipeline.render.diffusion import (
     CLIP_WINDOW,
     SAMPLER_SCHEDULERS,
@@ -30,11 +31,10 @@ from pipeline.render.diffusion import (
     UnsupportedModelError,
     check_model,
     chunked_token_windows,
-    compose_prompt,
     make_scheduler,
     pick_dtype,
 )
-from pipeline.render.emulsions import SAMPLERS, Emulsion
+from pipeline.emulsions import SAMPLERS, Emulsion
 
 from .tiny_pipeline import build_tiny_pipeline
 
@@ -115,10 +115,17 @@ def test_batches_larger_than_batch_size_keep_request_order(tiny_model: Path) -> 
 # --------------------------------------------------------------------------- prompts
 
 
-def test_compose_prompt_joins_non_empty_parts() -> None:
-    assert compose_prompt("knight, armour", "oil painting") == "knight, armour, oil painting"
-    assert compose_prompt("", "blurry") == "blurry"
-    assert compose_prompt("knight,", "") == "knight"
+def test_prompts_reach_the_text_encoder_verbatim(renderer: DiffusionRenderer, monkeypatch) -> None:
+    seen: list[str] = []
+    original = diffusion.encode_long_prompt
+
+    def spy(tokenizer, text_encoder, text, *args):
+        seen.append(text)
+        return original(tokenizer, text_encoder, text, *args)
+
+    monkeypatch.setattr(diffusion, "encode_long_prompt", spy)
+    renderer.render(["a knight, oil painting"], ["blurry"], [1], emulsion(steps=2), width=SIZE, height=SIZE)
+    assert seen == ["a knight, oil painting", "blurry"]  # the emulsion's own words are not added again
 
 
 def test_long_prompt_is_chunked_not_cut(renderer: DiffusionRenderer) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.render.emulsions import Emulsion
+from pipeline.emulsions import Emulsion
 from pipeline.render.procedural import figure_mask, layout, portrait_svg, render_portrait
 
 

@@ -65,3 +65,30 @@ def test_diffusion_render_with_the_tiny_model(data_dir, tmp_path):
     assert len(entries) == 2 and all(e["renderer"] == "diffusion" and e["model"] == "tiny (draft height=48, steps=2, width=64)" for e in entries)
     assert all((e["width"], e["height"]) == (64, 48) for e in entries)
     assert all((out / e["path"]).exists() for e in entries)
+
+
+def test_the_diffusion_model_is_given_the_recorded_prompt_with_style_words_once(data_dir, tmp_path, monkeypatch):
+    """The text each image's text encoder received is the manifest's prompt and negative prompt, word for word."""
+    from pipeline.emulsions import get_emulsion
+    from pipeline.render import diffusion
+
+    from .tiny_pipeline import build_tiny_pipeline
+
+    seen: list[str] = []
+    original = diffusion.encode_long_prompt
+
+    def spy(tokenizer, text_encoder, text, *args):
+        seen.append(text)
+        return original(tokenizer, text_encoder, text, *args)
+
+    monkeypatch.setattr(diffusion, "encode_long_prompt", spy)
+    model = build_tiny_pipeline(tmp_path / "tiny")
+    out = tmp_path / "out"
+    argv = ["render", "--genes", "TP53", "--renderer", "diffusion", "--model", str(model), "--emulsion", "E0042",
+            "--size", "64x48", "--steps", "2", "--data", str(data_dir), "--out", str(out), "--device", "cpu"]
+    assert cli.main(argv) == 0
+    [entry] = batch.read_manifest(out)
+    emulsion = get_emulsion("E0042")
+    assert seen == [entry["prompt"], entry["negative_prompt"]]
+    assert entry["prompt"].count(emulsion.style_words) == 1 and entry["prompt"].endswith(", " + emulsion.style_words)
+    assert entry["negative_prompt"] == emulsion.negative_words

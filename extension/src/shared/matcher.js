@@ -18,35 +18,69 @@ const SPELLED = { alpha: "A", beta: "B", gamma: "G", delta: "D", epsilon: "E", k
 const DASHED_NUMBER = /^(\p{Lu}[\p{Lu}\p{N}]+)-(\p{N}[\p{L}\p{N}]*|[A-Z](?:\p{N}[\p{L}\p{N}]*)?)$/u;
 
 /**
- * Every name that counts as a gene, mapped to its approved symbol. Built once per lexicon and
- * blocklist (in the background, where the ~100 ms it takes on the full lexicon blocks no page).
+ * Every name that counts as a gene, mapped to its approved symbol; a name the extension leaves
+ * alone maps to null, so that no spelling rule turns it into some other gene (CCC-3 shared by two
+ * genes must not become the symbol CCC3). Built once per lexicon and blocklist (in the
+ * background, where the ~100 ms it takes on the full lexicon blocks no page).
+ *
+ * Which gene a name means is the rule every part of Iconoplasm shares (pipeline/genes/names.py,
+ * checked here and on the site against tests/fixtures/name_resolution.json): an approved symbol is
+ * its own gene; else a previous symbol of exactly one gene; else an alias of exactly one gene; a
+ * name shared by several genes at the first of those kinds it is means none of them. On top of
+ * that, for precision on arbitrary pages, a name is highlighted only when no other gene uses it at
+ * all (so a previous symbol of one gene that is another gene's alias is left alone), besides the
+ * single-character and blocklist rules: the page then shows fewer genes than the rule resolves,
+ * never a different one.
  * @param {Array<{symbol: string, aliases: string[], previous: string[]}>} genes
  * @param {Iterable<string>} blocklist tokens that never count as genes
- * @returns {Map<string, string>}
+ * @returns {Map<string, string | null>}
  */
 export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST) {
   const blocked = new Set(blocklist);
   const symbols = new Set(genes.map((gene) => gene.symbol));
-  const owners = new Map();
-  for (const gene of genes) {
-    for (const name of [...gene.aliases, ...gene.previous]) {
-      if (!owners.has(name)) owners.set(name, new Set());
-      owners.get(name).add(gene.symbol);
-    }
-  }
+  const previousOwners = ownersByName(genes, (gene) => gene.previous);
+  const aliasOwners = ownersByName(genes, (gene) => gene.aliases);
   const index = new Map();
   const add = (name, symbol) => {
     // Single characters are letters and grades in ordinary text, never genes.
     if ([...name].length > 1 && !blocked.has(name)) index.set(name, symbol);
   };
-  for (const [name, genesNamed] of owners) {
-    if (genesNamed.size === 1 && !symbols.has(name)) add(name, [...genesNamed][0]);
+  for (const name of new Set([...previousOwners.keys(), ...aliasOwners.keys()])) {
+    if (symbols.has(name)) continue; // an approved symbol always means its own gene: added below
+    const meaning = ruleMeaning(previousOwners.get(name), aliasOwners.get(name));
+    // Precision: left alone when any other gene uses the name. The default blocklist was derived
+    // for exactly the names this lets through, so widening it needs the blocklist derived again.
+    const contested = [...(aliasOwners.get(name) ?? [])].some((symbol) => symbol !== meaning);
+    if (meaning !== null && !contested) add(name, meaning);
+    else index.set(name, null);
   }
   for (const [spelling, symbol] of Object.entries(PUBLICATION_NAMES)) {
-    if (symbols.has(symbol) && !symbols.has(spelling) && !owners.has(spelling)) add(spelling, symbol);
+    if (symbols.has(symbol) && !symbols.has(spelling) && !previousOwners.has(spelling) && !aliasOwners.has(spelling)) {
+      add(spelling, symbol);
+    }
   }
   for (const symbol of symbols) add(symbol, symbol);
   return index;
+}
+
+// The gene the shared rule gives a name that is no approved symbol, from the genes that have it
+// as a previous symbol and as an alias: the first kind it is decides, even when that kind names
+// several genes (then none).
+function ruleMeaning(previous, aliases) {
+  const owners = previous ?? aliases;
+  return owners.size === 1 ? [...owners][0] : null;
+}
+
+// name → the set of symbols of the genes that have it in the list `namesOf` picks.
+function ownersByName(genes, namesOf) {
+  const owners = new Map();
+  for (const gene of genes) {
+    for (const name of namesOf(gene)) {
+      if (!owners.has(name)) owners.set(name, new Set());
+      owners.get(name).add(gene.symbol);
+    }
+  }
+  return owners;
 }
 
 /** How many dash-separated parts the longest name has (HEC-GLCNAC-6-ST has 4). */
@@ -61,7 +95,7 @@ export function longestNameParts(index) {
 /**
  * The mention finder over a name index. The blocklist is consulted again because the spelling
  * rules derive names (IL-6 from IL6) that a user may have blocked.
- * @param {Map<string, string>} index from buildNameIndex
+ * @param {Map<string, string | null>} index from buildNameIndex
  * @param {{blocklist?: Iterable<string>, maxParts?: number}} options maxParts from
  *   longestNameParts, passed in by tabs so they need not scan the whole index themselves
  */
@@ -69,16 +103,18 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
   const blocked = new Set(blocklist);
 
   function resolve(candidate) {
+    // A null entry is a name left alone: it matches nothing, and no other spelling is tried in
+    // its place.
     const exact = index.get(candidate);
-    if (exact !== undefined || !UPPER.test(candidate)) return exact;
+    if (exact !== undefined || !UPPER.test(candidate)) return exact ?? undefined;
     const latin = candidate.replace(GREEK, (letter) => GREEK_LETTERS[letter]).replace(SPELLED_GREEK, (word) => SPELLED[word]);
     if (latin !== candidate) {
       const converted = index.get(latin);
-      if (converted !== undefined) return converted;
+      if (converted !== undefined) return converted ?? undefined;
     }
     const dashed = DASHED_NUMBER.exec(latin);
-    if (dashed && (latin !== candidate || /^\p{N}/u.test(dashed[2]))) return index.get(dashed[1] + dashed[2]);
-    return undefined;
+    if (!dashed || (latin === candidate && !/^\p{N}/u.test(dashed[2]))) return undefined;
+    return index.get(dashed[1] + dashed[2]) ?? undefined;
   }
 
   /** Every mention in `text`, in order: [{start, end, symbol}] with `end` exclusive. */

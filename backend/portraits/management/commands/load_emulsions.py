@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from backend.portraits.services import load_emulsions
 from pipeline.errors import IconoplasmError
-from pipeline.render.emulsions import EMULSIONS_CSV
+from pipeline.emulsions import EMULSIONS_CSV
 
 
 class Command(BaseCommand):

@@ -1,0 +1,125 @@
+"""The portraits JSON API: a gene's card and batch cards, its candidates, votes. Thin: rules live in services/selectors."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.common.ratelimit import check_rate
+from backend.genes.apis import gene_or_404
+from backend.genes.models import Gene
+from backend.genes.selectors import find_gene
+
+from . import selectors, services
+from .cards import build_card, card_body, card_stamp, card_state
+from .models import Portrait
+from .serializers import (
+    CandidateSerializer,
+    GeneCandidatesSerializer,
+    TransferInputSerializer,
+    TransferResultSerializer,
+    VoteInputSerializer,
+)
+
+ERROR = OpenApiResponse(description="JSON error with a human-readable `detail`")
+
+
+def portrait_or_404(pk: int) -> Portrait:
+    portrait = selectors.public_portrait(pk)
+    if portrait is None:
+        raise NotFound(f"no portrait #{pk}")
+    return portrait
+
+
+def candidate_context(request, gene: Gene, portraits) -> dict:
+    return {
+        "request": request,
+        "canonical_id": selectors.canonical_id(gene),
+        "my_votes": selectors.user_votes(request.user, portraits),
+    }
+
+
+class GeneCandidatesApi(APIView):
+    @extend_schema(
+        summary="A gene's public candidate portraits, best score first",
+        responses={200: GeneCandidatesSerializer, 404: ERROR},
+    )
+    def get(self, request, symbol: str):
+        gene, _ = gene_or_404(symbol)
+        portraits = list(selectors.candidates(gene))
+        context = candidate_context(request, gene, portraits)
+        data = {
+            "symbol": gene.symbol,
+            "canonical_id": context["canonical_id"],
+            "candidates": CandidateSerializer(portraits, many=True, context=context).data,
+        }
+        return Response(data)
+
+
+class PortraitVoteApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Vote on a candidate: 1 up, -1 down, 0 clears (one vote per user and candidate)",
+        request=VoteInputSerializer,
+        responses={200: CandidateSerializer, 400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 429: ERROR},
+    )
+    def post(self, request, pk: int):
+        check_rate("vote", request)
+        portrait = portrait_or_404(pk)
+        payload = VoteInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            portrait = services.vote(request.user, portrait, int(payload.validated_data["value"]))
+        except DjangoValidationError as exc:
+            raise ValidationError({"value": exc.messages}) from exc
+        return Response(CandidateSerializer(portrait, context=candidate_context(request, portrait.gene, [portrait])).data)
+
+
+MAX_BATCH = 100
+
+
+class GeneCardView(APIView):
+    @extend_schema(summary="A gene's character card (aliases and previous symbols resolve to the gene)", responses={200: dict, 304: None, 404: dict})
+    def get(self, request, symbol: str):
+        stamp, matched_by = card_stamp(symbol), "symbol"
+        if stamp is None:
+            gene, matched_by = gene_or_404(symbol)
+            stamp = card_stamp(gene.symbol)
+        etag = stamp.etag + ("" if matched_by == "symbol" else f";{matched_by}")
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        return HttpResponse(card_body(stamp, matched_by, request), content_type="application/json", headers=headers)
+
+
+class BatchSerializer(serializers.Serializer):
+    symbols = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False)
+
+    def validate_symbols(self, value):
+        if len(value) > MAX_BATCH:
+            raise serializers.ValidationError(f"at most {MAX_BATCH} symbols per batch (got {len(value)})")
+        return value
+
+
+class GeneBatchView(APIView):
+    @extend_schema(summary=f"Cards for up to {MAX_BATCH} symbols", request=BatchSerializer, responses={200: dict, 400: dict})
+    def post(self, request):
+        serializer = BatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cards, missing = {}, []
+        for symbol in dict.fromkeys(serializer.validated_data["symbols"]):
+            found = find_gene(symbol)
+            if found is None:
+                missing.append(symbol)
+                continue
+            gene, matched_by = found
+            portrait, count = card_state(gene)
+            cards[symbol] = build_card(gene, request, portrait, count, matched_by)
+        return Response({"cards": cards, "missing": missing})

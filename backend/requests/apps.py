@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class RequestsConfig(AppConfig):
-    name = "backend.requests"
-    label = "generation_requests"

@@ -1,0 +1,132 @@
+"""API views for generation requests, bring-your-own-key and transfers (thin: input → service/selector → output)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.common.ratelimit import check_rate
+from backend.genes.apis import gene_or_404
+from backend.portraits.apis import ERROR, candidate_context, portrait_or_404
+from backend.portraits.models import Emulsion
+from backend.portraits.selectors import usable_emulsion
+from backend.portraits.serializers import CandidateSerializer, TransferInputSerializer, TransferResultSerializer
+
+from .byok import ByokError, byok_generate
+from .copies import SameGeneError, transfer_portrait
+from .keys import provider_key_delete, provider_key_get, provider_key_set
+from .selectors import user_requests
+from .serializers import (
+    ByokGenerateInput,
+    CandidateOutput,
+    GenerationRequestOutput,
+    ProviderKeyInput,
+    ProviderKeyOutput,
+    RequestCreateInput,
+)
+from .services import request_create
+
+MAX_LISTED = 200
+
+
+def _emulsion_or_400(emulsion_id: str) -> Emulsion:
+    emulsion = usable_emulsion(emulsion_id)
+    if emulsion is None:
+        raise ValidationError({"emulsion_id": [f"unknown or withdrawn emulsion {emulsion_id!r}"]})
+    return emulsion
+
+
+class GeneRequestCreateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=RequestCreateInput, responses={201: GenerationRequestOutput})
+    def post(self, request, symbol: str):
+        check_rate("request", request)
+        gene, _ = gene_or_404(symbol)
+        data = RequestCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        emulsion = _emulsion_or_400(data.validated_data["emulsion_id"])
+        created = request_create(user=request.user, gene=gene, emulsion=emulsion)
+        return Response(GenerationRequestOutput(created).data, status=status.HTTP_201_CREATED)
+
+
+class MyRequestsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: inline_serializer("GenerationRequestList", {"results": GenerationRequestOutput(many=True)})})
+    def get(self, request):
+        requests = user_requests(request.user)[:MAX_LISTED]
+        return Response({"results": GenerationRequestOutput(requests, many=True).data})
+
+
+class ProviderKeyApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: ProviderKeyOutput})
+    def get(self, request):
+        key = provider_key_get(request.user)
+        if key is None:
+            raise NotFound("no provider key stored")
+        return Response(ProviderKeyOutput(key).data)
+
+    @extend_schema(request=ProviderKeyInput, responses={200: ProviderKeyOutput})
+    def put(self, request):
+        data = ProviderKeyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = provider_key_set(user=request.user, **data.validated_data)
+        return Response(ProviderKeyOutput(key).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request):
+        provider_key_delete(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ByokGenerateApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ByokGenerateInput, responses={201: CandidateOutput})
+    def post(self, request, symbol: str):
+        check_rate("byok", request)
+        gene, _ = gene_or_404(symbol)
+        data = ByokGenerateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        emulsion_id = data.validated_data["emulsion_id"]
+        emulsion = _emulsion_or_400(emulsion_id) if emulsion_id else None
+        try:
+            portrait = byok_generate(user=request.user, gene=gene, emulsion=emulsion)
+        except ByokError as exc:
+            return Response({"detail": exc.message}, status=exc.status)
+        return Response(CandidateOutput(portrait).data, status=status.HTTP_201_CREATED)
+
+
+class PortraitTransferApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Copy a candidate's image to another gene as a new candidate",
+        request=TransferInputSerializer,
+        responses={
+            201: TransferResultSerializer,
+            200: OpenApiResponse(TransferResultSerializer, description="the target gene already had this image"),
+            400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 429: ERROR,
+        },
+    )
+    def post(self, request, pk: int):
+        check_rate("transfer", request)
+        portrait = portrait_or_404(pk)
+        payload = TransferInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        target, _ = gene_or_404(payload.validated_data["to"])
+        try:
+            new, created = transfer_portrait(portrait, target, request.user)
+        except SameGeneError as exc:
+            raise ValidationError({"to": [str(exc)]}) from exc
+        context = candidate_context(request, target, [new])
+        body = {"created": created, "portrait": CandidateSerializer(new, context=context).data}
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

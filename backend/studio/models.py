@@ -1,0 +1,61 @@
+"""The studio's records: generation requests (the free queue render workers claim) and users' provider keys."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from backend.genes.models import Gene
+from backend.portraits.models import Emulsion, Portrait
+
+
+class GenerationRequest(models.Model):
+    """A user's request for a new portrait of ``gene`` in ``emulsion``.
+
+    ``queued`` → ``running`` (claimed by a worker; ``attempts`` counts claims)
+    → ``done`` (``portrait`` set) or ``failed`` (``error`` set). A running
+    claim older than ``ICONOPLASM_CLAIM_TIMEOUT_S`` is claimed again.
+    """
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [(QUEUED, "queued"), (RUNNING, "running"), (DONE, "done"), (FAILED, "failed")]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_requests")
+    gene = models.ForeignKey(Gene, on_delete=models.CASCADE, related_name="generation_requests")
+    emulsion = models.ForeignKey(Emulsion, on_delete=models.PROTECT, related_name="generation_requests")
+    status = models.CharField(max_length=8, choices=STATUSES, default=QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    claimed_by = models.CharField(max_length=128, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    portrait = models.ForeignKey(Portrait, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "claimed_at"], name="genreq_status_claimed")]
+
+    def __str__(self) -> str:
+        return f"request #{self.pk} {self.gene_id} {self.status}"
+
+
+class ProviderKey(models.Model):
+    """A user's API key for an image provider (bring your own key), encrypted at rest.
+
+    The plain key is never stored or returned; ``fingerprint`` identifies it to its
+    owner. Encryption and fingerprints: :mod:`backend.studio.keys`.
+    """
+
+    OPENAI = "openai"
+    PROVIDERS = [(OPENAI, "OpenAI images API")]
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_key")
+    provider = models.CharField(max_length=32, choices=PROVIDERS)
+    model = models.CharField(max_length=128)
+    encrypted_key = models.TextField(help_text="Fernet token; never the plain key")
+    fingerprint = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.provider} {self.fingerprint}"

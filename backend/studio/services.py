@@ -1,0 +1,258 @@
+"""Generation requests: creating them, the render worker's claim → render → register cycle, and the
+first-portrait backfill. Both draw through :mod:`backend.studio.rendering` (the one portrait path).
+
+Claims are compare-and-swap UPDATEs (``WHERE id = ? AND attempts = ? AND
+<claimable>``) that succeed for exactly one worker, on SQLite and PostgreSQL
+alike. A claim is identified by (request, worker, attempt); only the holder of
+the current claim can finish it, so a worker that was presumed dead and comes
+back late cannot register a second portrait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from backend.common.db import retry_when_locked
+from backend.genes.models import Gene
+from backend.portraits.models import Emulsion, Portrait
+from backend.portraits.selectors import public_portraits
+from pipeline.emulsions import DEFAULT_EMULSION_ID
+from pipeline.render.portrait import RenderedPortrait, Renderer, first_portrait_seed, render_portrait, request_seed
+
+from .models import GenerationRequest
+from .rendering import make_candidate, portrait_job, procedural_renderer, register_rendered
+from .selectors import claimable, stale_before
+
+logger = logging.getLogger(__name__)
+
+ERROR_MAX_CHARS = 2000
+MAX_BUSY_RETRIES = 20
+WITHDRAWN = "the emulsion was withdrawn (artist opt-out) before rendering"
+
+
+# Creating -------------------------------------------------------------------
+
+
+def request_create(*, user, gene: Gene, emulsion: Emulsion) -> GenerationRequest:
+    """Queue a request for a new portrait of ``gene`` in ``emulsion`` (the caller checked it is usable)."""
+    return GenerationRequest.objects.create(user=user, gene=gene, emulsion=emulsion)
+
+
+# Claiming -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    request_id: int
+    worker_id: str
+    attempt: int
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+def _held(claim: Claim):
+    return GenerationRequest.objects.filter(
+        pk=claim.request_id, status=GenerationRequest.RUNNING, claimed_by=claim.worker_id, attempts=claim.attempt
+    )
+
+
+def request_claim(request_id: int, attempts: int, *, worker_id: str, now: dt.datetime | None = None) -> Claim | None:
+    """Claim one request seen with ``attempts`` claims so far; None when another worker got there first."""
+    now = now or timezone.now()
+    updated = retry_when_locked(lambda: claimable(now).filter(pk=request_id, attempts=attempts).order_by().update(
+        status=GenerationRequest.RUNNING,
+        attempts=F("attempts") + 1,
+        claimed_by=worker_id,
+        claimed_at=now,
+        finished_at=None,
+    ))
+    return Claim(request_id, worker_id, attempts + 1) if updated == 1 else None
+
+
+def requests_expire(now: dt.datetime | None = None) -> int:
+    """Fail running claims that timed out on their last allowed attempt."""
+    now = now or timezone.now()
+    return GenerationRequest.objects.filter(
+        status=GenerationRequest.RUNNING, claimed_at__lt=stale_before(now), attempts__gte=settings.ICONOPLASM_MAX_ATTEMPTS
+    ).update(
+        status=GenerationRequest.FAILED,
+        finished_at=now,
+        error=f"the render worker did not finish within {settings.ICONOPLASM_CLAIM_TIMEOUT_S} s "
+        f"on any of {settings.ICONOPLASM_MAX_ATTEMPTS} attempts",
+    )
+
+
+def request_claim_next(*, worker_id: str, now: dt.datetime | None = None, window: int = 20) -> Claim | None:
+    """Claim the oldest claimable request (queued, or a timed-out claim with attempts left)."""
+    now = now or timezone.now()
+    retry_when_locked(lambda: requests_expire(now))
+    while True:
+        candidates = retry_when_locked(lambda: list(claimable(now).values_list("pk", "attempts")[:window]))
+        if not candidates:
+            return None
+        for request_id, attempts in candidates:
+            claim = request_claim(request_id, attempts, worker_id=worker_id, now=now)
+            if claim is not None:
+                return claim
+        # Every candidate went to other workers meanwhile: look again.
+
+
+# Finishing ------------------------------------------------------------------
+
+
+def request_complete(claim: Claim, rendered: RenderedPortrait) -> Portrait | None:
+    """Register the portrait and mark the request done; None (nothing registered) when the claim was lost."""
+
+    def finish() -> Portrait | None:
+        with transaction.atomic():
+            # Marking done first takes the row's write lock: a competing finisher waits, then matches nothing.
+            if _held(claim).update(status=GenerationRequest.DONE, finished_at=timezone.now(), error="") != 1:
+                return None
+            request = GenerationRequest.objects.select_related("gene", "emulsion", "user").get(pk=claim.request_id)
+            portrait = register_rendered(rendered, gene=request.gene, emulsion=request.emulsion,
+                                         origin=Portrait.REQUEST, created_by=request.user)
+            GenerationRequest.objects.filter(pk=claim.request_id).update(portrait=portrait)
+        return portrait
+
+    return retry_when_locked(finish)
+
+
+def request_fail(claim: Claim, error: str) -> str | None:
+    """Back to the queue, or ``failed`` once attempts reach ICONOPLASM_MAX_ATTEMPTS; the new status or None if the claim was lost."""
+    error = error[:ERROR_MAX_CHARS]
+    if claim.attempt >= settings.ICONOPLASM_MAX_ATTEMPTS:
+        status, fields = GenerationRequest.FAILED, {"finished_at": timezone.now()}
+    else:
+        status, fields = GenerationRequest.QUEUED, {"claimed_by": "", "claimed_at": None}
+    return status if retry_when_locked(lambda: _held(claim).update(status=status, error=error, **fields)) == 1 else None
+
+
+# Rendering ------------------------------------------------------------------
+
+# A renderer, or a factory that builds one on first use (loading a model is slow; most runs find no work).
+RendererSource = Renderer | Callable[[], Renderer]
+
+
+def request_process(claim: Claim, *, renderer: RendererSource) -> Portrait | None:
+    """Render, blot and register the claimed request. Any error sends it back to the queue (or fails it)."""
+    try:
+        request = retry_when_locked(lambda: GenerationRequest.objects.select_related("gene", "emulsion").get(pk=claim.request_id))
+        if request.emulsion.blocked:  # withdrawn after an artist opt-out while queued: no retry
+            retry_when_locked(lambda: _held(claim).update(
+                status=GenerationRequest.FAILED, finished_at=timezone.now(), error=WITHDRAWN))
+            return None
+        if not isinstance(renderer, Renderer):
+            renderer = renderer()
+        seed = request_seed(request.gene.symbol, request.emulsion.emulsion_id, request.pk)
+        rendered = render_portrait(portrait_job(request.gene, request.emulsion, seed), renderer)
+        portrait = request_complete(claim, rendered)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the request
+        logger.warning("request %s attempt %s failed: %s: %s", claim.request_id, claim.attempt, type(exc).__name__, exc)
+        try:
+            request_fail(claim, f"{type(exc).__name__}: {exc}")
+        except OperationalError as db_exc:  # the claim times out and is retried
+            logger.error("request %s: could not record the failure: %s", claim.request_id, db_exc)
+        return None
+    if portrait is None:
+        logger.warning("request %s: claim %s lost to another worker; result dropped", claim.request_id, claim.attempt)
+    return portrait
+
+
+# The worker loop ------------------------------------------------------------
+
+
+class _LazyRenderer:
+    """Builds the renderer on the first job, once per worker."""
+
+    def __init__(self, factory: Callable[[], Renderer]):
+        self.factory, self.renderer = factory, None
+
+    def __call__(self) -> Renderer:
+        if self.renderer is None:
+            self.renderer = self.factory()
+        return self.renderer
+
+
+def run_worker(*, worker_id: str | None = None, renderer: RendererSource = procedural_renderer,
+               once: bool = False, poll: float = 5.0, max_jobs: int | None = None,
+               stop: threading.Event | None = None) -> int:
+    """Claim and process requests one at a time; with ``once``, stop when the queue is empty. Returns jobs processed."""
+    worker_id = worker_id or default_worker_id()
+    stop = stop or threading.Event()
+    if not isinstance(renderer, Renderer):
+        renderer = _LazyRenderer(renderer)
+    processed = busy = 0
+    while not stop.is_set() and (max_jobs is None or processed < max_jobs):
+        if not connection.in_atomic_block:  # a caller's open transaction is not ours to close
+            close_old_connections()
+        try:
+            claim = request_claim_next(worker_id=worker_id)
+            busy = 0
+        except OperationalError as exc:  # database locked or briefly unreachable: try again
+            busy += 1
+            if busy > MAX_BUSY_RETRIES:
+                raise
+            logger.warning("worker %s could not claim (%s); retrying", worker_id, exc)
+            stop.wait(min(poll, 0.05 * busy))
+            continue
+        if claim is None:
+            if once:
+                break
+            stop.wait(poll)
+            continue
+        logger.info("worker %s claimed request %s (attempt %s)", worker_id, claim.request_id, claim.attempt)
+        request_process(claim, renderer=renderer)
+        processed += 1
+    return processed
+
+
+# Backfilling portraits ------------------------------------------------------
+
+def genes_without_portraits(first: list[str] | None = None):
+    """Genes that have no public candidate yet: the ``first`` symbols, then the rest by symbol."""
+    missing = Gene.objects.exclude(pk__in=public_portraits().values("gene_id")).order_by("symbol")
+    first = [symbol for symbol in (first or []) if missing.filter(symbol=symbol).exists()]
+    return [*Gene.objects.filter(symbol__in=first), *missing.exclude(symbol__in=first).iterator()]
+
+
+def backfill_portraits(*, renderer: RendererSource = procedural_renderer, emulsion_id: str = DEFAULT_EMULSION_ID,
+                       first: list[str] | None = None, limit: int | None = None,
+                       on_done: Callable[[Gene, Portrait | None, Exception | None], None] | None = None) -> int:
+    """Give every gene that has none a first portrait (it becomes the canonical one), so all genes
+    have a face without anyone asking. Resumable: each run starts from the genes still without one.
+    A failing gene is reported through ``on_done`` and does not stop the others. Returns portraits made.
+    """
+    emulsion = Emulsion.objects.filter(emulsion_id=emulsion_id, blocked=False).first()
+    if emulsion is None:
+        raise ValueError(f"unknown or withdrawn emulsion {emulsion_id!r}; run `manage.py load_emulsions`")
+    made = 0
+    for gene in genes_without_portraits(first):
+        if limit is not None and made >= limit:
+            break
+        try:
+            if not isinstance(renderer, Renderer):
+                renderer = renderer()
+            portrait = make_candidate(gene=gene, emulsion=emulsion, seed=first_portrait_seed(gene.symbol),
+                                      renderer=renderer, origin=Portrait.BACKFILL)
+        except Exception as exc:  # noqa: BLE001 - one gene's failure must not stop the others
+            logger.warning("backfill %s failed: %s: %s", gene.symbol, type(exc).__name__, exc)
+            if on_done:
+                on_done(gene, None, exc)
+            continue
+        made += 1
+        if on_done:
+            on_done(gene, portrait, None)
+    return made

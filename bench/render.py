@@ -9,7 +9,11 @@ the traits table, in the same run,
   can come out under 1);
 * **portrait**: :func:`pipeline.render.procedural.render_portrait` (SVG
   composition, rasterising, the emulsion's palette and texture, PNG);
-* **portrait + blot**: what ``iconoplasm render`` does per image.
+* **portrait + blot**: drawing and blotting called directly;
+* **the portrait path**: :func:`pipeline.render.portrait.render_portrait`, what every caller
+  (``iconoplasm render``, the queue, the backfill, bring-your-own-key) goes through: the same
+  two steps plus composing the prompt and checking the image. Its ratio to the line above is
+  the cost of having one path (target: under 1.05).
 
 Prints images/s (CPU time of this process, so other load on the machine
 counts less) and the ratio to the floor. Target: >= 10 portraits/s.
@@ -52,7 +56,9 @@ def procedural(genes: int, emulsion_id: str, data: Path) -> None:
 
     from pipeline.render.blot import make_blot
     from pipeline.emulsions import load_emulsions
+    from pipeline.render import portrait as path
     from pipeline.render.procedural import portrait_svg, render_portrait
+    from pipeline.render.renderers import procedural_renderer
 
     traits = pd.read_parquet(data / "traits.parquet").sample(n=genes, random_state=7)
     records = [dict(row, symbol=row["symbol"]) for _, row in traits.iterrows()]
@@ -69,11 +75,16 @@ def procedural(genes: int, emulsion_id: str, data: Path) -> None:
     portraits: list[bytes] = []
     portrait = timed(lambda r: portraits.append(render_portrait(r, emulsion)), records)
     blots = timed(lambda png: make_blot(png, "SYMBOL", "gene name", fmt="webp"), portraits)
+    renderer = procedural_renderer()
+    jobs = [path.PortraitJob(traits=dict(r, name="gene name"), emulsion=emulsion, seed=0) for r in records]
+    one_path = timed(lambda job: path.render_portrait(job, renderer), jobs)
 
     print(f"procedural: {genes} real genes, emulsion {emulsion_id} ({emulsion.palette}/{emulsion.texture}), 768x1024, one core")
     print(f"  floor (Skia rasterising the SVG only): {genes / floor:7.2f} images/s")
     print(f"  portrait:                              {genes / portrait:7.2f} images/s  ratio to floor {portrait / floor:.2f}  (target >= 10/s)")
-    print(f"  portrait + blot (the render command):  {genes / (portrait + blots):7.2f} images/s")
+    print(f"  portrait + blot (called directly):     {genes / (portrait + blots):7.2f} images/s")
+    print(f"  the portrait path (every caller):      {genes / one_path:7.2f} images/s  "
+          f"ratio to portrait + blot {one_path / (portrait + blots):.3f}  (target < 1.05)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -67,21 +67,12 @@ def test_diffusion_render_with_the_tiny_model(data_dir, tmp_path):
     assert all((out / e["path"]).exists() for e in entries)
 
 
-def test_the_diffusion_model_is_given_the_recorded_prompt_with_style_words_once(data_dir, tmp_path, monkeypatch):
+def test_the_diffusion_model_is_given_the_recorded_prompt_with_style_words_once(data_dir, tmp_path, encoded_texts):
     """The text each image's text encoder received is the manifest's prompt and negative prompt, word for word."""
     from pipeline.emulsions import get_emulsion
-    from pipeline.render import diffusion
 
     from .tiny_pipeline import build_tiny_pipeline
 
-    seen: list[str] = []
-    original = diffusion.encode_long_prompt
-
-    def spy(tokenizer, text_encoder, text, *args):
-        seen.append(text)
-        return original(tokenizer, text_encoder, text, *args)
-
-    monkeypatch.setattr(diffusion, "encode_long_prompt", spy)
     model = build_tiny_pipeline(tmp_path / "tiny")
     out = tmp_path / "out"
     argv = ["render", "--genes", "TP53", "--renderer", "diffusion", "--model", str(model), "--emulsion", "E0042",
@@ -89,6 +80,6 @@ def test_the_diffusion_model_is_given_the_recorded_prompt_with_style_words_once(
     assert cli.main(argv) == 0
     [entry] = batch.read_manifest(out)
     emulsion = get_emulsion("E0042")
-    assert seen == [entry["prompt"], entry["negative_prompt"]]
+    assert encoded_texts == [entry["prompt"], entry["negative_prompt"]]
     assert entry["prompt"].count(emulsion.style_words) == 1 and entry["prompt"].endswith(", " + emulsion.style_words)
     assert entry["negative_prompt"] == emulsion.negative_words

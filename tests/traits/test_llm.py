@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import IconoplasmError
 from pipeline.traits import llm
+
+from ..loopback import send_json, serving, url
 
 TRAITS = {
     "symbol": "COASY",
@@ -44,7 +45,7 @@ class _Fake(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("content-length", 0)))
         payload = json.loads(body)
         self.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
@@ -78,25 +79,14 @@ class _Fake(BaseHTTPRequestHandler):
         return self._send(404, {"error": {"message": f"no route {self.path}"}})
 
     def _send(self, status: int, obj) -> None:
-        data = obj if isinstance(obj, bytes) else json.dumps(obj).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, obj)
 
 
 @pytest.fixture
 def server() -> Iterator[str]:
     _Fake.requests = []
-    httpd = HTTPServer(("127.0.0.1", 0), _Fake)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serving(_Fake) as httpd:
+        yield url(httpd)
 
 
 WRITERS = [llm.OpenAICompatibleWriter, llm.AnthropicWriter]
@@ -188,7 +178,7 @@ def test_unusable_replies(server: str, cls, model: str, problem: str) -> None:
 
 def test_unreachable_server() -> None:
     w = llm.OpenAICompatibleWriter("http://127.0.0.1:9", "m", KEY, timeout=2)
-    with pytest.raises(llm.LLMError, match="could not reach http://127.0.0.1:9/chat/completions.*--llm-base-url"):
+    with pytest.raises(llm.LLMError, match=r"could not reach http://127\.0\.0\.1:9/chat/completions.*--llm-base-url"):
         w.write("p")
 
 

@@ -6,7 +6,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,7 @@ from pipeline.genes.locate import locate
 from pipeline.traits import llm, text
 from pipeline.traits.build import build_traits
 
+from ..loopback import send_json, serving, url
 from .test_llm import FakeClock
 
 KEY = "sk-fake-build-key"
@@ -50,7 +51,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:
         fake: FakeLLM = self.server.fake  # type: ignore[attr-defined]
         payload = json.loads(self.rfile.read(int(self.headers["content-length"])))
         prompt = payload["messages"][-1]["content"]
@@ -69,25 +70,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, json.dumps(reply).encode())
 
     def _send(self, status: int, data: bytes) -> None:
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, data)
 
 
 @pytest.fixture
 def fake() -> Iterator[FakeLLM]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.fake = FakeLLM()  # type: ignore[attr-defined]
-    httpd.fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"  # type: ignore[attr-defined]
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
+    with serving(_Handler) as httpd:
+        httpd.fake = FakeLLM()  # type: ignore[attr-defined]
+        httpd.fake.url = url(httpd)  # type: ignore[attr-defined]
         yield httpd.fake  # type: ignore[attr-defined]
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 @pytest.fixture

@@ -7,19 +7,15 @@ test set: by default a small PNG as ``data[0].b64_json``.
 from __future__ import annotations
 
 import base64
-import io
 import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from PIL import Image
+from .factories import png_bytes
 
-
-def png_bytes(colour=(40, 120, 200), size=(64, 96)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "PNG")
-    return buffer.getvalue()
+# What the fake answers with unless a test sets another answer.
+ANSWER_IMAGE = png_bytes((40, 120, 200), (64, 96))
 
 
 def images_answer(image: bytes) -> dict:
@@ -36,7 +32,7 @@ class Seen:
 @dataclass
 class FakeImageApi:
     status: int = 200
-    answer: dict | bytes = field(default_factory=lambda: images_answer(png_bytes()))
+    answer: dict | bytes = field(default_factory=lambda: images_answer(ANSWER_IMAGE))
     seen: list[Seen] = field(default_factory=list)
     url: str = ""
 

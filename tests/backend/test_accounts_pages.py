@@ -9,16 +9,14 @@ from django.urls import include, path
 from backend.accounts.models import Discovery
 from backend.iconoplasm.urls import urlpatterns as site_urlpatterns
 
-from .test_accounts_factories import fresh_rate_limits, make_gene, make_user  # noqa: F401
+from .factories import PASSWORD, make_gene, make_user
 
 # The site's URLs, with the account pages mounted at /accounts/ if urls.py does not mount them yet.
 urlpatterns = list(site_urlpatterns)
 if not any(getattr(p, "namespace", None) == "accounts" for p in urlpatterns):
     urlpatterns.append(path("accounts/", include("backend.accounts.urls")))
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits"), pytest.mark.urls(__name__)]
-
-PASSWORD = "a-long-passphrase-9"
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 
 def test_signup_page_renders_a_form(client):

@@ -10,8 +10,8 @@ from backend.portraits.models import Portrait
 from backend.portraits.selectors import canonical_portrait
 from backend.studio.services import backfill_portraits, genes_without_portraits
 
-from .test_requests_api import isolated, make_emulsion, make_gene  # noqa: F401 - isolated is an autouse fixture
-from .test_requests_worker import FakeRenderer
+from .factories import make_emulsion, make_gene
+from .fakes import FakeRenderer
 
 
 class FailingFor(FakeRenderer):

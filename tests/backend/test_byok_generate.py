@@ -8,12 +8,11 @@ import socket
 
 import pytest
 
-from backend.studio.keys import provider_key_set
 from backend.portraits.models import Portrait
+from backend.studio.keys import provider_key_set
 
-from .fake_image_api import FakeImageApi, images_answer, png_bytes
-from .test_byok_keys import API_KEY, database_text
-from .test_requests_api import client_for, isolated, make_emulsion, make_gene, make_user  # noqa: F401 - fixture
+from .factories import API_KEY, SECRET_ARTIST, client_for, database_text, make_emulsion, make_gene, make_user, png_bytes
+from .fake_image_api import ANSWER_IMAGE, FakeImageApi, images_answer
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def assert_no_key_anywhere(responses, caplog):
 @pytest.mark.django_db
 def test_generates_and_registers_a_byok_candidate(image_api, keyed_user, caplog):
     caplog.set_level(logging.DEBUG)
-    gene, emulsion = make_gene(), make_emulsion()
+    gene, emulsion = make_gene(), make_emulsion("E0042", artists=SECRET_ARTIST)
     response = client_for(keyed_user).post("/api/genes/TP53/byok-generate/", {"emulsion_id": "E0042"}, format="json")
     assert response.status_code == 201, response.content
     [seen] = image_api.seen
@@ -53,12 +52,12 @@ def test_generates_and_registers_a_byok_candidate(image_api, keyed_user, caplog)
     assert seen.body["model"] == "dall-e-3" and seen.body["response_format"] == "b64_json"
     assert seen.body["size"] == "1024x1792"
     assert "a stern guardian, silver armour" in seen.body["prompt"] and "risograph print, two inks" in seen.body["prompt"]
-    assert "Private Artist" not in seen.body["prompt"]
+    assert SECRET_ARTIST not in seen.body["prompt"]
     portrait = Portrait.objects.get()
     assert (portrait.gene, portrait.emulsion, portrait.created_by) == (gene, emulsion, keyed_user)
     assert (portrait.origin, portrait.renderer, portrait.model) == (Portrait.BYOK, "openai", "dall-e-3")
     assert portrait.prompt == seen.body["prompt"] and (portrait.width, portrait.height) == (64, 96)
-    assert portrait.image.read() == png_bytes()
+    assert portrait.image.read() == ANSWER_IMAGE
     body = response.json()
     assert body["id"] == portrait.pk and body["origin"] == "byok" and body["emulsion_id"] == "E0042"
     assert any("byok generation for TP53" in record.getMessage() for record in caplog.records)  # logs were captured

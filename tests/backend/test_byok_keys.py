@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import pytest
 from cryptography.fernet import Fernet
-from django.apps import apps
 from rest_framework.test import APIClient
 
 from backend.studio import keys
 from backend.studio.models import ProviderKey
 
-from .test_requests_api import client_for, isolated, make_user  # noqa: F401 - fixture
-
-API_KEY = "sk-test-Zq8v3LmN0pXr7TkW1a2b"
-
-
-def database_text() -> str:
-    """Every row of every table as text (to look for a plain key)."""
-    return "\n".join(repr(row) for model in apps.get_models() for row in model.objects.values())
+from .factories import API_KEY, client_for, database_text, make_user
 
 
 @pytest.mark.django_db

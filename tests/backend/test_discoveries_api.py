@@ -7,21 +7,15 @@ from rest_framework.test import APIClient
 
 from backend.accounts.models import Discovery
 
-from .test_accounts_factories import fresh_rate_limits, make_gene, make_user  # noqa: F401
+from .factories import client_for, make_gene, make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
-
-
-@pytest.fixture
-def user():
-    return make_user("ada")
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    """Signed in as ``user`` (ada, from conftest.py)."""
+    return client_for(user)
 
 
 def test_my_discoveries_needs_sign_in():
@@ -105,8 +99,7 @@ def test_public_discoveries(user):
     assert body["recent"][0]["color_hex"] == "#00aa00"
     assert [(g["symbol"], g["discoverers"]) for g in body["top_genes"]] == [("INS", 2), ("TP53", 1)]
     # A signed-in viewer sees other users' discoveries only.
-    client = APIClient()
-    client.force_authenticate(user)
+    client = client_for(user)
     assert {r["username"] for r in client.get("/api/discoveries/").json()["recent"]} == {"bo"}
 
 

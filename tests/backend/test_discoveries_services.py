@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from backend.accounts import selectors, services
 from backend.accounts.models import Discovery
 
-from .test_accounts_factories import make_gene, make_user
+from .factories import make_gene, make_user
 
 pytestmark = pytest.mark.django_db
 

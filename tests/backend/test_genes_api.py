@@ -86,18 +86,16 @@ def test_openapi_schema_lists_the_endpoints(client, db):
     assert {"/api/genes/{symbol}/", "/api/genes/batch/", "/api/lexicon/"} <= set(schema["paths"])
 
 
-def test_a_cached_card_follows_every_portrait_change(client, catalogue, settings, tmp_path):
+def test_a_cached_card_follows_every_portrait_change(client, catalogue):
     """Cards are served from a cache keyed by what they show: each change shows at once."""
     from backend.genes.models import Gene
     from backend.portraits.models import Emulsion
     from backend.portraits.services import register_candidate, set_hidden
 
-    from .test_requests_api import png_bytes
+    from .factories import make_emulsion, png_bytes
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     gene = Gene.objects.get(symbol="TP53")
-    emulsion = Emulsion.objects.create(emulsion_id="E0042", name="Noir Ink", style_words="ink", sampler="euler", steps=20,
-                                       guidance=7.0, width=768, height=1024)
+    emulsion = make_emulsion("E0042", name="Noir Ink", style_words="ink")
 
     def card():
         return client.get("/api/genes/TP53/").json()

@@ -8,7 +8,7 @@ from backend.moderation import services
 from backend.moderation.models import ArtistOptOut, BlockedArtist
 from backend.portraits.models import Emulsion, Portrait
 
-from .test_accounts_factories import make_emulsion, make_gene, make_portrait, make_user
+from .factories import PASSWORD, make_emulsion, make_gene, make_portrait, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_submitted_script_is_escaped_on_admin_pages(admin_client):
 
 
 def test_moderation_admin_needs_staff(client):
-    make_user("ada", "a-long-passphrase-9")
-    client.login(username="ada", password="a-long-passphrase-9")
+    make_user("ada", PASSWORD)
+    client.login(username="ada", password=PASSWORD)
     response = client.get(CHANGELIST)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

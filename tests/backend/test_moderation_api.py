@@ -4,49 +4,43 @@ from __future__ import annotations
 
 import pytest
 from django.urls import include, path
-from rest_framework.test import APIClient
 
 from backend.iconoplasm.urls import urlpatterns as site_urlpatterns
 from backend.moderation.models import ArtistOptOut
 
-from .test_accounts_factories import fresh_rate_limits, make_user  # noqa: F401
+from .factories import make_user
 
 # The site's URLs, with the opt-out page mounted if urls.py does not mount it yet.
 urlpatterns = list(site_urlpatterns)
 if not any(getattr(p, "namespace", None) == "moderation" for p in urlpatterns):
     urlpatterns.append(path("", include("backend.moderation.urls")))
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits"), pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 URL = "/api/artist-optout/"
 
 
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def test_optout_is_stored_and_answered_201(api):
-    response = api.post(URL, {"name": "Jane Doe", "contact": "jane@example.org", "message": "please stop"}, format="json")
+def test_optout_is_stored_and_answered_201(api_client):
+    response = api_client.post(URL, {"name": "Jane Doe", "contact": "jane@example.org", "message": "please stop"}, format="json")
     assert response.status_code == 201
     assert "received" in response.json()["detail"]
     optout = ArtistOptOut.objects.get()
     assert (optout.name, optout.contact, optout.message, optout.status) == ("Jane Doe", "jane@example.org", "please stop", "new")
 
 
-def test_optout_message_is_optional(api):
-    assert api.post(URL, {"name": "Jane Doe", "contact": "jane@example.org"}, format="json").status_code == 201
+def test_optout_message_is_optional(api_client):
+    assert api_client.post(URL, {"name": "Jane Doe", "contact": "jane@example.org"}, format="json").status_code == 201
 
 
-def test_optout_works_for_signed_in_users_too(api):
-    api.force_authenticate(make_user())
-    assert api.post(URL, {"name": "Jane Doe", "contact": "jane@example.org"}, format="json").status_code == 201
+def test_optout_works_for_signed_in_users_too(api_client):
+    api_client.force_authenticate(make_user())
+    assert api_client.post(URL, {"name": "Jane Doe", "contact": "jane@example.org"}, format="json").status_code == 201
 
 
-def test_honeypot_pretends_success_but_stores_nothing(api):
-    response = api.post(URL, {"name": "Bot", "contact": "bot@example.org", "website": "http://spam.example"}, format="json")
+def test_honeypot_pretends_success_but_stores_nothing(api_client):
+    response = api_client.post(URL, {"name": "Bot", "contact": "bot@example.org", "website": "http://spam.example"}, format="json")
     assert response.status_code == 201
-    assert response.json() == api.post(URL, {"name": "Jane", "contact": "j@example.org"}, format="json").json()
+    assert response.json() == api_client.post(URL, {"name": "Jane", "contact": "j@example.org"}, format="json").json()
     assert list(ArtistOptOut.objects.values_list("name", flat=True)) == ["Jane"]
 
 
@@ -60,18 +54,18 @@ def test_honeypot_pretends_success_but_stores_nothing(api):
         ({"name": "Jane", "contact": "j@example.org", "message": "m" * 5001}, "message"),
     ],
 )
-def test_optout_validation_errors_are_400(api, payload, field):
-    response = api.post(URL, payload, format="json")
+def test_optout_validation_errors_are_400(api_client, payload, field):
+    response = api_client.post(URL, payload, format="json")
     assert response.status_code == 400
     assert field in response.json()
     assert not ArtistOptOut.objects.exists()
 
 
-def test_optout_is_rate_limited(api, settings):
+def test_optout_is_rate_limited(api_client, settings):
     settings.ICONOPLASM_RATE_LIMITS = {**settings.ICONOPLASM_RATE_LIMITS, "optout": (2, 3600)}
     for _ in range(2):
-        assert api.post(URL, {"name": "Jane", "contact": "j@example.org"}, format="json").status_code == 201
-    response = api.post(URL, {"name": "Jane", "contact": "j@example.org"}, format="json")
+        assert api_client.post(URL, {"name": "Jane", "contact": "j@example.org"}, format="json").status_code == 201
+    response = api_client.post(URL, {"name": "Jane", "contact": "j@example.org"}, format="json")
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1
     assert ArtistOptOut.objects.count() == 2

@@ -12,9 +12,9 @@ from rest_framework.test import APIClient
 from backend.accounts.models import Discovery
 from backend.moderation import services
 
-from .test_accounts_factories import fresh_rate_limits, make_emulsion, make_gene, make_portrait, make_user  # noqa: F401
+from .factories import make_emulsion, make_gene, make_portrait, make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
+pytestmark = pytest.mark.django_db
 
 SECRET = "Zebulon Quillfeather"
 

@@ -10,7 +10,7 @@ from backend.moderation import selectors, services
 from backend.moderation.models import ArtistOptOut, BlockedArtist
 from backend.portraits.models import Emulsion, Portrait
 
-from .test_accounts_factories import make_emulsion, make_gene, make_portrait, make_user
+from .factories import make_emulsion, make_gene, make_portrait, make_user
 
 pytestmark = pytest.mark.django_db
 

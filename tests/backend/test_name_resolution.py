@@ -15,7 +15,7 @@ from backend.genes.selectors import find_gene
 from pipeline.genes.names import NameTables, Resolution, resolve_name
 from pipeline.paths import REPO_ROOT
 
-from .test_accounts_factories import make_gene
+from .factories import make_gene
 
 FIXTURE = json.loads((REPO_ROOT / "tests" / "fixtures" / "name_resolution.json").read_text())
 CASES = [pytest.param(case["name"], case["expect"], id=case["name"]) for case in FIXTURE["cases"]]

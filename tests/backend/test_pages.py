@@ -3,65 +3,29 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 
-from backend.studio.keys import provider_key_get, provider_key_set
-from backend.accounts.services import record_discoveries, register_user
+from backend.accounts.services import record_discoveries
 from backend.genes.models import Gene
 from backend.portraits import services
 from backend.portraits.models import Portrait, Vote
+from backend.studio.keys import provider_key_get, provider_key_set
 from backend.studio.models import GenerationRequest
 
-from .catalogue import write_catalogue
-from .test_portraits_services import SECRET_ARTIST, make_emulsion, make_portrait
+from .factories import PASSWORD, PLAIN_KEY, SECRET_ARTIST, build_site
 
-PASSWORD = "a-long-passphrase-9"
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
-PLAIN_KEY = "sk-test-0123456789abcdefSECRET"
 
 
-# ---------------------------------------------------------------- the site (imported by test_pages_browser.py)
-
-
-@pytest.fixture(scope="session")
-def catalogue_files(tmp_path_factory):
-    """genes.parquet and traits.parquet of the five fixture genes, built once per test run."""
-    return write_catalogue(tmp_path_factory.mktemp("catalogue"))
-
-
-def build_site(genes_path, traits_path) -> SimpleNamespace:
-    """Five real fixture genes, a public and a withdrawn emulsion, two TP53 candidates and a user with discoveries."""
-    call_command("load_genes", genes=genes_path, traits=traits_path)
-    public = make_emulsion("E0001", name="Risograph Field Guide")
-    withdrawn = make_emulsion("E0002", name="Withdrawn Style", blocked=True)
-    tp53 = Gene.objects.get(symbol="TP53")
-    first, second = make_portrait(tp53, emulsion=public), make_portrait(tp53)
-    services.ensure_canonical(tp53)
-    user = register_user(username="ada", password=PASSWORD)  # starts with TP53, the one starter gene in the catalogue
-    record_discoveries(user=user, names=["LAIR1"])
-    return SimpleNamespace(tp53=tp53, emulsion=public, withdrawn=withdrawn, first=first, second=second, user=user)
+# ---------------------------------------------------------------- the site (factories.build_site; catalogue_files in conftest.py)
 
 
 @pytest.fixture
-def fresh_state(settings, tmp_path):
-    """Media and the data folder under tmp_path; rate-limit counters from zero; quick password hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.ICONOPLASM_DATA_DIR = tmp_path / "data"
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def site(db, catalogue_files, fresh_state):
+def site(db, catalogue_files):
     return build_site(*catalogue_files)
 
 

@@ -15,12 +15,12 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
-from backend.studio.keys import provider_key_get
 from backend.accounts.services import record_discoveries
 from backend.portraits.models import Portrait, Vote
+from backend.studio.keys import provider_key_get
 from backend.studio.models import GenerationRequest
 
-from .test_pages import PASSWORD, PLAIN_KEY, build_site, catalogue_files, fresh_state  # noqa: F401
+from .factories import PASSWORD, PLAIN_KEY, build_site
 
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
@@ -44,7 +44,7 @@ def browser():
 
 
 @pytest.fixture
-def site(transactional_db, catalogue_files, fresh_state):  # noqa: F811
+def site(transactional_db, catalogue_files):
     return build_site(*catalogue_files)
 
 

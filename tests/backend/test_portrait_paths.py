@@ -23,10 +23,10 @@ from backend.genes.models import Gene
 from backend.genes.services import load_genes
 from backend.portraits.models import Emulsion, Portrait
 from backend.portraits.services import load_emulsions
-from backend.studio.keys import provider_key_set
-from backend.studio.services import backfill_portraits, run_worker
-from backend.studio.models import GenerationRequest
 from backend.studio.byok import byok_generate
+from backend.studio.keys import provider_key_set
+from backend.studio.models import GenerationRequest
+from backend.studio.services import backfill_portraits, run_worker
 from pipeline import cli
 from pipeline.emulsions import get_emulsion
 from pipeline.render import batch
@@ -34,7 +34,8 @@ from pipeline.render.portrait import PortraitJob, render_portrait
 from pipeline.render.renderers import procedural_renderer
 
 from .catalogue import write_catalogue
-from .fake_image_api import FakeImageApi, images_answer, png_bytes
+from .factories import png_bytes
+from .fake_image_api import FakeImageApi, images_answer
 
 BEFORE = json.loads((Path(__file__).parent / "fixtures" / "portrait_paths_before.json").read_text())
 RECORDED = ("symbol", "seed", "prompt", "renderer", "emulsion_id", "width", "height")

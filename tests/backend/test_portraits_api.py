@@ -8,24 +8,17 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from backend.portraits import services
 from backend.portraits.models import Canonical, CanonicalChange, Portrait, Vote
 
-from .test_portraits_services import SECRET_ARTIST, make_emulsion, make_gene, make_portrait, make_users, media_and_rules  # noqa: F401
-
-
-
-@pytest.fixture
-def api():
-    return APIClient()
+from .factories import SECRET_ARTIST, make_emulsion, make_gene, make_portrait, make_users
 
 
 @pytest.fixture
 def world(db):
-    gene, other = make_gene("TP53", "tumor protein p53"), make_gene("INS", "insulin")
-    emulsion = make_emulsion()
+    gene, other = make_gene("TP53", name="tumor protein p53"), make_gene("INS", name="insulin")
+    emulsion = make_emulsion("E0001", artists=SECRET_ARTIST)
     first = make_portrait(gene, emulsion=emulsion)
     second = make_portrait(gene)
     hidden = make_portrait(gene, emulsion=emulsion)
@@ -38,8 +31,8 @@ def world(db):
 # ---------------------------------------------------------------- candidates
 
 
-def test_candidates_lists_public_candidates_without_artists(api, world):
-    response = api.get("/api/genes/TP53/candidates/")
+def test_candidates_lists_public_candidates_without_artists(api_client, world):
+    response = api_client.get("/api/genes/TP53/candidates/")
     assert response.status_code == 200
     body = response.json()
     assert body["symbol"] == "TP53" and body["canonical_id"] == world["first"].pk
@@ -54,15 +47,15 @@ def test_candidates_lists_public_candidates_without_artists(api, world):
     assert SECRET_ARTIST not in response.content.decode() and "artists" not in response.content.decode()
 
 
-def test_candidates_show_my_vote(api, world):
+def test_candidates_show_my_vote(api_client, world):
     services.vote(world["user"], world["second"], -1)
-    api.force_authenticate(world["user"])
-    candidates = api.get("/api/genes/TP53/candidates/").json()["candidates"]
+    api_client.force_authenticate(world["user"])
+    candidates = api_client.get("/api/genes/TP53/candidates/").json()["candidates"]
     assert {c["id"]: c["my_vote"] for c in candidates} == {world["first"].pk: None, world["second"].pk: -1}
 
 
-def test_candidates_of_unknown_gene_is_json_404(api, db):
-    response = api.get("/api/genes/NOPE1/candidates/")
+def test_candidates_of_unknown_gene_is_json_404(api_client, db):
+    response = api_client.get("/api/genes/NOPE1/candidates/")
     assert response.status_code == 404
     assert "NOPE1" in response.json()["detail"]
 
@@ -74,30 +67,30 @@ def vote_url(portrait_or_id) -> str:
     return f"/api/portraits/{getattr(portrait_or_id, 'pk', portrait_or_id)}/vote/"
 
 
-def test_vote_records_one_vote_per_user(api, world):
-    api.force_authenticate(world["user"])
-    response = api.post(vote_url(world["second"]), {"value": 1}, format="json")
+def test_vote_records_one_vote_per_user(api_client, world):
+    api_client.force_authenticate(world["user"])
+    response = api_client.post(vote_url(world["second"]), {"value": 1}, format="json")
     assert response.status_code == 200
     body = response.json()
     assert (body["id"], body["score"], body["votes_count"], body["my_vote"]) == (world["second"].pk, 1, 1, 1)
     assert SECRET_ARTIST not in response.content.decode()
-    body = api.post(vote_url(world["second"]), {"value": -1}, format="json").json()
+    body = api_client.post(vote_url(world["second"]), {"value": -1}, format="json").json()
     assert (body["score"], body["votes_count"], body["my_vote"]) == (-1, 1, -1)
-    body = api.post(vote_url(world["second"]), {"value": 0}, format="json").json()
+    body = api_client.post(vote_url(world["second"]), {"value": 0}, format="json").json()
     assert (body["score"], body["votes_count"], body["my_vote"]) == (0, 0, None)
     assert not Vote.objects.exists()
 
 
-def test_vote_with_token_auth(api, world):
+def test_vote_with_token_auth(api_client, world):
     token = Token.objects.create(user=world["user"])
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert api.post(vote_url(world["first"]), {"value": 1}, format="json").status_code == 200
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api_client.post(vote_url(world["first"]), {"value": 1}, format="json").status_code == 200
 
 
 @pytest.mark.parametrize("payload", [{"value": 2}, {"value": "up"}, {"value": True}, {}])
-def test_vote_rejects_invalid_values(api, world, payload):
-    api.force_authenticate(world["user"])
-    response = api.post(vote_url(world["first"]), payload, format="json")
+def test_vote_rejects_invalid_values(api_client, world, payload):
+    api_client.force_authenticate(world["user"])
+    response = api_client.post(vote_url(world["first"]), payload, format="json")
     assert response.status_code == 400
     assert response.json()["value"]
     if payload:
@@ -105,43 +98,43 @@ def test_vote_rejects_invalid_values(api, world, payload):
     assert not Vote.objects.exists()
 
 
-def test_guests_cannot_vote(api, world):
-    response = api.post(vote_url(world["first"]), {"value": 1}, format="json")
+def test_guests_cannot_vote(api_client, world):
+    response = api_client.post(vote_url(world["first"]), {"value": 1}, format="json")
     assert response.status_code in (401, 403)
     assert response.json()["detail"]
-    api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     # SessionAuthentication comes first in settings, so DRF answers a failed login with 403, not 401.
-    assert api.post(vote_url(world["first"]), {"value": 1}, format="json").status_code in (401, 403)
+    assert api_client.post(vote_url(world["first"]), {"value": 1}, format="json").status_code in (401, 403)
     assert not Vote.objects.exists()
 
 
-def test_vote_on_unknown_or_hidden_portrait_is_json_404(api, world):
-    api.force_authenticate(world["user"])
+def test_vote_on_unknown_or_hidden_portrait_is_json_404(api_client, world):
+    api_client.force_authenticate(world["user"])
     for target in (999999, world["hidden"]):
-        response = api.post(vote_url(target), {"value": 1}, format="json")
+        response = api_client.post(vote_url(target), {"value": 1}, format="json")
         assert response.status_code == 404
         assert response["Content-Type"].startswith("application/json")
         assert response.json()["detail"]
 
 
-def test_vote_rate_limit_answers_429_with_retry_after(api, world, settings):
+def test_vote_rate_limit_answers_429_with_retry_after(api_client, world, settings):
     settings.ICONOPLASM_RATE_LIMITS = {**settings.ICONOPLASM_RATE_LIMITS, "vote": (3, 60)}
-    api.force_authenticate(world["user"])
+    api_client.force_authenticate(world["user"])
     for value in (1, -1, 0):
-        assert api.post(vote_url(world["first"]), {"value": value}, format="json").status_code == 200
-    response = api.post(vote_url(world["first"]), {"value": 1}, format="json")
+        assert api_client.post(vote_url(world["first"]), {"value": value}, format="json").status_code == 200
+    response = api_client.post(vote_url(world["first"]), {"value": 1}, format="json")
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 60
     assert response.json()["detail"]
     assert not Vote.objects.exists()
 
 
-def test_votes_move_the_canonical_through_the_api(api, world, settings):
+def test_votes_move_the_canonical_through_the_api(api_client, world, settings):
     for user in make_users(3, prefix="fan"):
-        api.force_authenticate(user)
-        api.post(vote_url(world["second"]), {"value": 1}, format="json")
+        api_client.force_authenticate(user)
+        api_client.post(vote_url(world["second"]), {"value": 1}, format="json")
     assert Canonical.objects.get(gene=world["gene"]).portrait == world["second"]
-    body = api.get("/api/genes/TP53/candidates/").json()
+    body = api_client.get("/api/genes/TP53/candidates/").json()
     assert body["canonical_id"] == world["second"].pk and body["candidates"][0]["is_canonical"]
 
 
@@ -152,9 +145,9 @@ def transfer_url(portrait_or_id) -> str:
     return f"/api/portraits/{getattr(portrait_or_id, 'pk', portrait_or_id)}/transfer/"
 
 
-def test_transfer_copies_to_another_gene(api, world):
-    api.force_authenticate(world["user"])
-    response = api.post(transfer_url(world["first"]), {"to": "INS"}, format="json")
+def test_transfer_copies_to_another_gene(api_client, world):
+    api_client.force_authenticate(world["user"])
+    response = api_client.post(transfer_url(world["first"]), {"to": "INS"}, format="json")
     assert response.status_code == 201
     body = response.json()
     assert body["created"] is True
@@ -163,30 +156,30 @@ def test_transfer_copies_to_another_gene(api, world):
     assert body["portrait"]["symbol"] == "INS" and body["portrait"]["is_canonical"] is True
     assert body["portrait"]["emulsion"] == {"id": "E0001", "name": "Risograph Field Guide"}
     assert SECRET_ARTIST not in response.content.decode()
-    again = api.post(transfer_url(world["first"]), {"to": "INS"}, format="json")
+    again = api_client.post(transfer_url(world["first"]), {"to": "INS"}, format="json")
     assert again.status_code == 200
     assert again.json() == {**body, "created": False}
     assert Portrait.objects.filter(gene=world["other"]).count() == 1
 
 
-def test_transfer_errors(api, world):
-    assert api.post(transfer_url(world["first"]), {"to": "INS"}, format="json").status_code in (401, 403)
-    api.force_authenticate(world["user"])
-    same = api.post(transfer_url(world["first"]), {"to": "TP53"}, format="json")
+def test_transfer_errors(api_client, world):
+    assert api_client.post(transfer_url(world["first"]), {"to": "INS"}, format="json").status_code in (401, 403)
+    api_client.force_authenticate(world["user"])
+    same = api_client.post(transfer_url(world["first"]), {"to": "TP53"}, format="json")
     assert same.status_code == 400 and same.json()["to"]
-    unknown_gene = api.post(transfer_url(world["first"]), {"to": "NOPE1"}, format="json")
+    unknown_gene = api_client.post(transfer_url(world["first"]), {"to": "NOPE1"}, format="json")
     assert unknown_gene.status_code == 404 and "NOPE1" in unknown_gene.json()["detail"]
-    assert api.post(transfer_url(999999), {"to": "INS"}, format="json").status_code == 404
-    assert api.post(transfer_url(world["hidden"]), {"to": "INS"}, format="json").status_code == 404
-    assert api.post(transfer_url(world["first"]), {}, format="json").status_code == 400
+    assert api_client.post(transfer_url(999999), {"to": "INS"}, format="json").status_code == 404
+    assert api_client.post(transfer_url(world["hidden"]), {"to": "INS"}, format="json").status_code == 404
+    assert api_client.post(transfer_url(world["first"]), {}, format="json").status_code == 400
     assert not Portrait.objects.filter(gene=world["other"]).exists()
 
 
-def test_transfer_rate_limit(api, world, settings):
+def test_transfer_rate_limit(api_client, world, settings):
     settings.ICONOPLASM_RATE_LIMITS = {**settings.ICONOPLASM_RATE_LIMITS, "transfer": (1, 3600)}
-    api.force_authenticate(world["user"])
-    assert api.post(transfer_url(world["first"]), {"to": "INS"}, format="json").status_code == 201
-    response = api.post(transfer_url(world["second"]), {"to": "INS"}, format="json")
+    api_client.force_authenticate(world["user"])
+    assert api_client.post(transfer_url(world["first"]), {"to": "INS"}, format="json").status_code == 201
+    response = api_client.post(transfer_url(world["second"]), {"to": "INS"}, format="json")
     assert response.status_code == 429 and int(response["Retry-After"]) >= 1
     assert Portrait.objects.filter(gene=world["other"]).count() == 1
 
@@ -212,8 +205,8 @@ def test_print_copy_not_found(client, world):
     assert client.get("/genes/TP53/print.png?portrait=abc").status_code == 404
 
 
-def test_endpoints_are_in_the_schema(api, db):
-    response = api.get("/api/schema/", HTTP_ACCEPT="application/json")
+def test_endpoints_are_in_the_schema(api_client, db):
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     paths = response.json()["paths"] if response["Content-Type"].startswith("application/json") else response.content.decode()
     for endpoint in ("/api/genes/{symbol}/candidates/", "/api/portraits/{id}/vote/", "/api/portraits/{id}/transfer/"):

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 
 from backend.portraits.models import Canonical, CanonicalChange, Portrait
 
-from .test_portraits_services import make_emulsion, make_gene, media_and_rules, png_bytes  # noqa: F401
+from .factories import make_emulsion, make_gene, png_bytes
 
 
 def add_image(out: Path, symbol: str, colour, emulsion_id: str = "E0001", seed: int = 1) -> dict:

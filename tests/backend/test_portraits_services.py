@@ -6,67 +6,18 @@ import io
 import threading
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection
 from PIL import Image
 
-from backend.genes.models import Gene
 from backend.portraits import selectors, services
-from backend.studio import copies
 from backend.portraits.models import Canonical, CanonicalChange, Emulsion, Portrait, Vote
+from backend.studio import copies
 
-SECRET_ARTIST = "Secretia Brushwright"
+from .factories import make_emulsion, make_gene, make_portrait, make_users, png_bytes
 
-
-# ---------------------------------------------------------------- helpers (imported by the other test_portraits_* files)
-
-
-def make_gene(symbol: str, name: str | None = None) -> Gene:
-    return Gene.objects.create(
-        symbol=symbol, name=name or f"{symbol} protein", hgnc_id=f"HGNC:{abs(hash(symbol)) % 10**8}",
-        sex="female", family="test", saturation=0.5, lightness=0.5, color_hex="#336699", text_color_hex="#ffffff",
-        color_name="blue", faction="none", sample_label="s", sample="s", tags="a character",
-    )
-
-
-def make_emulsion(emulsion_id: str = "E0001", **fields) -> Emulsion:
-    values = dict(name="Risograph Field Guide", sampler="euler", steps=20, guidance=7.0, width=768, height=1024, artists=SECRET_ARTIST)
-    values.update(fields)
-    return Emulsion.objects.create(emulsion_id=emulsion_id, **values)
-
-
-def png_bytes(colour=(200, 40, 40), size=(48, 64)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-_counter = iter(range(1, 10**6))
-
-
-def make_portrait(gene: Gene, emulsion: Emulsion | None = None, **fields) -> Portrait:
-    shade = next(_counter)
-    image = png_bytes((shade % 256, (shade // 256) % 256, 77))
-    portrait, _ = services.register_candidate(gene, image, renderer="procedural", emulsion=emulsion, set_canonical=False, **fields)
-    return portrait
-
-
-def make_users(count: int, prefix: str = "user"):
-    User = get_user_model()
-    return [User.objects.create_user(f"{prefix}{i}") for i in range(count)]  # no password: fast
-
-
-@pytest.fixture(autouse=True)
-def media_and_rules(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.ICONOPLASM_CANONICAL_MIN_VOTES = 3
-    settings.ICONOPLASM_CANONICAL_MARGIN = 2
-    cache.clear()
-    yield
-    cache.clear()
+# ---------------------------------------------------------------- helpers
 
 
 def votes(users, portrait, value=1):
@@ -274,7 +225,7 @@ def test_blocked_emulsion_is_not_public():
 
 @pytest.mark.django_db
 def test_transfer_copies_the_image_as_a_new_candidate():
-    source_gene, target = make_gene("TP53"), make_gene("INS", "insulin")
+    source_gene, target = make_gene("TP53"), make_gene("INS", name="insulin")
     emulsion = make_emulsion()
     original = make_portrait(source_gene, emulsion=emulsion)
     (user,) = make_users(1)
@@ -334,7 +285,7 @@ def test_load_emulsions_command(tmp_path):
 
 @pytest.mark.django_db
 def test_print_copy_is_1536_by_2048_png():
-    gene = make_gene("TP53", "tumor protein p53")
+    gene = make_gene("TP53", name="tumor protein p53")
     portrait = make_portrait(gene)
     data = copies.print_copy(portrait)
     with Image.open(io.BytesIO(data)) as image:

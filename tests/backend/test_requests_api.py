@@ -2,73 +2,26 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from PIL import Image
 from rest_framework.test import APIClient
 
-from backend.genes.models import Gene, GeneName
-from backend.portraits.models import Emulsion
+from backend.genes.models import GeneName
 from backend.studio.models import GenerationRequest
 
-# ---------------------------------------------------------------- helpers (imported by the other test_requests_* / test_byok_* files)
-
-
-def make_gene(symbol: str = "TP53", tags: str = "a stern guardian, silver armour") -> Gene:
-    return Gene.objects.create(
-        symbol=symbol, name=f"{symbol} protein", hgnc_id=f"HGNC:{abs(hash(symbol)) % 10**8}", sex="female",
-        family="test", saturation=0.5, lightness=0.5, color_hex="#336699", text_color_hex="#ffffff",
-        color_name="blue", faction="none", sample_label="s", sample="s", tags=tags, weight_kg=60.0, age=30,
-        aesthetics=["gothic"],
-    )
-
-
-def make_emulsion(emulsion_id: str = "E0042", **fields) -> Emulsion:
-    values = dict(name="Risograph Field Guide", style_words="risograph print, two inks", sampler="euler", steps=20,
-                  guidance=7.0, width=768, height=1024, artists="Private Artist")
-    values.update(fields)
-    return Emulsion.objects.create(emulsion_id=emulsion_id, **values)
-
-
-def make_user(name: str = "ada"):
-    return get_user_model().objects.create_user(name, password="pw-12345678")
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def png_bytes(colour=(200, 40, 40), size=(48, 64)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def isolated(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    yield
-    cache.clear()
-
+from .factories import SECRET_ARTIST, client_for, make_emulsion, make_gene, make_user
 
 # ---------------------------------------------------------------- tests
 
 
 @pytest.mark.django_db
 def test_create_request_queues_it_for_the_user():
-    gene, _, user = make_gene(), make_emulsion(), make_user()
+    gene, _, user = make_gene(), make_emulsion("E0042", artists=SECRET_ARTIST), make_user()
     response = client_for(user).post("/api/genes/TP53/requests/", {"emulsion_id": "E0042"}, format="json")
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["gene"] == "TP53" and body["emulsion_id"] == "E0042" and body["status"] == "queued"
     assert body["attempts"] == 0 and body["portrait_id"] is None
-    assert "Private Artist" not in response.content.decode()
+    assert SECRET_ARTIST not in response.content.decode()
     request = GenerationRequest.objects.get(pk=body["id"])
     assert (request.user, request.gene, request.status) == (user, gene, GenerationRequest.QUEUED)
 
@@ -77,7 +30,7 @@ def test_create_request_queues_it_for_the_user():
 def test_aliases_resolve_and_unknown_genes_are_404_json():
     gene = make_gene()
     GeneName.objects.create(name="p53", gene=gene, kind=GeneName.ALIAS)
-    make_emulsion()
+    make_emulsion("E0042")
     client = client_for(make_user())
     assert client.post("/api/genes/p53/requests/", {"emulsion_id": "E0042"}, format="json").json()["gene"] == "TP53"
     missing = client.post("/api/genes/NOPE1/requests/", {"emulsion_id": "E0042"}, format="json")
@@ -87,7 +40,7 @@ def test_aliases_resolve_and_unknown_genes_are_404_json():
 
 @pytest.mark.django_db
 def test_unknown_or_blocked_emulsions_are_400():
-    make_gene(), make_emulsion(), make_emulsion("E0007", blocked=True)
+    make_gene(), make_emulsion("E0042"), make_emulsion("E0007", blocked=True)
     client = client_for(make_user())
     for emulsion_id in ("E9999", "E0007"):
         response = client.post("/api/genes/TP53/requests/", {"emulsion_id": emulsion_id}, format="json")
@@ -99,7 +52,7 @@ def test_unknown_or_blocked_emulsions_are_400():
 
 @pytest.mark.django_db
 def test_guests_cannot_request():
-    make_gene(), make_emulsion()
+    make_gene(), make_emulsion("E0042")
     response = APIClient().post("/api/genes/TP53/requests/", {"emulsion_id": "E0042"}, format="json")
     assert response.status_code in (401, 403)
     assert APIClient().get("/api/requests/").status_code in (401, 403)
@@ -108,7 +61,7 @@ def test_guests_cannot_request():
 @pytest.mark.django_db
 def test_request_rate_limit_answers_429_with_retry_after(settings):
     settings.ICONOPLASM_RATE_LIMITS = {**settings.ICONOPLASM_RATE_LIMITS, "request": (2, 3600)}
-    make_gene(), make_emulsion()
+    make_gene(), make_emulsion("E0042")
     client = client_for(make_user())
     codes = [client.post("/api/genes/TP53/requests/", {"emulsion_id": "E0042"}, format="json").status_code for _ in range(3)]
     assert codes == [201, 201, 429]
@@ -120,7 +73,7 @@ def test_request_rate_limit_answers_429_with_retry_after(settings):
 
 @pytest.mark.django_db
 def test_list_shows_only_the_users_requests_with_status():
-    gene, emulsion = make_gene(), make_emulsion()
+    gene, emulsion = make_gene(), make_emulsion("E0042")
     ada, bob = make_user("ada"), make_user("bob")
     first = GenerationRequest.objects.create(user=ada, gene=gene, emulsion=emulsion)
     GenerationRequest.objects.create(user=ada, gene=gene, emulsion=emulsion, status=GenerationRequest.FAILED, attempts=3, error="boom")

@@ -16,32 +16,12 @@ from backend.studio.models import GenerationRequest
 from backend.studio.services import request_claim_next, request_process, run_worker
 from pipeline.render.portrait import Renderer
 
-from .test_requests_api import isolated, make_emulsion, make_gene, make_user, png_bytes  # noqa: F401 - fixture
-
-
-class FakeRenderer:
-    """Records calls; returns a PNG whose colour depends on the seed; fails the first ``fail`` calls."""
-
-    def __init__(self, fail: int = 0):
-        self.calls: list[tuple] = []
-        self.fail = fail
-        self.lock = threading.Lock()
-
-    def draw(self, jobs, prompts):
-        [job], [prompt] = jobs, prompts
-        with self.lock:
-            self.calls.append((job.symbol, job.emulsion.emulsion_id, job.seed, prompt.text))
-            if self.fail:
-                self.fail -= 1
-                raise RuntimeError("renderer exploded")
-        return [png_bytes((job.seed % 256, (job.seed >> 8) % 256, 90))]
-
-    def renderer(self) -> Renderer:
-        return Renderer(name="procedural", model="fake-1", draw=self.draw)
+from .factories import make_emulsion, make_gene, make_user
+from .fakes import FakeRenderer
 
 
 def queue(count: int = 1, symbol: str = "TP53"):
-    gene, emulsion, user = make_gene(symbol), make_emulsion(), make_user()
+    gene, emulsion, user = make_gene(symbol), make_emulsion("E0042"), make_user()
     return [GenerationRequest.objects.create(user=user, gene=gene, emulsion=emulsion) for _ in range(count)]
 
 

@@ -14,7 +14,7 @@ from backend.iconoplasm.config import storage_settings
 from backend.portraits.services import register_candidate
 from backend.studio.copies import print_copy
 
-from .test_requests_api import make_gene, png_bytes
+from .factories import make_gene, png_bytes
 
 BUCKET = "iconoplasm-test-portraits"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}

@@ -1,0 +1,51 @@
+"""Fixtures shared by the backend tests (builders are in factories.py, fakes in fakes.py and fake_image_api.py).
+
+Every backend test runs isolated (``isolated``, autouse): media and the data folder under its
+own tmp_path, the canonical rule at its documented numbers, rate-limit counters and cached
+cards from zero, and a quick password hasher. No test module imports fixtures from another.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from .catalogue import write_catalogue
+from .factories import make_user
+
+
+@pytest.fixture
+def fresh_rate_limits():
+    """Rate-limit counters (and cached cards) live in the cache; start each test from zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def isolated(settings, tmp_path, fresh_rate_limits):
+    """Media and the data folder under tmp_path; the canonical rule's numbers; quick password hashing."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ICONOPLASM_DATA_DIR = tmp_path / "data"
+    settings.ICONOPLASM_CANONICAL_MIN_VOTES = 3
+    settings.ICONOPLASM_CANONICAL_MARGIN = 2
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def catalogue_files(tmp_path_factory):
+    """genes.parquet and traits.parquet of the five fixture genes, built once per test run."""
+    return write_catalogue(tmp_path_factory.mktemp("catalogue"))
+
+
+@pytest.fixture
+def user(db):
+    """A member, "ada", with the factories' PASSWORD."""
+    return make_user("ada")
+
+
+@pytest.fixture
+def api_client():
+    """A guest's DRF API client (``factories.client_for(user)`` signs one in)."""
+    return APIClient()

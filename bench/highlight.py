@@ -38,7 +38,7 @@ CHROMIUM = "/usr/bin/chromium"
 EXTENSION = REPO_ROOT / "extension"
 
 # Runs in the page's own world before any of its scripts: the floor pass, then watches spans arrive.
-PROBE = """
+PROBE = r"""
 window.__bench = { floor: [], tokenised: [], spans: 0, first: null, last: null, longTasks: [] };
 new PerformanceObserver((list) => {
   for (const task of list.getEntries()) __bench.longTasks.push([task.startTime, task.duration]);

@@ -54,9 +54,9 @@ def procedural(genes: int, emulsion_id: str, data: Path) -> None:
     import pandas as pd
     import skia
 
-    from pipeline.render.blot import make_blot
     from pipeline.emulsions import load_emulsions
     from pipeline.render import portrait as path
+    from pipeline.render.blot import make_blot
     from pipeline.render.procedural import portrait_svg, render_portrait
     from pipeline.render.renderers import procedural_renderer
 

@@ -132,11 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     import torch
     from diffusers import StableDiffusionPipeline
     from diffusers.utils import logging as diffusers_logging
+    from transformers.utils import logging as transformers_logging
 
     from pipeline.render.diffusion import DiffusionRenderer, pick_device
     from tests.render.tiny_pipeline import build_tiny_pipeline
-
-    from transformers.utils import logging as transformers_logging
 
     diffusers_logging.disable_progress_bar()
     transformers_logging.disable_progress_bar()

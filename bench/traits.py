@@ -48,7 +48,7 @@ def main() -> None:
 
     def traits_and_tags():
         traits = molecular_traits(genes, mapping, features).join(facts, on="symbol").to_dict("records")
-        return [text.tags_for(r, s) for r, s in zip(traits, samples)]
+        return [text.tags_for(r, s) for r, s in zip(traits, samples, strict=True)]
 
     traits_time, _ = best_of(args.repeat, traits_and_tags)
     print(f"genes: {len(genes)}")

@@ -137,7 +137,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     with tqdm(total=len(jobs), unit="img", desc=f"render ({args.renderer})") as bar:
         report = batch.render_jobs(
-            jobs, traits, dict(zip(genes["symbol"], genes["name"])), emulsions, renderer, args.out,
+            jobs, traits, dict(zip(genes["symbol"], genes["name"], strict=True)), emulsions, renderer, args.out,
             batch_size=args.batch_size, progress=bar.update,
             on_error=lambda symbol, exc: tqdm.write(f"error: {symbol}: {type(exc).__name__}: {exc}", file=sys.stderr),
         )

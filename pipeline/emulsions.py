@@ -15,8 +15,7 @@ from pathlib import Path
 
 from .errors import UnknownNameError
 from .paths import GENE_DATA
-from .records import EMULSION_COLUMNS as COLUMNS
-from .records import Emulsion, Palette, Sampler, Texture, values
+from .records import EMULSION_COLUMNS as COLUMNS, Emulsion, Palette, Sampler, Texture, values
 from .sources.base import SourceError, read_table
 
 EMULSIONS_CSV = GENE_DATA / "emulsions.csv"

@@ -8,7 +8,6 @@ across workers with Redis).
 
 from __future__ import annotations
 
-import functools
 import time
 
 from django.conf import settings
@@ -37,21 +36,6 @@ def check_rate(name: str, request) -> None:
         count = 1
     if count > limit:
         raise Throttled(wait=max(1, int(window_start + window - now)), detail=f"too many {name} requests; try again later")
-
-
-def rate_limited(name: str):
-    """Decorator for a DRF view method (``self, request, ...``) or a function view (``request, ...``)."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            request = args[1] if len(args) > 1 and hasattr(args[1], "META") else args[0]
-            check_rate(name, request)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def throttled_page(request, template: str, context: dict, exc: Throttled):

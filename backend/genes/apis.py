@@ -13,6 +13,7 @@ from .lexicon import current_lexicon
 from .models import Gene
 from .selectors import find_gene
 
+
 def unknown_gene(symbol: str) -> NotFound:
     return NotFound(f"unknown gene: {symbol!r} is not an approved symbol, previous symbol or unambiguous alias")
 

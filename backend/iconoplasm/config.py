@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-
 # The site, the render worker and the portrait backfill write one SQLite file at once: WAL lets
 # readers go on during a write, IMMEDIATE transactions take the write lock up front (no
 # upgrade deadlocks) and a writer waits up to 30 s for the lock instead of failing at once.

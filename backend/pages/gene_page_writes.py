@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
-from backend.genes.selectors import find_gene
 from backend.portraits import selectors, services
 from backend.portraits.models import Portrait
 from backend.portraits.serializers import TransferInputSerializer, VoteInputSerializer

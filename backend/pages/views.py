@@ -16,7 +16,13 @@ from backend.common.ratelimit import check_rate
 from backend.genes.models import Gene
 from backend.genes.selectors import find_gene, gene_count, gene_table_status, genome_plot_path, genome_plots
 from backend.portraits.cards import trait_origins
-from backend.portraits.selectors import canonical_portrait, canonical_portraits, candidates, public_emulsions, user_votes
+from backend.portraits.selectors import (
+    candidates,
+    canonical_portrait,
+    canonical_portraits,
+    public_emulsions,
+    user_votes,
+)
 from backend.studio.selectors import user_requests
 
 ARCHIVE_PAGE_SIZE = 96

@@ -22,8 +22,6 @@ from .models import Portrait
 from .serializers import (
     CandidateSerializer,
     GeneCandidatesSerializer,
-    TransferInputSerializer,
-    TransferResultSerializer,
     VoteInputSerializer,
 )
 

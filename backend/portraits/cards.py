@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
 
 from backend.portraits.models import Portrait
-from backend.portraits.selectors import canonical_portrait, candidates, card_state_query
+from backend.portraits.selectors import candidates, canonical_portrait, card_state_query
 
 from .models import Gene
 

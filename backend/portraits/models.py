@@ -7,8 +7,7 @@ from django.db import models
 
 from backend.common.choices import choices
 from backend.genes.models import Gene
-from pipeline.records import EMULSION_COLUMNS, Palette, Sampler, Texture
-from pipeline.records import Emulsion as EmulsionRecord
+from pipeline.records import EMULSION_COLUMNS, Emulsion as EmulsionRecord, Palette, Sampler, Texture
 
 
 class Emulsion(models.Model):
@@ -92,6 +91,9 @@ class Vote(models.Model):
             models.CheckConstraint(condition=models.Q(value__in=[-1, 1]), name="vote_is_plus_or_minus_one"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.value:+d} on portrait #{self.portrait_id}"
+
 
 class Canonical(models.Model):
     """The portrait shown on a gene's card. ``pinned`` by an admin overrides the votes."""
@@ -100,6 +102,9 @@ class Canonical(models.Model):
     portrait = models.ForeignKey(Portrait, on_delete=models.CASCADE, related_name="+")
     pinned = models.BooleanField(default=False)
     changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.gene.symbol}: portrait #{self.portrait_id}"
 
 
 class CanonicalChange(models.Model):
@@ -114,3 +119,6 @@ class CanonicalChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.gene.symbol}: portrait #{self.old_portrait_id} -> #{self.new_portrait_id} ({self.reason})"

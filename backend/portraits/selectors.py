@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from backend.genes.models import Gene
 
-from .models import Canonical, CanonicalChange, Emulsion, Portrait, Vote
+from .models import Canonical, Emulsion, Portrait, Vote
 
 
 def public_portraits() -> QuerySet[Portrait]:
@@ -71,11 +71,6 @@ def user_votes(user, portraits) -> dict[int, int]:
         return {}
     ids = [p.pk for p in portraits]
     return dict(Vote.objects.filter(user=user, portrait_id__in=ids).values_list("portrait_id", "value"))
-
-
-def canonical_history(gene: Gene) -> QuerySet[CanonicalChange]:
-    """Every change of the gene's canonical portrait, newest first."""
-    return CanonicalChange.objects.filter(gene=gene).select_related("old_portrait", "new_portrait", "changed_by")
 
 
 def canonical_portraits(gene_ids) -> dict[int, Portrait]:

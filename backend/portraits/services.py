@@ -25,8 +25,7 @@ from django.db.models.functions import Coalesce
 
 from backend.common.db import retry_when_locked
 from backend.genes.models import Gene
-from pipeline.emulsions import EMULSIONS_CSV
-from pipeline.emulsions import load_emulsions as read_emulsions
+from pipeline.emulsions import EMULSIONS_CSV, load_emulsions as read_emulsions
 from pipeline.images import NotAnImageError, inspect_image
 from pipeline.records import EMULSION_COLUMNS
 

@@ -88,7 +88,7 @@ def request_image(*, api_key: str, model: str, prompt: str, size: str, url: str 
         headers={"Authorization": f"Bearer {api_key}", "Content-Type": "application/json", "Accept": "application/json"},
     )
     try:
-        with urllib.request.urlopen(http, timeout=TIMEOUT_S) as response:  # noqa: S310 - URL from settings
+        with urllib.request.urlopen(http, timeout=TIMEOUT_S) as response:
             raw = response.read(MAX_RESPONSE_BYTES + 1)
     except urllib.error.HTTPError as exc:
         message = _redact(_provider_message(exc.read(64 * 1024)), api_key)[:500]

@@ -52,8 +52,9 @@ def prose(rng: random.Random, words: list[str]) -> str:
 
 
 def main() -> None:
-    rows = json.load(open(sys.argv[1], encoding="utf-8"))["genes"]
-    words = sorted({w.strip() for w in open(COMMON_WORDS, encoding="utf-8") if re.fullmatch(r"[a-z]{2,}", w.strip())})
+    rows = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))["genes"]
+    lines = Path(COMMON_WORDS).read_text(encoding="utf-8").splitlines()
+    words = sorted({w.strip() for w in lines if re.fullmatch(r"[a-z]{2,}", w.strip())})
     text = prose(random.Random(19290), words)
     tokens = set(re.findall(r"[^\W_]+(?:-[^\W_]+)*", text))
     tokens |= {part for token in tokens for part in token.split("-")}

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..records import GENE_COLUMNS as COLUMNS
 from ..sources import gnomad, hgnc, hpa, ncbi, oncokb, pfam, pubmed, summaries, tmhmm, uniprot
 from .identifiers import resolve, symbol_lookup
 from .locate import SourceSet
-from .schema import COLUMNS, validate
+from .schema import validate
 
 # HGNC dates every gene named before 1986 as 1986-01-01: a floor, not a year.
 HGNC_DATE_FLOOR_YEAR = 1986
@@ -53,7 +55,7 @@ def fill_identifiers(genes: pd.DataFrame, older: pd.DataFrame) -> pd.DataFrame:
     older_uniprot = by_id.map(older["uniprot_ids"])
     genes["uniprot_candidates"] = [
         current if current else (old if isinstance(old, list) else [])
-        for current, old in zip(genes["uniprot_candidates"], older_uniprot)
+        for current, old in zip(genes["uniprot_candidates"], older_uniprot, strict=True)
     ]
     return genes
 
@@ -78,7 +80,7 @@ def add_protein(genes: pd.DataFrame, sources: SourceSet) -> pd.DataFrame:
         proteome = uniprot.read_fasta(proteome_path) if proteome_path is not None else None
         chosen = uniprot.choose_canonical(genes, uniprot.read_fasta(swissprot_path), proteome)
         genes["uniprot_id"] = chosen["uniprot_id"].to_numpy()
-        genes["length"] = pd.array(chosen["length"], dtype="Int64")
+        genes["length"] = chosen["length"].astype("Int64").array
         genes["mass_da"] = chosen["mass_da"].to_numpy()
     else:
         genes["uniprot_id"] = None
@@ -146,21 +148,21 @@ def add_transmembrane(genes: pd.DataFrame, sources: SourceSet, lookup: dict[str,
     if (path := sources.newest("tmhmm")) is not None:
         predictions = tmhmm.read_predictions(path).drop_duplicates("accession").set_index("accession")
         classes = pd.Series(
-            [tmhmm.classify_helices(t, e) for t, e in zip(predictions["topology"], predictions["expected_residues"])],
+            [tmhmm.classify_helices(t, e) for t, e in zip(predictions["topology"], predictions["expected_residues"], strict=True)],
             index=predictions.index,
         )
         helix_class = genes["uniprot_id"].map(classes).astype(object)
         helix_class = helix_class.where(helix_class.notna(), None)
     hpa_membrane = pd.Series(None, index=genes.index, dtype=object)
     if (path := sources.newest("hpa_proteinatlas")) is not None:
-        classes = hpa.read_membrane_class(path)
-        by_ensembl = classes.drop_duplicates("ensembl_id", keep=False).set_index("ensembl_id")["hpa_membrane"]
-        classes["hgnc_id"] = resolve(classes["symbol"], lookup)
-        by_hgnc = classes.dropna(subset=["hgnc_id"]).drop_duplicates("hgnc_id").set_index("hgnc_id")["hpa_membrane"]
+        hpa_classes = hpa.read_membrane_class(path)
+        by_ensembl = hpa_classes.drop_duplicates("ensembl_id", keep=False).set_index("ensembl_id")["hpa_membrane"]
+        hpa_classes["hgnc_id"] = resolve(hpa_classes["symbol"], lookup)
+        by_hgnc = hpa_classes.dropna(subset=["hgnc_id"]).drop_duplicates("hgnc_id").set_index("hgnc_id")["hpa_membrane"]
         hpa_membrane = genes["ensembl_id"].map(by_ensembl).astype(object)
         hpa_membrane = hpa_membrane.where(hpa_membrane.notna(), genes["hgnc_id"].map(by_hgnc))
-    calls = [transmembrane_call(c, h, m) for c, h, m in zip(curated, helix_class, hpa_membrane)]
-    genes["transmembrane"] = pd.array([c[0] for c in calls], dtype="boolean")
+    calls = [transmembrane_call(c, h, m) for c, h, m in zip(curated, helix_class, hpa_membrane, strict=True)]
+    genes["transmembrane"] = pd.Series([c[0] for c in calls], index=genes.index, dtype="boolean")
     genes["transmembrane_source"] = [c[1] for c in calls]
     return genes
 
@@ -173,7 +175,7 @@ def add_loeuf(genes: pd.DataFrame, sources: SourceSet, lookup: dict[str, str]) -
         return genes
     constraint = gnomad.read_canonical_loeuf(path)
     constraint["hgnc_id"] = resolve(constraint["gnomad_symbol"], lookup)
-    current_symbol = constraint["hgnc_id"].map(dict(zip(genes["hgnc_id"], genes["symbol"])))
+    current_symbol = constraint["hgnc_id"].map(dict(zip(genes["hgnc_id"], genes["symbol"], strict=True)))
     constraint["direct"] = constraint["gnomad_symbol"] == current_symbol
     best = (
         constraint.dropna(subset=["hgnc_id", "loeuf"])
@@ -274,7 +276,7 @@ def coverage(table: pd.DataFrame, sources: SourceSet) -> dict:
     real["transmembrane_source"] = table["transmembrane_source"] != "missing"
     # Approval dates are a stand-in for discovery; only a publication year is real.
     real["discovery_year"] = real["discovery_year_source"] = table["discovery_year_source"] == "pubmed"
-    columns = {column: {"real": int(real[column].sum()), "total": total} for column in COLUMNS}
+    columns: dict[str, dict[str, Any]] = {column: {"real": int(real[column].sum()), "total": total} for column in COLUMNS}
     for column in ("mass_source", "transmembrane_source", "discovery_year_source"):
         columns[column]["by_source"] = {k: int(v) for k, v in table[column].value_counts().sort_index().items()}
     return {

@@ -17,13 +17,13 @@ def _unique_pairs(names: pd.Series, ids: pd.Series) -> dict[str, str]:
     pairs = pd.DataFrame({"name": names, "hgnc_id": ids}).dropna().drop_duplicates()
     counts = pairs["name"].value_counts()
     unique = pairs[pairs["name"].map(counts) == 1]
-    return dict(zip(unique["name"], unique["hgnc_id"]))
+    return dict(zip(unique["name"], unique["hgnc_id"], strict=True))
 
 
 def symbol_lookup(universe: pd.DataFrame, history: pd.DataFrame | None = None) -> dict[str, str]:
     """Map every usable name to an HGNC id of the universe."""
     in_universe = set(universe["hgnc_id"])
-    levels: list[dict[str, str]] = [dict(zip(universe["symbol"], universe["hgnc_id"]))]
+    levels: list[dict[str, str]] = [dict(zip(universe["symbol"], universe["hgnc_id"], strict=True))]
     if history is not None and not history.empty:
         old = history[history["hgnc_id"].isin(in_universe)]
         levels.append(_unique_pairs(old["symbol"], old["hgnc_id"]))

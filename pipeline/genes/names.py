@@ -109,7 +109,7 @@ def resolve_symbols(requested: Iterable[str], genes: pd.DataFrame) -> list[str]:
     that resolves to no gene is reported in one :class:`UnknownGeneError`, ambiguous ones with the
     genes they could mean, so a long ``--genes`` list is fixed in one go.
     """
-    tables = NameTables.from_genes(zip(genes["symbol"], genes["prev_symbols"], genes["aliases"]))
+    tables = NameTables.from_genes(zip(genes["symbol"], genes["prev_symbols"], genes["aliases"], strict=True))
     resolved: list[str] = []
     unknown: list[str] = []
     ambiguous: list[str] = []

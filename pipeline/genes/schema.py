@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from ..records import GENE_COLUMNS as COLUMNS
 from ..records import CancerRole, DiscoveryYearSource, MassSource, TransmembraneSource, values
 
 

@@ -134,7 +134,7 @@ def render_jobs(
             )
             for job in batch
         ]
-        for job, result in zip(batch, render_portraits(portrait_jobs, renderer)):
+        for job, result in zip(batch, render_portraits(portrait_jobs, renderer), strict=True):
             try:
                 if isinstance(result, Exception):
                     raise result
@@ -158,5 +158,5 @@ def record(out: Path, portrait: RenderedPortrait) -> None:
         "blot_path": str(blot_path.relative_to(out)), "renderer": portrait.renderer, "model": portrait.model,
         "emulsion_id": portrait.emulsion_id, "seed": portrait.seed, "prompt": portrait.prompt.text,
         "negative_prompt": portrait.prompt.negative, "width": portrait.width, "height": portrait.height,
-        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     })

@@ -136,6 +136,7 @@ def load_portrait(portrait: Image.Image | bytes) -> Image.Image:
     """
     if isinstance(portrait, (bytes, bytearray, memoryview)):
         data = bytes(portrait)
+        image: Image.Image
         try:
             image = Image.open(io.BytesIO(data))
             image.load()
@@ -150,7 +151,7 @@ def load_portrait(portrait: Image.Image | bytes) -> Image.Image:
         raise BlotError(f"not an image: empty {image.width}×{image.height} picture")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
-        flat = Image.new("RGBA", rgba.size, BACKGROUND + (255,))
+        flat = Image.new("RGBA", rgba.size, (*BACKGROUND, 255))
         flat.alpha_composite(rgba)
         return flat.convert("RGB")
     if image.mode.startswith("I;16") or image.mode == "I":
@@ -252,7 +253,7 @@ def blot_layout(symbol: str, name: str, size: tuple[int, int] = BLOT_SIZE) -> Bl
 def _band_top(layout: BlotLayout) -> int:
     """The top row of the band that the gradient, the text and its blurred shadow cover."""
     width, height = layout.size
-    top = height - max(1, round(GRADIENT_HEIGHT * height))
+    top: float = height - max(1, round(GRADIENT_HEIGHT * height))
     # the shadow spreads a few blur radii beyond the glyphs; clear rows above keep the
     # band's blur equal to a full-height one
     reach = 4 * _shadow_radius(width) + _shadow_offset(width) + 2
@@ -281,7 +282,7 @@ def _gradient(size: tuple[int, int]) -> Image.Image:
         column.putpixel((0, y), round(GRADIENT_MAX_ALPHA * t * t * (3 - 2 * t)))
     alpha = Image.new("L", size, 0)
     alpha.paste(column.resize((width, band), Image.Resampling.NEAREST), (0, height - band))
-    layer = Image.new("RGBA", size, GRADIENT_COLOUR + (0,))
+    layer = Image.new("RGBA", size, (*GRADIENT_COLOUR, 0))
     layer.putalpha(alpha)
     return layer
 

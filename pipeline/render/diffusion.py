@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import IconoplasmError
 from ..emulsions import SAMPLERS, Emulsion
+from ..errors import IconoplasmError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch
@@ -468,7 +468,7 @@ class DiffusionRenderer:
         # Group requests by embedding length so no request is padded because
         # of a neighbour (padding would change its cross-attention).
         groups: dict[int, list[int]] = {}
-        for i, (p, n) in enumerate(zip(prompts, negative_prompts)):
+        for i, (p, n) in enumerate(zip(prompts, negative_prompts, strict=True)):
             groups.setdefault(self._chunks_for(p, n), []).append(i)
 
         images: list[Image.Image | None] = [None] * len(prompts)
@@ -480,7 +480,7 @@ class DiffusionRenderer:
                     [prompts[i] for i in batch], [negative_prompts[i] for i in batch], [seeds[i] for i in batch],
                     chunks, emulsion, width, height,
                 )
-                for i, image in zip(batch, out):
+                for i, image in zip(batch, out, strict=True):
                     images[i] = image
         return [image for image in images if image is not None]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from ..emulsions import DEFAULT_EMULSION_ID, Emulsion
 from ..images import inspect_image
@@ -20,7 +20,7 @@ from .blot import make_blot
 
 __all__ = ["DEFAULT_EMULSION_ID", "PortraitJob", "Prompt", "RenderedPortrait", "Renderer", "render_portrait", "render_portraits"]
 
-BLOT_SUFFIX = "webp"
+BLOT_SUFFIX: Final = "webp"
 
 
 def stable_int(*parts: object) -> int:
@@ -116,7 +116,7 @@ def render_portraits(jobs: Sequence[PortraitJob], renderer: Renderer) -> list[Re
         mismatch = RuntimeError(f"renderer {renderer.name} returned {len(images)} images for {len(jobs)} jobs")
         images = [mismatch] * len(jobs)
     results: list[RenderedPortrait | Exception] = []
-    for job, prompt, image in zip(jobs, prompts, images):
+    for job, prompt, image in zip(jobs, prompts, images, strict=True):
         try:
             if isinstance(image, Exception):
                 raise image

@@ -23,8 +23,8 @@ import math
 import random
 import struct
 import zlib
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Mapping
 
 import numpy as np
 import skia
@@ -32,8 +32,7 @@ from PIL import Image, ImageChops, ImageFilter
 
 from ..emulsions import Emulsion
 from .procedural_features import draw_feature
-from .procedural_parts import (Look, hex_to_rgb, look_for, luminance, mix, pattern_def, shade, stable_hash,
-                               star_path)
+from .procedural_parts import Look, hex_to_rgb, look_for, luminance, mix, pattern_def, shade, stable_hash, star_path
 
 W, H = 768, 1024
 # Recorded as the "model" of procedural portraits in manifests: bump it whenever
@@ -79,7 +78,7 @@ def _styles(traits: Mapping) -> list[str]:
     if raw is None:
         return []
     if isinstance(raw, str):
-        raw = [s for s in raw.replace(";", ",").split(",")]
+        raw = raw.replace(";", ",").split(",")
     return [str(s).strip() for s in list(raw) if str(s).strip()][:4]
 
 
@@ -401,7 +400,7 @@ def _arms(g: dict, look: Look, skin: str, st: dict, pat_id: str | None) -> str:
     cx, sy = g["cx"], g["shoulder_y"]
     sw, aw, hr = g["shoulder_w"], g["arm_w"], g["hand_r"]
     out = []
-    for s, (hx, hy) in zip((-1, 1), g["hands"]):
+    for s, (hx, hy) in zip((-1, 1), g["hands"], strict=True):
         d = f"M{cx + s * (sw - aw * 0.35):.1f} {sy + 40:.1f}Q{cx + s * (sw + aw * 0.2):.1f} {sy + 60:.1f} {hx:.1f} {hy - hr * 1.1:.1f}"
         out.append(f'<path d="{d}" stroke="{OUTLINE}" stroke-width="{aw + 2 * st["w"]:.1f}" stroke-linecap="round" fill="none"/>' if st["w"] > 0 else "")
         out.append(f'<path d="{d}" stroke="{look.main}" stroke-width="{aw:.1f}" stroke-linecap="round" fill="none"/>')
@@ -555,7 +554,7 @@ def _accessory(kind: str, g: dict, look: Look, st: dict) -> str:
         hx, hy = g["hands"][1]
         return f'<path d="M{hx:.1f} {hy:.1f}Q{hx + 40:.1f} {hy - 120:.1f} {hx + 90:.1f} {hy - 170:.1f}Q{hx + 40:.1f} {hy - 80:.1f} {hx:.1f} {hy:.1f}Z" fill="#f5f0e6" {A}/>'
     if kind == "glowsticks":
-        return "".join(f'<path d="M{hx - 30:.1f} {hy - 40:.1f}l60 80" stroke="{c}" stroke-width="14" stroke-linecap="round"/>' for (hx, hy), c in zip(g["hands"], (look.second, look.accent)))
+        return "".join(f'<path d="M{hx - 30:.1f} {hy - 40:.1f}l60 80" stroke="{c}" stroke-width="14" stroke-linecap="round"/>' for (hx, hy), c in zip(g["hands"], (look.second, look.accent), strict=True))
     if kind == "bowtie":
         return f'<path d="M{cx:.1f} {sy - 14:.1f}l-34 -18v36Zm0 0l34 -18v36Z" fill="{look.accent}" {A}/>'
     if kind == "sunhat":
@@ -671,7 +670,7 @@ _LUMA = (0.2126, 0.7152, 0.0722)  # Rec. 709
 
 
 def _luma(image: Image.Image) -> Image.Image:
-    return image.convert("L", _LUMA + (0.0,))
+    return image.convert("L", (*_LUMA, 0.0))
 
 
 def _affine(image: Image.Image, rows: list[tuple[float, float, float, float]]) -> Image.Image:
@@ -681,13 +680,13 @@ def _affine(image: Image.Image, rows: list[tuple[float, float, float, float]]) -
 
 def _saturation(k: float, gain: float = 1.0, offset: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> list:
     """Rows of gain * (luma + k * (x - luma)) + offset, an affine map of RGB."""
-    return [tuple(gain * ((1 - k) * w + (k if i == j else 0.0)) for j, w in enumerate(_LUMA)) + (offset[i],)
+    return [(*(gain * ((1 - k) * w + (k if i == j else 0.0)) for j, w in enumerate(_LUMA)), offset[i])
             for i in range(3)]
 
 
-def _of_luma(scale: tuple[float, float, float], offset: tuple[float, float, float]) -> list:
+def _of_luma(scale: tuple[float, ...], offset: tuple[float, ...]) -> list:
     """Rows of scale * luma + offset: a tinted greyscale."""
-    return [tuple(sc * w for w in _LUMA) + (off,) for sc, off in zip(scale, offset)]
+    return [(*(sc * w for w in _LUMA), off) for sc, off in zip(scale, offset, strict=True)]
 
 
 def _lut(fn) -> list[int]:
@@ -699,7 +698,7 @@ _DUOTONE_DARK, _DUOTONE_LIGHT = (0.13, 0.09, 0.36), (1.0, 0.62, 0.46)
 _PALETTE_MAPS = {
     "pastel": _saturation(0.75, 0.6, (0.4, 0.4, 0.4)),
     "sepia": _of_luma((1.07, 0.9, 0.68), (0.06, 0.03, 0.01)),
-    "duotone": _of_luma(tuple(b - a for a, b in zip(_DUOTONE_DARK, _DUOTONE_LIGHT)), _DUOTONE_DARK),
+    "duotone": _of_luma(tuple(b - a for a, b in zip(_DUOTONE_DARK, _DUOTONE_LIGHT, strict=True)), _DUOTONE_DARK),
     "neon": _saturation(1.9),
     "muted": _saturation(0.45, 0.85, (0.075, 0.072, 0.066)),
     "vivid": _saturation(1.45, 1.1, (-0.05, -0.05, -0.05)),
@@ -741,8 +740,12 @@ def _watercolour_wash(image: Image.Image) -> Image.Image:
     return ImageChops.multiply(blurred, edges.point(_lut(lambda e: 1 - min(e * 0.8, 0.35))).convert("RGB"))
 
 
+#: An "add"/"mul" image, a "halftone" luma threshold, or a "shade" (dark factor, threshold, second threshold).
+_TextureField = Image.Image | np.ndarray | tuple[float, np.ndarray, np.ndarray | None]
+
+
 @lru_cache(maxsize=32)
-def _texture(texture: str, h: int, w: int) -> tuple[str, object] | None:
+def _texture(texture: str, h: int, w: int) -> tuple[str, _TextureField] | None:
     """A cached (mode, field) for a texture at a size; mode says how it is combined.
 
     "add" and "mul" fields are 8-bit images (grain offset by 128); "shade" fields are
@@ -768,7 +771,7 @@ def _texture(texture: str, h: int, w: int) -> tuple[str, object] | None:
         return "shade", (0.65, np.where(lines, 0.6 * 255, -1).astype(np.float32), np.where(cross, 0.3 * 255, -1).astype(np.float32))
     if texture == "paper":
         small = rng.normal(0, 1, (h // 16 + 1, w // 16 + 1)).astype(np.float32)
-        big = np.asarray(Image.fromarray(small).resize((w, h), Image.BICUBIC))
+        big = np.asarray(Image.fromarray(small).resize((w, h), Image.Resampling.BICUBIC))
         fib = rng.normal(0, 1, (h, w)).astype(np.float32)
         f = np.clip(0.96 + 0.025 * big + 0.012 * fib, 0.85, 1.0)[..., None] * np.array([1.0, 0.985, 0.95], np.float32)
         return "mul", Image.fromarray((f * 255 + 0.5).astype(np.uint8), "RGB")
@@ -791,12 +794,10 @@ def apply_texture(image: Image.Image, texture: str) -> Image.Image:
     if tex is None:
         return image
     mode, field = tex
-    if mode == "add":
-        return ImageChops.add(image, field, offset=-128)
-    if mode == "mul":
-        return ImageChops.multiply(image, field)
+    if isinstance(field, Image.Image):
+        return ImageChops.add(image, field, offset=-128) if mode == "add" else ImageChops.multiply(image, field)
     luma = np.asarray(_luma(image))
-    if mode == "halftone":
+    if isinstance(field, np.ndarray):  # halftone
         dots = Image.fromarray(luma < field)
         return Image.composite(_scaled(image, 0.6), _scaled(image, 1.0, 0.12), dots)
     factor, first, second = field
@@ -808,7 +809,7 @@ def apply_texture(image: Image.Image, texture: str) -> Image.Image:
 
 def _skin_mask(rgba: np.ndarray, skin: str) -> Image.Image:
     """Where the opaque raster is exactly the skin colour (one compare per pixel)."""
-    packed = np.array(hex_to_rgb(skin) + (255,), np.uint8).view(np.uint32)[0]
+    packed = np.array((*hex_to_rgb(skin), 255), np.uint8).view(np.uint32)[0]
     return Image.fromarray(rgba.view(np.uint32)[..., 0] == packed)
 
 

@@ -12,10 +12,6 @@ import math
 from .procedural_parts import parse_feature, shade, stable_hash, star_path
 
 
-def _attrs(fill: str, stroke: dict, extra: str = "") -> str:
-    return f'fill="{fill}" {stroke["attr"]} {extra}'.strip()
-
-
 def draw_feature(phrase: str, geo: dict, stroke: dict) -> tuple[str, str]:
     parts, (fill, detail, glow) = parse_feature(phrase)
     if phrase.strip().lower() == "demon horns":
@@ -55,10 +51,10 @@ def _draw(kind: str, text: str, fill: str, detail: str, glow: bool, g: dict, st:
                     f'C{tipx - s*r*0.08:.1f} {tipy + ry*0.45:.1f} {bx + s*r*0.35:.1f} {by - ry*0.15:.1f} {bx + s*r*0.2:.1f} {by + ry*0.05:.1f}Z" {A}{glow_attr}/>'
                     f'<path d="M{bx - s*r*0.02:.1f} {by - ry*0.12:.1f}q{s*r*0.12:.1f} -{ry*0.05:.1f} {s*r*0.22:.1f} {ry*0.02:.1f}M{bx + s*r*0.1:.1f} {by - ry*0.32:.1f}q{s*r*0.1:.1f} -{ry*0.02:.1f} {s*r*0.18:.1f} {ry*0.04:.1f}" '
                     f'stroke="{detail}" stroke-width="4" fill="none" stroke-linecap="round"/>')
-        out = _pair(horn)
+        svg = _pair(horn)
         if kind == "frill_horns":
-            out = f'<path d="M{cx - r*0.12:.1f} {top + ry*0.15:.1f}L{cx:.1f} {top - ry*0.55:.1f}L{cx + r*0.12:.1f} {top + ry*0.15:.1f}Z" {A}/>' + out
-        return "", out
+            svg = f'<path d="M{cx - r*0.12:.1f} {top + ry*0.15:.1f}L{cx:.1f} {top - ry*0.55:.1f}L{cx + r*0.12:.1f} {top + ry*0.15:.1f}Z" {A}/>' + svg
+        return "", svg
     if kind == "unicorn_horn":
         bx, by = cx, top + ry * 0.2
         spiral = "".join(f'<path d="M{bx - r*0.13*(1-k/6):.1f} {by - k*ry*0.13:.1f}l{r*0.26*(1-k/6):.1f} -{ry*0.05:.1f}" stroke="{detail}" stroke-width="3"/>' for k in range(1, 6))
@@ -150,10 +146,10 @@ def _draw(kind: str, text: str, fill: str, detail: str, glow: bool, g: dict, st:
                     f'<path d="{d}" stroke="{fill}" stroke-width="{r*0.26:.1f}" fill="none" stroke-linecap="round"{glow_attr}/>')
     if kind in ("beak", "pouch"):
         nx, ny = cx, cy + ry * 0.22
-        out = f'<path d="M{nx - r*0.2:.1f} {ny - ry*0.08:.1f}L{nx:.1f} {ny + ry*0.42:.1f}L{nx + r*0.2:.1f} {ny - ry*0.08:.1f}Q{nx:.1f} {ny - ry*0.2:.1f} {nx - r*0.2:.1f} {ny - ry*0.08:.1f}Z" {A}/>'
+        svg = f'<path d="M{nx - r*0.2:.1f} {ny - ry*0.08:.1f}L{nx:.1f} {ny + ry*0.42:.1f}L{nx + r*0.2:.1f} {ny - ry*0.08:.1f}Q{nx:.1f} {ny - ry*0.2:.1f} {nx - r*0.2:.1f} {ny - ry*0.08:.1f}Z" {A}/>'
         if kind == "pouch" or "pouch" in text:
-            out += f'<path d="M{nx - r*0.16:.1f} {ny + ry*0.1:.1f}Q{nx:.1f} {ny + ry*0.75:.1f} {nx + r*0.05:.1f} {ny + ry*0.4:.1f}Z" fill="{shade(fill, 0.3)}" {sa}/>'
-        return "", out
+            svg += f'<path d="M{nx - r*0.16:.1f} {ny + ry*0.1:.1f}Q{nx:.1f} {ny + ry*0.75:.1f} {nx + r*0.05:.1f} {ny + ry*0.4:.1f}Z" fill="{shade(fill, 0.3)}" {sa}/>'
+        return "", svg
     if kind in ("eye_stalks", "third_eye", "six_eyes", "odd_eyes", "monocle"):
         ey = cy + ry * 0.02
         if kind == "eye_stalks":
@@ -259,11 +255,11 @@ def _draw(kind: str, text: str, fill: str, detail: str, glow: bool, g: dict, st:
                     f'<circle cx="{cx:.1f}" cy="{y0 - ry*0.14:.1f}" r="{r*0.06:.1f}" fill="{detail}"/>')
     if kind in ("odd_hat", "propeller", "odd_head"):
         y0 = top + ry * 0.2
-        out = (f'<path d="M{cx - r*0.8:.1f} {y0:.1f}Q{cx:.1f} {y0 - ry*1.3:.1f} {cx + r*0.2:.1f} {y0 - ry*1.15:.1f}Q{cx + r*0.5:.1f} {y0 - ry*0.6:.1f} {cx + r*0.8:.1f} {y0:.1f}Z" {A}/>'
+        svg = (f'<path d="M{cx - r*0.8:.1f} {y0:.1f}Q{cx:.1f} {y0 - ry*1.3:.1f} {cx + r*0.2:.1f} {y0 - ry*1.15:.1f}Q{cx + r*0.5:.1f} {y0 - ry*0.6:.1f} {cx + r*0.8:.1f} {y0:.1f}Z" {A}/>'
                f'<rect x="{cx - r*0.88:.1f}" y="{y0 - 14:.1f}" width="{r*1.76:.1f}" height="28" rx="12" fill="{detail}" {sa}/>')
         if kind == "propeller":
-            out += f'<path d="M{cx + r*0.2:.1f} {y0 - ry*1.15:.1f}l-{r*0.5:.1f} -20l0 40Zm0 0l{r*0.5:.1f} -20l0 40Z" fill="{detail}" {sa}/>'
-        return "", out
+            svg += f'<path d="M{cx + r*0.2:.1f} {y0 - ry*1.15:.1f}l-{r*0.5:.1f} -20l0 40Zm0 0l{r*0.5:.1f} -20l0 40Z" fill="{detail}" {sa}/>'
+        return "", svg
     if kind == "mask":
         return "", (f'<path d="M{cx - r*0.82:.1f} {cy - ry*0.35:.1f}Q{cx:.1f} {cy - ry*0.6:.1f} {cx + r*0.82:.1f} {cy - ry*0.35:.1f}L{cx + r*0.7:.1f} {cy + ry*0.45:.1f}Q{cx:.1f} {cy + ry*0.85:.1f} {cx - r*0.7:.1f} {cy + ry*0.45:.1f}Z" {A} fill-opacity="0.92"/>'
                     + "".join(f'<ellipse cx="{cx + s*r*0.36:.1f}" cy="{cy:.1f}" rx="{r*0.15:.1f}" ry="{ry*0.1:.1f}" fill="#111"/>' for s in (-1, 1)))

@@ -26,11 +26,6 @@ def stable_hash(*parts: object) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def unit(*parts: object) -> float:
-    """A stable pseudo-random number in [0, 1) from the given parts."""
-    return stable_hash(*parts) / 2.0**64
-
-
 def hex_to_rgb(color: str) -> tuple[int, int, int]:
     c = color.lstrip("#")
     if len(c) == 3:
@@ -39,13 +34,13 @@ def hex_to_rgb(color: str) -> tuple[int, int, int]:
 
 
 def rgb_to_hex(rgb) -> str:
-    r, g, b = (max(0, min(255, int(round(v)))) for v in rgb)
+    r, g, b = (max(0, min(255, round(v))) for v in rgb)
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def mix(a: str, b: str, t: float) -> str:
     ra, rb = hex_to_rgb(a), hex_to_rgb(b)
-    return rgb_to_hex(tuple(x + (y - x) * t for x, y in zip(ra, rb)))
+    return rgb_to_hex(tuple(x + (y - x) * t for x, y in zip(ra, rb, strict=True)))
 
 
 def shade(color: str, amount: float) -> str:
@@ -55,8 +50,8 @@ def shade(color: str, amount: float) -> str:
 
 def hue_shift(color: str, turn: float, sat: float = 1.0) -> str:
     r, g, b = (v / 255 for v in hex_to_rgb(color))
-    h, l, s = colorsys.rgb_to_hls(r, g, b)
-    r, g, b = colorsys.hls_to_rgb((h + turn) % 1.0, l, max(0.0, min(1.0, s * sat)))
+    h, lightness, s = colorsys.rgb_to_hls(r, g, b)
+    r, g, b = colorsys.hls_to_rgb((h + turn) % 1.0, lightness, max(0.0, min(1.0, s * sat)))
     return rgb_to_hex((r * 255, g * 255, b * 255))
 
 
@@ -155,7 +150,7 @@ def look_for(style: str, family: str) -> Look:
 
 def pattern_def(pid: str, kind: str, look: Look, scale: float = 1.0) -> str:
     """An SVG <pattern> element or "" when the kind draws nothing."""
-    a, b, c, l = look.accent, look.second, look.light, look.main
+    a, b, c, m = look.accent, look.second, look.light, look.main
     s = 40 * scale
 
     def pat(w, h, body, transform=""):
@@ -195,7 +190,7 @@ def pattern_def(pid: str, kind: str, look: Look, scale: float = 1.0) -> str:
     if kind == "hearts":
         r = s * 0.12
         return pat(s, s, f'<path d="M{s/2:.1f} {s*0.7:.1f}l-{r*1.6:.1f} -{r*1.6:.1f}a{r:.1f} {r:.1f} 0 0 1 {r*1.6:.1f} -{r*1.1:.1f}'
-                   f'a{r:.1f} {r:.1f} 0 0 1 {r*1.6:.1f} {r*1.1:.1f}z" fill="{c if luminance(l) < 0.8 else a}"/>')
+                   f'a{r:.1f} {r:.1f} 0 0 1 {r*1.6:.1f} {r*1.1:.1f}z" fill="{c if luminance(m) < 0.8 else a}"/>')
     if kind == "fruit":
         return pat(s * 1.2, s * 1.2, f'<circle cx="{s*0.4:.1f}" cy="{s*0.5:.1f}" r="{s*0.16:.1f}" fill="{a}"/>'
                    f'<path d="M{s*0.4:.1f} {s*0.34:.1f}q4 -8 10 -8" stroke="{c}" stroke-width="3" fill="none"/>')

@@ -7,6 +7,7 @@ import io
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .portrait import PortraitJob, Prompt, Renderer
 
@@ -47,7 +48,7 @@ def diffusion_renderer(
     from .diffusion import DiffusionRenderer
 
     renderer = DiffusionRenderer(model, config=config, device=device, dtype=dtype)
-    overrides: dict[str, int] = {"steps": steps} if steps is not None else {}
+    overrides: dict[str, Any] = {"steps": steps} if steps is not None else {}
     if size is not None:
         overrides.update(width=size[0], height=size[1])
     model_name = renderer.model_name
@@ -67,7 +68,7 @@ def diffusion_renderer(
                 [prompts[i].text for i in indexes], [prompts[i].negative for i in indexes],
                 [jobs[i].seed or 0 for i in indexes], dataclasses.replace(emulsion, **overrides),
             )
-            for i, image in zip(indexes, images):
+            for i, image in zip(indexes, images, strict=True):
                 buffer = io.BytesIO()
                 image.save(buffer, format="PNG")
                 results[i] = buffer.getvalue()

@@ -25,8 +25,11 @@ def role(is_oncogene: bool, is_suppressor: bool) -> str:
 def read_cancer_roles(path: Path) -> pd.DataFrame:
     """Entrez id, symbol and cancer_role for every gene on the list."""
     frame = read_table(path, COLUMNS, usecols=COLUMNS, dtype=str)
-    yes = lambda column: frame[column].fillna("").str.strip().str.lower().isin({"yes", "true", "1"})  # noqa: E731
-    roles = [role(o, s) for o, s in zip(yes("Is Oncogene"), yes("Is Tumor Suppressor Gene"))]
+
+    def yes(column: str) -> pd.Series:
+        return frame[column].fillna("").str.strip().str.lower().isin({"yes", "true", "1"})
+
+    roles = [role(o, s) for o, s in zip(yes("Is Oncogene"), yes("Is Tumor Suppressor Gene"), strict=True)]
     return pd.DataFrame(
         {
             "entrez_id": pd.to_numeric(frame["Entrez Gene ID"], errors="coerce").astype("Int64"),

@@ -63,7 +63,8 @@ def covered_length(regions: pd.DataFrame) -> pd.DataFrame:
     covered = (frame["env_end"] - start + 1).clip(lower=0)
     return (
         frame.assign(covered=covered)
-        .groupby(["seq_id", "clan_acc"], as_index=False)["covered"].sum()
+        .groupby(["seq_id", "clan_acc"])["covered"].sum()
+        .reset_index()
     )
 
 

@@ -97,7 +97,7 @@ def choose_canonical(
     by_gene_name: dict[str, list[str]] = {}
     for accession, gene_name in gene_of.items():
         if gene_name:
-            by_gene_name.setdefault(gene_name, []).append(accession)
+            by_gene_name.setdefault(gene_name, []).append(str(accession))
     length_of = by_accession["length"].to_dict()
 
     def pick(symbol: str, candidates: list[str]) -> str | None:
@@ -115,7 +115,7 @@ def choose_canonical(
                 return min(pool, key=lambda a: (gene_of[a] != symbol, -length_of[a], a))
         return None
 
-    chosen = [pick(s, c) for s, c in zip(genes["symbol"], genes["uniprot_candidates"])]
+    chosen = [pick(s, c) for s, c in zip(genes["symbol"], genes["uniprot_candidates"], strict=True)]
     sequence_of = by_accession["sequence"]
     result = pd.DataFrame({"symbol": genes["symbol"].to_numpy(), "uniprot_id": chosen})
     result["length"] = pd.array([length_of[a] if a else pd.NA for a in chosen], dtype="Int64")

@@ -166,7 +166,7 @@ def load_mapping(aesthetics_path: Path = AESTHETICS_CSV, clans_path: Path = CLAN
     return AestheticMapping(
         aesthetics=aesthetics,
         clans=clans,
-        clan_to_aesthetic=dict(zip(clans["clan_acc"], clans["aesthetic"])),
+        clan_to_aesthetic=dict(zip(clans["clan_acc"], clans["aesthetic"], strict=True)),
         fallback_pool=pool,
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import pandera.pandas as pa
@@ -65,7 +65,7 @@ def load_stem_features(path: Path = STEM_FEATURES_CSV) -> dict[str, str]:
     duplicated = frame.loc[frame["stem"].duplicated(), "stem"].tolist()
     if duplicated:
         raise SourceError(f"{path}: stems listed twice: {duplicated[:10]}")
-    return dict(zip(frame["stem"], frame["feature"].fillna("")))
+    return dict(zip(frame["stem"], frame["feature"].fillna(""), strict=True))
 
 
 def molecular_traits(genes: pd.DataFrame, mapping: AestheticMapping, features: dict[str, str]) -> pd.DataFrame:
@@ -73,7 +73,7 @@ def molecular_traits(genes: pd.DataFrame, mapping: AestheticMapping, features: d
     families = family_table(genes["symbol"])
     styles = [
         gene_aesthetics(list(clans), mapping.clan_to_aesthetic, family, mapping.fallback_pool)
-        for clans, family in zip(genes["clans"], families["stem"])
+        for clans, family in zip(genes["clans"], families["stem"], strict=True)
     ]
     colours = colour.colour_table(genes)
     return pd.DataFrame(
@@ -111,7 +111,8 @@ def add_text(traits: pd.DataFrame, genes: pd.DataFrame, samples: SampleSource = 
     Tags are derived from whichever sample was written, so they describe that text.
     """
     facts = genes[["symbol", "name", "summary", "transmembrane", "clan_names"]].set_index("symbol")
-    records = traits.join(facts, on="symbol").to_dict("records")
+    # column labels are strings; pandas types them as Hashable
+    records = cast(list[dict[str, Any]], traits.join(facts, on="symbol").to_dict("records"))
     written = samples(records)
     traits = traits.copy()
     versions = [version for version, _ in written]

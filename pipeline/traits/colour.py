@@ -33,7 +33,8 @@ so equal lightness looks equally light across hues.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,14 +65,14 @@ def _missing(value: float | None) -> bool:
 
 def saturation_from_tau(tau: float | None) -> float:
     """Nominal saturation: tau clipped to 0–1; missing tau → 0 (grey)."""
-    if _missing(tau):
+    if tau is None or _missing(tau):
         return 0.0
     return float(min(max(float(tau), 0.0), 1.0))
 
 
 def lightness_from_loeuf(loeuf: float | None) -> float:
     """Lightness 0–1: LOEUF clipped to 0–2 and halved; missing → :data:`MISSING_LOEUF_LIGHTNESS`."""
-    if _missing(loeuf):
+    if loeuf is None or _missing(loeuf):
         return MISSING_LOEUF_LIGHTNESS
     return float(min(max(float(loeuf), 0.0), LOEUF_MAX) / LOEUF_MAX)
 
@@ -81,7 +82,7 @@ def bicone_saturation(saturation: float, lightness: float) -> float:
     return float(saturation * (1.0 - abs(2.0 * lightness - 1.0)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _palette() -> tuple[tuple[str, ...], np.ndarray]:
     """CSS named colours (synonyms collapsed) and their CIELab (D65) coordinates."""
     by_value: dict[tuple, str] = {}
@@ -186,7 +187,7 @@ def skin_colour(symbol: str, tau: float | None, loeuf: float | None, *, name: bo
     color_hex, text, lab = _render(
         None if hue is None else round(hue, _ROUND), round(saturation, _ROUND), round(lightness, _ROUND)
     )
-    fields = {
+    fields: dict[str, Any] = {
         "symbol": symbol,
         "hue": hue,
         "saturation": saturation,
@@ -237,13 +238,13 @@ def colour_table(genes: pd.DataFrame) -> pd.DataFrame:
     """
     rows = [
         skin_colour(symbol, tau, loeuf, name=False)
-        for symbol, tau, loeuf in zip(genes["symbol"], genes["tau"], genes["loeuf"])
+        for symbol, tau, loeuf in zip(genes["symbol"], genes["tau"], genes["loeuf"], strict=True)
     ]
     table = pd.DataFrame(rows, index=genes.index)
     names, palette = _palette()
     unique = table.drop_duplicates("color_hex")
     nearest = delta_e_2000(np.array(unique["lab"].tolist()), palette).argmin(axis=1)
-    by_hex = dict(zip(unique["color_hex"], (names[i] for i in nearest)))
+    by_hex = dict(zip(unique["color_hex"], (names[i] for i in nearest), strict=True))
     table["color_name"] = table["color_hex"].map(by_hex)
     table = table[COLUMNS]
     table["hue"] = table["hue"].astype("float64")

@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import sys
 import time
 import urllib.error
@@ -120,7 +119,10 @@ def build_prompt(traits: Mapping[str, Any] | Any) -> str:
     It depends on the traits alone (not on the version number), so its hash
     finds the cached answer again on the next run.
     """
-    get = lambda k, d="": text._get(traits, k, d)  # noqa: E731 - tiny local accessor
+
+    def get(key: str, default: Any = "") -> Any:
+        return text._get(traits, key, default)
+
     age = int(get("age", 0) or 0)
     age_note = " (negative: named after 2020, a newcomer from the future)" if age < 0 else ""
     lines = [
@@ -158,13 +160,13 @@ def _post_json(url: str, headers: Mapping[str, str], payload: Mapping[str, Any],
     data = json.dumps(payload).encode("utf-8")
     req = urllib.request.Request(url, data=data, method="POST", headers={"content-type": "application/json", **headers})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - user-chosen URL
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             body = resp.read()
     except urllib.error.HTTPError as exc:
         detail = _provider_message(_redact(exc.read().decode("utf-8", "replace"), secret))
         hint = f" ({_HTTP_HINTS[exc.code]})" if exc.code in _HTTP_HINTS else ""
         raise LLMError(f"{url} answered HTTP {exc.code}: {detail}{hint}") from exc
-    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as exc:
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         reason = getattr(exc, "reason", exc)
         raise LLMError(f"could not reach {url}: {reason} (check --llm-base-url and that the server is up)") from exc
     try:
@@ -320,7 +322,7 @@ class SampleKey:
 
 def sample_key(symbol: str, writer: HTTPWriter, prompt: str) -> SampleKey:
     """The cache key of asking ``writer`` for ``prompt`` (system prompt included in the hash)."""
-    digest = hashlib.sha256(f"{_SYSTEM}\n\n{prompt}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{_SYSTEM}\n\n{prompt}".encode()).hexdigest()
     return SampleKey(symbol, writer.provider, writer.model, digest)
 
 
@@ -437,7 +439,7 @@ def write_samples(records: Sequence[Mapping[str, Any]], writer: HTTPWriter, cach
     table never mixes in deterministic samples.
     """
     prompts = [build_prompt(record) for record in records]
-    keys = [sample_key(str(record["symbol"]), writer, prompt) for record, prompt in zip(records, prompts)]
+    keys = [sample_key(str(record["symbol"]), writer, prompt) for record, prompt in zip(records, prompts, strict=True)]
     missing = [i for i, key in enumerate(keys) if key not in cache]
     todo = missing if limit is None else missing[:limit]
     written = 0

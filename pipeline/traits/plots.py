@@ -8,11 +8,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from .colour import LETTERS, skin_colour  # noqa: E402
+from .colour import LETTERS, skin_colour
 
 PLOT_NAMES = ("weight", "age", "aesthetics_top40", "lightness", "saturation", "hue_by_letter", "sex_ratio")
 

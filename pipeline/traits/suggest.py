@@ -131,8 +131,8 @@ def clan_texts(human: pd.DataFrame, clans_table: pd.DataFrame) -> dict[str, str]
     describe = clans_table.drop_duplicates("pfam_acc").set_index("pfam_acc")["pfam_description"].dropna()
     members = clans_table.dropna(subset=["clan_acc"]).groupby("clan_acc")["pfam_acc"].agg(list)
     texts: dict[str, str] = {}
-    for row in human.itertuples(index=False):
-        accs = list(row.family_accs) + members.get(row.clan_acc, [])
+    for clan_acc, clan_name, family_accs in zip(human["clan_acc"], human["clan_name"], human["family_accs"], strict=True):
+        accs = list(family_accs) + members.get(clan_acc, [])
         seen: list[str] = []
         for acc in accs:
             text = str(describe.get(acc, "")).strip()
@@ -140,8 +140,8 @@ def clan_texts(human: pd.DataFrame, clans_table: pd.DataFrame) -> dict[str, str]
                 seen.append(text)
             if len(seen) == MAX_FAMILY_DESCRIPTIONS:
                 break
-        name = _words(row.clan_name) if row.clan_name != row.clan_acc else ""
-        texts[row.clan_acc] = f"{name}: {'; '.join(seen)}".strip(": ")
+        name = _words(clan_name) if clan_name != clan_acc else ""
+        texts[clan_acc] = f"{name}: {'; '.join(seen)}".strip(": ")
     return texts
 
 
@@ -160,8 +160,8 @@ def aesthetic_texts(aesthetics: pd.DataFrame, motifs: Mapping[str, str] | None =
     """``name -> "name. description. motifs"`` for embedding."""
     motifs = motifs or {}
     return {
-        row.name: ". ".join(p for p in (row.name, row.description, motifs.get(row.name, "")) if p)
-        for row in aesthetics[["name", "description"]].itertuples(index=False)
+        name: ". ".join(p for p in (name, description, motifs.get(name, "")) if p)
+        for name, description in zip(aesthetics["name"], aesthetics["description"], strict=True)
     }
 
 
@@ -207,7 +207,7 @@ def suggest_clan_aesthetics(
             f"only {len(candidates)} unused aesthetics for {len(todo)} unmapped clans; add rows to aesthetics.csv"
         )
     texts = aesthetic_text or aesthetic_texts(aesthetics)
-    clan_vectors = _unit_rows(embedder.encode([clan_text.get(a, n) for a, n in zip(todo["clan_acc"], todo["clan_name"])]))
+    clan_vectors = _unit_rows(embedder.encode([clan_text.get(a, n) for a, n in zip(todo["clan_acc"], todo["clan_name"], strict=True)]))
     style_vectors = _unit_rows(embedder.encode([texts.get(name, name) for name in candidates]))
     similarity = clan_vectors @ style_vectors.T
 
@@ -284,6 +284,15 @@ def run_suggest(
 
 
 __all__: Sequence[str] = [
-    "Embedder", "MiniLMEmbedder", "Suggestion", "human_clans", "clan_texts", "read_wiki_motifs",
-    "aesthetic_texts", "suggest_clan_aesthetics", "merge_clan_aesthetics", "write_clan_aesthetics", "run_suggest",
+    "Embedder",
+    "MiniLMEmbedder",
+    "Suggestion",
+    "aesthetic_texts",
+    "clan_texts",
+    "human_clans",
+    "merge_clan_aesthetics",
+    "read_wiki_motifs",
+    "run_suggest",
+    "suggest_clan_aesthetics",
+    "write_clan_aesthetics",
 ]

@@ -35,10 +35,10 @@ from typing import Any
 
 __all__ = [
     "COLOUR_WORDS",
-    "TAG_CATEGORIES",
     "MAX_TAG_WORDS",
     "MAX_WORDS",
     "MIN_WORDS",
+    "TAG_CATEGORIES",
     "Plan",
     "function_archetype",
     "plan_for",
@@ -179,7 +179,7 @@ def _with_article(phrase: str) -> str:
     if not p:
         return p
     words = p.split()
-    if " and " in p or words[-1].endswith("s") and not words[-1].endswith("ss"):
+    if " and " in p or (words[-1].endswith("s") and not words[-1].endswith("ss")):
         return p
     if words[0].lower() in {"a", "an", "the", "one", "two"}:
         return p
@@ -195,8 +195,8 @@ def sample_label(symbol: str, version: int = 1) -> str:
 # trait → words
 # --------------------------------------------------------------------------
 
-# (upper bound in kg, sample adjectives, tag phrase, stature sentence fragments)
-_WEIGHT_BANDS: tuple[tuple[float, tuple[str, ...], str, tuple[str, ...]], ...] = (
+# (upper bound in kg, sample adjectives, tag phrase, two stature sentence fragments)
+_WEIGHT_BANDS: tuple[tuple[float, tuple[str, ...], str, str, str], ...] = (
     (8, ("sprite-sized", "featherweight", "pocket-sized"), "tiny sprite build",
      "could perch on a teacup", "could ride a sparrow into battle"),
     (20, ("elfin", "slight", "bird-boned"), "petite slight build",

@@ -72,7 +72,7 @@ class LiveSite:
                 return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"the test server exited: {self.log.read_text()[-2000:]}")
+                    raise RuntimeError(f"the test server exited: {self.log.read_text()[-2000:]}") from None
                 time.sleep(0.2)
         raise RuntimeError(f"the test server did not answer within 30 s: {self.log.read_text()[-2000:]}")
 

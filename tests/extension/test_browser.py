@@ -40,8 +40,10 @@ EXPECTED = [("TP53", "TP53"), ("p53", "TP53"), ("LAIR1", "LAIR1"), ("CD305", "LA
 HIGHLIGHTS = "els => els.map(e => [e.textContent, e.dataset.gene])"
 
 
-def open_reading_list(browser, pages, highlights=len(EXPECTED)):
-    """The reading list in a new tab, once it shows `highlights` highlights."""
+def open_reading_list(browser, pages, highlights=None):
+    """The reading list in a new tab, once it shows `highlights` highlights (all of EXPECTED by default)."""
+    if highlights is None:
+        highlights = len(EXPECTED)
     context, _ = browser
     page = context.new_page()
     page.goto(pages.write("reading.html", READING_LIST))

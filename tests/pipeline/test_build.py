@@ -9,7 +9,7 @@ import pytest
 from pipeline import atomic, cli
 from pipeline.genes.build import build_gene_table, transmembrane_call
 from pipeline.genes.locate import locate
-from pipeline.genes.schema import COLUMNS
+from pipeline.records import GENE_COLUMNS as COLUMNS
 from pipeline.sources.base import MissingSourceError
 
 

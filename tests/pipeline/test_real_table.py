@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.genes.schema import COLUMNS
+from pipeline.records import GENE_COLUMNS as COLUMNS
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ def test_clans_ordered_by_covered_length_overlaps_counted_once(fixture_sources):
 def test_pfam_regions_with_wrong_column_count_fail(tmp_path):
     path = tmp_path / "regions.tsv"
     path.write_text("#header\nP1\t1\t2\n")
-    with pytest.raises(SourceError, match="regions.tsv: wrong columns: expected 14"):
+    with pytest.raises(SourceError, match=r"regions\.tsv: wrong columns: expected 14"):
         pfam.read_regions(path)
 
 

@@ -44,7 +44,7 @@ def test_long_format_is_pivoted(tmp_path):
 def test_consensus_with_wrong_columns_fails(tmp_path):
     path = tmp_path / "bad.tsv"
     path.write_text("foo\tbar\n1\t2\n")
-    with pytest.raises(SourceError, match="bad.tsv: wrong columns"):
+    with pytest.raises(SourceError, match=r"bad\.tsv: wrong columns"):
         hpa.read_tissue_consensus(path)
 
 

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from pipeline.emulsions import Emulsion, UnknownEmulsionError
 from pipeline.genes.names import UnknownGeneError, resolve_symbols
 from pipeline.render import batch
 from pipeline.render.portrait import Renderer
-from pipeline.emulsions import Emulsion, UnknownEmulsionError
 
 
 def _emulsion(eid):
@@ -55,7 +55,7 @@ class FakeRenderer:
 
 def run(jobs, out, fake, **kwargs):
     renderer = Renderer(name="procedural", model="procedural-test", draw=fake.draw)
-    return batch.render_jobs(jobs, TRAITS, dict(zip(GENES["symbol"], GENES["name"])), EMULSIONS, renderer, out, **kwargs)
+    return batch.render_jobs(jobs, TRAITS, dict(zip(GENES["symbol"], GENES["name"], strict=True)), EMULSIONS, renderer, out, **kwargs)
 
 
 def test_aliases_resolve_and_unknown_genes_are_named():

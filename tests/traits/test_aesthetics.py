@@ -22,6 +22,7 @@ from pipeline.traits.aesthetics import (
 )
 
 from ..real_sources import REAL_SOURCES as SOURCES
+
 WIKI = SOURCES / "aesthetics" / "aesthetics_wiki_nodes_thhaase_2026-03.json"
 
 
@@ -31,7 +32,7 @@ def mapping():
 
 
 def by_name(mapping) -> dict[str, str]:
-    return dict(zip(mapping.clans["clan_name"], mapping.clans["aesthetic"]))
+    return dict(zip(mapping.clans["clan_name"], mapping.clans["aesthetic"], strict=True))
 
 
 def test_required_anchors(mapping):
@@ -64,7 +65,7 @@ def test_tables_are_one_to_one_and_known(mapping):
 
 
 def test_related_clans_share_a_family(mapping):
-    family = dict(zip(mapping.aesthetics["name"], mapping.aesthetics["family"]))
+    family = dict(zip(mapping.aesthetics["name"], mapping.aesthetics["family"], strict=True))
     names = by_name(mapping)
     def fam(clan: str) -> str:
         return family[names[clan]]
@@ -167,7 +168,7 @@ def test_aesthetic_used_by_two_clans(tmp_path, aesthetics_file):
 
 def test_unknown_aesthetic(tmp_path, aesthetics_file):
     bad = write(tmp_path / "clan_aesthetics.csv", "clan_acc,clan_name,aesthetic,curated\nCL1,a,Zed,true\n")
-    with pytest.raises(AestheticsError, match="unknown aesthetic.*Zed"):
+    with pytest.raises(AestheticsError, match=r"unknown aesthetic.*Zed"):
         load_clan_aesthetics(bad)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +9,7 @@ from coloraide.everything import ColorAll
 
 from pipeline.traits.colour import (
     MISSING_LOEUF_LIGHTNESS,
+    _palette,
     bicone_saturation,
     color_hex,
     color_name,
@@ -22,7 +22,6 @@ from pipeline.traits.colour import (
     skin_colour,
     text_color_hex,
 )
-from pipeline.traits.colour import _palette
 
 
 def chroma(hex_colour: str) -> float:

@@ -17,8 +17,9 @@ from pipeline.traits.family import (
     symbol_stem,
 )
 
-FEATURES = GENE_DATA / "mappings" / "stem_features.csv"
 from ..real_sources import REAL_SOURCES as SOURCES
+
+FEATURES = GENE_DATA / "mappings" / "stem_features.csv"
 
 SAMPLE = pd.Series(
     ["OR1A1", "OR51E2", "ZNF91", "IL6", "IL1B", "FOXA1", "FOXB1", "FOXC1", "FOXP3", "ABCA1", "ABCB1",
@@ -41,7 +42,7 @@ def test_symbol_stem_documented_examples(symbol, stem):
 
 def test_family_stems_use_the_given_symbols():
     stems = family_stems(SAMPLE)
-    got = dict(zip(SAMPLE, stems))
+    got = dict(zip(SAMPLE, stems, strict=True))
     assert got["FOXP3"] == got["FOXA1"] == "FOX"
     assert got["ABCA1"] == got["ABCB1"] == "ABC"
     assert got["KCNJ11"] == "KCN"
@@ -59,14 +60,14 @@ def test_class_prefixes_need_a_b_and_three_letters():
 
 
 def test_deterministic_and_order_free():
-    forward = dict(zip(SAMPLE, family_stems(SAMPLE)))
-    backward = dict(zip(SAMPLE[::-1], family_stems(SAMPLE[::-1].reset_index(drop=True))))
+    forward = dict(zip(SAMPLE, family_stems(SAMPLE), strict=True))
+    backward = dict(zip(SAMPLE[::-1], family_stems(SAMPLE[::-1].reset_index(drop=True)), strict=True))
     assert forward == backward
 
 
 def test_family_size():
     table = family_table(SAMPLE)
-    size = dict(zip(table.symbol, table.family_size))
+    size = dict(zip(table.symbol, table.family_size, strict=True))
     assert size["FOXP3"] == 4 and size["OR1A1"] == 2 and size["SHH"] == 1
     assert family_sizes(pd.Series(["A", "A", "B"])).tolist() == [2, 2, 1]
 

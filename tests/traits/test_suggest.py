@@ -56,7 +56,7 @@ def existing(rows: list[tuple[str, str, str, bool]]) -> pd.DataFrame:
 
 def test_assigns_best_free_style_one_to_one():
     result = suggest_clan_aesthetics(CLANS, TEXT, AESTHETICS, existing([]), FakeEmbedder())
-    got = dict(zip(result.rows["clan_acc"], result.rows["aesthetic"]))
+    got = dict(zip(result.rows["clan_acc"], result.rows["aesthetic"], strict=True))
     assert got == {"CL1": "Steampunk", "CL2": "Cottagecore", "CL3": "Seapunk", "CL4": "Dark Academia"}
     assert not result.rows["curated"].any()
     assert result.rows["aesthetic"].is_unique
@@ -95,7 +95,7 @@ def test_too_few_free_styles_is_an_error():
 
 
 def test_nothing_to_do_returns_empty_without_embedding():
-    table = existing([(a, n, s, True) for (a, n), s in zip(CLANS.itertuples(index=False), AESTHETICS["name"])])
+    table = existing([(a, n, s, True) for (a, n), s in zip(CLANS.itertuples(index=False), AESTHETICS["name"], strict=False)])
     embedder = FakeEmbedder()
     result = suggest_clan_aesthetics(CLANS, TEXT, AESTHETICS, table, embedder)
     assert result.rows.empty and embedder.calls == 0
@@ -139,5 +139,5 @@ def test_real_model_offline_assignment(monkeypatch):
     text = {"CL1": "sea water waves ocean dolphins", "CL2": "flowers garden plants bread baking"}
     first = suggest_clan_aesthetics(clans, text, AESTHETICS, existing([]), embedder)
     again = suggest_clan_aesthetics(clans, text, AESTHETICS, existing([]), embedder)
-    assert dict(zip(first.rows["clan_acc"], first.rows["aesthetic"])) == {"CL1": "Seapunk", "CL2": "Cottagecore"}
+    assert dict(zip(first.rows["clan_acc"], first.rows["aesthetic"], strict=True)) == {"CL1": "Seapunk", "CL2": "Cottagecore"}
     pd.testing.assert_frame_equal(first.rows, again.rows)

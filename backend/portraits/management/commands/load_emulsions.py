@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from backend.portraits.services import load_emulsions
-from pipeline.errors import IconoplasmError
 from pipeline.emulsions import EMULSIONS_CSV
+from pipeline.errors import IconoplasmError
 
 
 class Command(BaseCommand):

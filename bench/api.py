@@ -117,8 +117,20 @@ def main() -> None:
     port = free_port()
     env = dict(os.environ, ICONOPLASM_HOME=str(args.home), ICONOPLASM_ALLOWED_HOSTS="127.0.0.1,localhost")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "backend.iconoplasm.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=REPO, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "backend.iconoplasm.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
     )
     try:
         wait_until_up(port)
@@ -144,8 +156,10 @@ def main() -> None:
         report("card, first visits", *card_first)
         report(f"card, {HOT_GENES} genes again", *card_repeat)
         report("lexicon index", *lexicon_index)
-        print(f"card / static rate ratio: first visits {card_first[0] / static[0]:.2f}, repeat visits {card_repeat[0] / static[0]:.2f}"
-              f"   (target: >= 500 card req/s)")
+        print(
+            f"card / static rate ratio: first visits {card_first[0] / static[0]:.2f}, repeat visits {card_repeat[0] / static[0]:.2f}"
+            f"   (target: >= 500 card req/s)"
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -100,8 +100,12 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", default="http://127.0.0.1:8000", help="a running Iconoplasm server with the full catalogue")
-    parser.add_argument("--genes", type=Path, default=default_data_dir() / "genes.parquet", help="gene table with the summaries")
+    parser.add_argument(
+        "--server", default="http://127.0.0.1:8000", help="a running Iconoplasm server with the full catalogue"
+    )
+    parser.add_argument(
+        "--genes", type=Path, default=default_data_dir() / "genes.parquet", help="gene table with the summaries"
+    )
     parser.add_argument("--megabytes", type=float, default=1.0)
     args = parser.parse_args()
     if not args.genes.exists():
@@ -113,7 +117,9 @@ def main() -> None:
     pages, origin = serve(folder)
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(folder / "profile"), executable_path=CHROMIUM, headless=True,
+            str(folder / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
             args=["--headless=new", f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}"],
         )
         worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
@@ -145,11 +151,19 @@ def main() -> None:
     ready_to_last = bench["last"] - bench["floorEnd"]
     # Tasks that began before the floor passes ended are the page's parsing and the passes themselves.
     blocks = [duration for start, duration in bench["longTasks"] if bench["floorEnd"] <= start < bench["last"]]
-    print(f"{genes_loaded} Page: {text_size / 1e6:.2f} MB of summaries, {bench['characters'] / 1e6:.2f} M characters in text nodes")
+    print(
+        f"{genes_loaded} Page: {text_size / 1e6:.2f} MB of summaries, {bench['characters'] / 1e6:.2f} M characters in text nodes"
+    )
     tokenised = statistics.median(bench["tokenised"])
-    print(f"(a) bare TreeWalker pass (floor):      {floor:8.1f} ms; with a regex split of every node: {tokenised:.1f} ms")
-    print(f"(b) highlighting, first to last span:  {first_to_last:8.1f} ms ({bench['spans']} spans); from page ready: {ready_to_last:.1f} ms")
-    print(f"    ratio (b) / (a):                   {first_to_last / floor:8.1f}  (target <= 3); vs the split pass: {first_to_last / tokenised:.1f}")
+    print(
+        f"(a) bare TreeWalker pass (floor):      {floor:8.1f} ms; with a regex split of every node: {tokenised:.1f} ms"
+    )
+    print(
+        f"(b) highlighting, first to last span:  {first_to_last:8.1f} ms ({bench['spans']} spans); from page ready: {ready_to_last:.1f} ms"
+    )
+    print(
+        f"    ratio (b) / (a):                   {first_to_last / floor:8.1f}  (target <= 3); vs the split pass: {first_to_last / tokenised:.1f}"
+    )
     longest = f"{max(blocks):.0f} ms" if blocks else "none of 50 ms or more"
     print(f"(c) longest main-thread task:          {longest}  ({len(blocks)} tasks >= 50 ms; target: none over 50 ms)")
 

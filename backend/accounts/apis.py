@@ -59,7 +59,10 @@ class TokenApi(APIView):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
 
-    @extend_schema(request=TokenInputSerializer, responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})})
+    @extend_schema(
+        request=TokenInputSerializer,
+        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
+    )
     def post(self, request):
         serializer = self.TokenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -147,7 +150,10 @@ class PublicDiscoveriesApi(APIView):
         responses={
             200: inline_serializer(
                 "PublicDiscoveries",
-                {"recent": PublicDiscoveriesRecentSerializer(many=True), "top_genes": PublicDiscoveriesTopGeneSerializer(many=True)},
+                {
+                    "recent": PublicDiscoveriesRecentSerializer(many=True),
+                    "top_genes": PublicDiscoveriesTopGeneSerializer(many=True),
+                },
             )
         }
     )
@@ -160,4 +166,3 @@ class PublicDiscoveriesApi(APIView):
                 "top_genes": self.PublicDiscoveriesTopGeneSerializer(top, many=True).data,
             }
         )
-

@@ -10,5 +10,8 @@ class SignupForm(forms.Form):
     username = forms.CharField(max_length=150)
     email = forms.EmailField(required=False, label="Email (optional)")
     password = forms.CharField(
-        max_length=128, strip=False, widget=forms.PasswordInput, help_text=password_validators_help_text_html(),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text=password_validators_help_text_html(),
     )

@@ -56,7 +56,12 @@ def settings_page(request):
         errors = {name: [str(message) for message in problems] for name, problems in payload.errors.items()}
         # The key itself is never written back into the page; provider and model are kept.
         kept = {"provider": request.POST.get("provider", ""), "model": request.POST.get("model", "")}
-    context = {"key": provider_key_get(request.user), "providers": ProviderKey.PROVIDERS, "errors": errors, "kept": kept}
+    context = {
+        "key": provider_key_get(request.user),
+        "providers": ProviderKey.PROVIDERS,
+        "errors": errors,
+        "kept": kept,
+    }
     return render(request, "accounts/settings.html", context, status=400 if errors else 200)
 
 

@@ -35,7 +35,9 @@ def check_rate(name: str, request) -> None:
         cache.set(key, 1, timeout=window + 1)
         count = 1
     if count > limit:
-        raise Throttled(wait=max(1, int(window_start + window - now)), detail=f"too many {name} requests; try again later")
+        raise Throttled(
+            wait=max(1, int(window_start + window - now)), detail=f"too many {name} requests; try again later"
+        )
 
 
 def throttled_page(request, template: str, context: dict, exc: Throttled):

@@ -31,7 +31,9 @@ class LexiconView(APIView):
     def get(self, request):
         lexicon = current_lexicon()
         url = request.build_absolute_uri(reverse("lexicon-file", args=[lexicon.hash]))
-        return Response({"hash": lexicon.hash, "url": url, "genes": lexicon.genes}, headers={"Cache-Control": "no-cache"})
+        return Response(
+            {"hash": lexicon.hash, "url": url, "genes": lexicon.genes}, headers={"Cache-Control": "no-cache"}
+        )
 
 
 def lexicon_file(request, lexicon_hash: str):
@@ -43,4 +45,3 @@ def lexicon_file(request, lexicon_hash: str):
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["ETag"] = f'"{lexicon.hash}"'
     return response
-

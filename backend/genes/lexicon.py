@@ -46,9 +46,19 @@ def build_lexicon() -> Lexicon:
         (aliases if kind == GeneName.ALIAS else previous).append(name)
     rows = [
         [symbol, color, text, name, *other.get(pk, ([], []))]
-        for pk, symbol, color, text, name in Gene.objects.order_by("symbol").values_list("id", "symbol", "color_hex", "text_color_hex", "name")
+        for pk, symbol, color, text, name in Gene.objects.order_by("symbol").values_list(
+            "id", "symbol", "color_hex", "text_color_hex", "name"
+        )
     ]
-    body = json.dumps({"format": 1, "fields": ["symbol", "color_hex", "text_color_hex", "name", "aliases", "previous_symbols"], "genes": rows}, separators=(",", ":"), ensure_ascii=False).encode()
+    body = json.dumps(
+        {
+            "format": 1,
+            "fields": ["symbol", "color_hex", "text_color_hex", "name", "aliases", "previous_symbols"],
+            "genes": rows,
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
     return Lexicon(hash=hashlib.sha256(body).hexdigest()[:20], body=body, genes=len(rows))
 
 

@@ -43,7 +43,8 @@ def find_gene(name: str) -> tuple[Gene, str] | None:
     approved = Gene.objects.filter(symbol=name).first()
     others = list(GeneName.objects.filter(name=name).select_related("gene"))
     owners = {
-        kind: frozenset(row.gene.symbol for row in others if row.kind == kind) for kind in (GeneName.PREVIOUS, GeneName.ALIAS)
+        kind: frozenset(row.gene.symbol for row in others if row.kind == kind)
+        for kind in (GeneName.PREVIOUS, GeneName.ALIAS)
     }
     tables = NameTables(
         symbols=frozenset([approved.symbol] if approved else []),

@@ -84,6 +84,8 @@ def load_genes(genes_path: Path, traits_path: Path, batch_size: int = 1000) -> L
     for name, gene_id, kind in stale:
         GeneName.objects.filter(name=name, gene_id=gene_id, kind=kind).delete()
     return LoadReport(
-        created=len(to_create), updated=len(to_update), unchanged=len(rows) - len(to_create) - len(to_update),
+        created=len(to_create),
+        updated=len(to_update),
+        unchanged=len(rows) - len(to_create) - len(to_update),
         names=len(wanted - have) + len(stale),
     )

@@ -34,7 +34,7 @@ def database_from_url(url: str, default_sqlite: Path) -> dict:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         # sqlite:///relative/path and sqlite:////absolute/path, as dj-database-url reads them.
-        name = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
+        name = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
         return _sqlite(name or default_sqlite)
     if parsed.scheme in ("postgres", "postgresql", "pgsql"):
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
@@ -48,7 +48,9 @@ def database_from_url(url: str, default_sqlite: Path) -> dict:
             "OPTIONS": options,
             **PERSISTENT,
         }
-    raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use postgres:// or sqlite:///)")
+    raise ImproperlyConfigured(
+        f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use postgres:// or sqlite:///)"
+    )
 
 
 def storage_settings(env: Mapping[str, str]) -> dict:

@@ -115,7 +115,10 @@ SPECTACULAR_SETTINGS = {"TITLE": "Iconoplasm API", "VERSION": "1", "SERVE_INCLUD
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("ICONOPLASM_REDIS_URL"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["ICONOPLASM_REDIS_URL"]}
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["ICONOPLASM_REDIS_URL"],
+    }
 
 # Writes per user (or client address) per window; 429 with Retry-After beyond.
 ICONOPLASM_RATE_LIMITS = {

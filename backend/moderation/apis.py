@@ -16,7 +16,9 @@ class ArtistOptOutInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     contact = serializers.CharField(max_length=254)
     message = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    website = serializers.CharField(max_length=500, required=False, allow_blank=True, default="", help_text="leave empty")
+    website = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", help_text="leave empty"
+    )
 
 
 class ArtistOptOutApi(APIView):

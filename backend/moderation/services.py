@@ -68,7 +68,9 @@ def block_artist(name: str, by_user=None) -> BlockReport:
 
     pattern = name_pattern(name)
     emulsion_ids = [
-        pk for pk, artists in Emulsion.objects.exclude(artists="").values_list("pk", "artists") if pattern.search(artists)
+        pk
+        for pk, artists in Emulsion.objects.exclude(artists="").values_list("pk", "artists")
+        if pattern.search(artists)
     ]
     Emulsion.objects.filter(pk__in=emulsion_ids).update(blocked=True)
 
@@ -85,7 +87,11 @@ def block_artist(name: str, by_user=None) -> BlockReport:
 
     logger.warning(
         "artist blocked by %s: %s (new block: %s); %d emulsions blocked, %d portraits hidden",
-        getattr(by_user, "username", None), name, created, len(emulsion_ids), portrait_count,
+        getattr(by_user, "username", None),
+        name,
+        created,
+        len(emulsion_ids),
+        portrait_count,
     )
     return BlockReport(artist=artist, created=created, emulsions=len(emulsion_ids), portraits=portrait_count)
 

@@ -16,7 +16,11 @@ from backend.studio.services import request_create
 
 from .views import find_typed_gene, gene_or_404, gene_page_write, gene_url, render_gene_page
 
-VOTE_DONE = {1: "You voted +1 on candidate #{pk}.", -1: "You voted −1 on candidate #{pk}.", 0: "Your vote on candidate #{pk} is cleared."}
+VOTE_DONE = {
+    1: "You voted +1 on candidate #{pk}.",
+    -1: "You voted −1 on candidate #{pk}.",
+    0: "Your vote on candidate #{pk} is cleared.",
+}
 
 
 def public_portrait_or_404(pk: int) -> Portrait:
@@ -29,7 +33,9 @@ def public_portrait_or_404(pk: int) -> Portrait:
 @require_POST
 def vote(request, pk: int):
     portrait = public_portrait_or_404(pk)
-    data, refused = gene_page_write(request, portrait.gene, limit="vote", what="votes", action="vote", serializer=VoteInputSerializer)
+    data, refused = gene_page_write(
+        request, portrait.gene, limit="vote", what="votes", action="vote", serializer=VoteInputSerializer
+    )
     if refused:
         return refused
     value = int(data["value"])
@@ -45,7 +51,13 @@ def transfer(request, pk: int):
     gene = portrait.gene
     kept = {"transfer_portrait": pk, "transfer_to": request.POST.get("to", "")}
     data, refused = gene_page_write(
-        request, gene, limit="transfer", what="transfers", action="copy the portrait", serializer=TransferInputSerializer, kept=kept,
+        request,
+        gene,
+        limit="transfer",
+        what="transfers",
+        action="copy the portrait",
+        serializer=TransferInputSerializer,
+        kept=kept,
     )
     if refused:
         return refused
@@ -92,7 +104,13 @@ def gene_request(request, symbol: str):
     gene, _ = gene_or_404(symbol)
     kept = {"emulsion_id": request.POST.get("emulsion_id", "")}
     data, refused = gene_page_write(
-        request, gene, limit="request", what="portrait requests", action="request a portrait", serializer=RequestCreateInput, kept=kept,
+        request,
+        gene,
+        limit="request",
+        what="portrait requests",
+        action="request a portrait",
+        serializer=RequestCreateInput,
+        kept=kept,
     )
     if refused:
         return refused

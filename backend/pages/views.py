@@ -51,10 +51,16 @@ def home(request):
     context = {"status": gene_table_status(), "total_display": f"{gene_count():,}"}
     if request.GET.get("view") == "others":
         # Each top gene carries ``discoverers``, the number of users who found it.
-        context.update(view="others", recent=recent_discoveries(exclude_user=request.user), top=_gallery(list(top_discovered_genes())))
+        context.update(
+            view="others",
+            recent=recent_discoveries(exclude_user=request.user),
+            top=_gallery(list(top_discovered_genes())),
+        )
     elif request.user.is_authenticated:
         page = Paginator(user_discoveries(request.user), ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(view="mine", page=page, gallery=_gallery([d.gene for d in page]), found=f"{page.paginator.count:,}")
+        context.update(
+            view="mine", page=page, gallery=_gallery([d.gene for d in page]), found=f"{page.paginator.count:,}"
+        )
     else:
         context["view"] = "guest"
     return render(request, "home.html", context)
@@ -77,7 +83,9 @@ def search(request):
     return render(request, "genes/search.html", {"query": query}, status=404 if query else 200)
 
 
-def render_gene_page(request, gene: Gene, *, status: int = 200, error: str = "", kept: dict | None = None, headers: dict | None = None):
+def render_gene_page(
+    request, gene: Gene, *, status: int = 200, error: str = "", kept: dict | None = None, headers: dict | None = None
+):
     """The gene page; page writes that fail render it again with ``error`` and the input they ``kept``."""
     portraits = list(candidates(gene))
     canonical = canonical_portrait(gene)

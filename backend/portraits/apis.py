@@ -77,14 +77,19 @@ class PortraitVoteApi(APIView):
             portrait = services.vote(request.user, portrait, int(payload.validated_data["value"]))
         except DjangoValidationError as exc:
             raise ValidationError({"value": exc.messages}) from exc
-        return Response(CandidateSerializer(portrait, context=candidate_context(request, portrait.gene, [portrait])).data)
+        return Response(
+            CandidateSerializer(portrait, context=candidate_context(request, portrait.gene, [portrait])).data
+        )
 
 
 MAX_BATCH = 100
 
 
 class GeneCardView(APIView):
-    @extend_schema(summary="A gene's character card (aliases and previous symbols resolve to the gene)", responses={200: dict, 304: None, 404: dict})
+    @extend_schema(
+        summary="A gene's character card (aliases and previous symbols resolve to the gene)",
+        responses={200: dict, 304: None, 404: dict},
+    )
     def get(self, request, symbol: str):
         stamp, matched_by = card_stamp(symbol), "symbol"
         if stamp is None:
@@ -107,7 +112,9 @@ class BatchSerializer(serializers.Serializer):
 
 
 class GeneBatchView(APIView):
-    @extend_schema(summary=f"Cards for up to {MAX_BATCH} symbols", request=BatchSerializer, responses={200: dict, 400: dict})
+    @extend_schema(
+        summary=f"Cards for up to {MAX_BATCH} symbols", request=BatchSerializer, responses={200: dict, 400: dict}
+    )
     def post(self, request):
         serializer = BatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

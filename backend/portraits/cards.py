@@ -34,18 +34,39 @@ def _number(value: float | None, digits: int = 2) -> str:
 
 def trait_origins(gene: Gene) -> list[dict]:
     """Each trait with its value and the molecular fact it encodes."""
-    membrane = {True: "transmembrane", False: "soluble", None: "membrane status unknown (read as soluble)"}[gene.transmembrane]
-    kda = "unknown mass" if gene.mass_da is None else f"{gene.mass_da / 1000:.1f} kDa" + (" (estimated from length)" if gene.mass_source == "estimated_from_length" else "")
-    year = "unknown year" if gene.discovery_year is None else f"first noted {gene.discovery_year} ({YEAR_SOURCES.get(gene.discovery_year_source, gene.discovery_year_source)})"
+    membrane = {True: "transmembrane", False: "soluble", None: "membrane status unknown (read as soluble)"}[
+        gene.transmembrane
+    ]
+    kda = (
+        "unknown mass"
+        if gene.mass_da is None
+        else f"{gene.mass_da / 1000:.1f} kDa"
+        + (" (estimated from length)" if gene.mass_source == "estimated_from_length" else "")
+    )
+    year = (
+        "unknown year"
+        if gene.discovery_year is None
+        else f"first noted {gene.discovery_year} ({YEAR_SOURCES.get(gene.discovery_year_source, gene.discovery_year_source)})"
+    )
     clans = ", ".join(gene.clan_names[: len(gene.aesthetic_clans) or 4])
-    style_origin = f"Pfam clans {clans}" if not gene.aesthetic_fallback else f"no Pfam clan: family {gene.family} fallback style"
+    style_origin = (
+        f"Pfam clans {clans}" if not gene.aesthetic_fallback else f"no Pfam clan: family {gene.family} fallback style"
+    )
     letter = gene.symbol[:1].upper()
     return [
         {"trait": "sex", "value": gene.sex, "origin": membrane},
-        {"trait": "weight", "value": f"{gene.weight_kg} kg" if gene.weight_kg is not None else "unknown", "origin": kda},
+        {
+            "trait": "weight",
+            "value": f"{gene.weight_kg} kg" if gene.weight_kg is not None else "unknown",
+            "origin": kda,
+        },
         {"trait": "age", "value": gene.age, "origin": year},
         {"trait": "aesthetics", "value": gene.aesthetics, "origin": style_origin},
-        {"trait": "feature", "value": gene.feature or "none", "origin": f"family {gene.family} ({gene.family_size} member{'s' if gene.family_size != 1 else ''})"},
+        {
+            "trait": "feature",
+            "value": gene.feature or "none",
+            "origin": f"family {gene.family} ({gene.family_size} member{'s' if gene.family_size != 1 else ''})",
+        },
         {
             "trait": "colour",
             "value": f"{gene.color_name} {gene.color_hex}",
@@ -62,7 +83,9 @@ def portrait_summary(portrait, request) -> dict | None:
         "id": portrait.pk,
         "image_url": request.build_absolute_uri(portrait.image.url),
         "blot_url": request.build_absolute_uri(portrait.blot.url) if portrait.blot else None,
-        "emulsion": None if portrait.emulsion is None else {"id": portrait.emulsion.emulsion_id, "name": portrait.emulsion.name},
+        "emulsion": None
+        if portrait.emulsion is None
+        else {"id": portrait.emulsion.emulsion_id, "name": portrait.emulsion.name},
     }
 
 
@@ -106,7 +129,9 @@ def card_body(stamp: CardStamp, matched_by: str, request) -> bytes:
     body = cache.get(key)
     if body is None:
         gene = Gene.objects.get(pk=stamp.gene_id)
-        portrait = None if stamp.portrait_id is None else Portrait.objects.select_related("emulsion").get(pk=stamp.portrait_id)
+        portrait = (
+            None if stamp.portrait_id is None else Portrait.objects.select_related("emulsion").get(pk=stamp.portrait_id)
+        )
         body = JSONRenderer().render(build_card(gene, request, portrait, stamp.candidate_count, matched_by))
         cache.set(key, body, CARD_CACHE_SECONDS)
     return body

@@ -49,7 +49,10 @@ class Portrait(models.Model):
 
     IMPORT, REQUEST, TRANSFER, BYOK, BACKFILL = "import", "request", "transfer", "byok", "backfill"
     ORIGINS = [
-        (IMPORT, "batch import"), (REQUEST, "generation request"), (TRANSFER, "transfer"), (BYOK, "own provider key"),
+        (IMPORT, "batch import"),
+        (REQUEST, "generation request"),
+        (TRANSFER, "transfer"),
+        (BYOK, "own provider key"),
         (BACKFILL, "first portrait, rendered for a gene that had none"),
     ]
 
@@ -65,7 +68,9 @@ class Portrait(models.Model):
     width = models.IntegerField()
     height = models.IntegerField()
     origin = models.CharField(max_length=16, choices=ORIGINS, default=IMPORT)
-    transferred_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers")
+    transferred_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     hidden = models.BooleanField(default=False, help_text="removed from public view by moderation")
     score = models.IntegerField(default=0, help_text="sum of votes (kept in step with Vote rows)")

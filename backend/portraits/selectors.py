@@ -75,7 +75,9 @@ def user_votes(user, portraits) -> dict[int, int]:
 
 def canonical_portraits(gene_ids) -> dict[int, Portrait]:
     """``{gene id: canonical portrait}`` for those of these genes whose canonical portrait is public."""
-    choices = Canonical.objects.filter(gene_id__in=list(gene_ids), portrait__in=public_portraits()).select_related("portrait")
+    choices = Canonical.objects.filter(gene_id__in=list(gene_ids), portrait__in=public_portraits()).select_related(
+        "portrait"
+    )
     return {choice.gene_id: choice.portrait for choice in choices}
 
 

@@ -31,8 +31,20 @@ class CandidateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Portrait
         fields = [
-            "id", "symbol", "image_url", "blot_url", "emulsion", "score", "votes_count", "is_canonical", "my_vote",
-            "origin", "transferred_from", "width", "height", "created_at",
+            "id",
+            "symbol",
+            "image_url",
+            "blot_url",
+            "emulsion",
+            "score",
+            "votes_count",
+            "is_canonical",
+            "my_vote",
+            "origin",
+            "transferred_from",
+            "width",
+            "height",
+            "created_at",
         ]
         read_only_fields = fields
 
@@ -67,7 +79,8 @@ class GeneCandidatesSerializer(serializers.Serializer):
 
 class VoteInputSerializer(serializers.Serializer):
     value = serializers.ChoiceField(
-        choices=[1, -1, 0], help_text="1 up, -1 down, 0 clears your vote",
+        choices=[1, -1, 0],
+        help_text="1 up, -1 down, 0 clears your vote",
         error_messages={"invalid_choice": "value must be 1, -1 or 0 (0 clears your vote)"},
     )
 

@@ -134,9 +134,20 @@ def register_candidate(
     try:
         with transaction.atomic():
             portrait = Portrait.objects.create(
-                gene=gene, image=image_name, blot=blot_name, sha256=sha, renderer=renderer, model=model or "",
-                emulsion=emulsion, seed=seed, prompt=prompt or "", width=width, height=height,
-                origin=origin, created_by=created_by, transferred_from=transferred_from,
+                gene=gene,
+                image=image_name,
+                blot=blot_name,
+                sha256=sha,
+                renderer=renderer,
+                model=model or "",
+                emulsion=emulsion,
+                seed=seed,
+                prompt=prompt or "",
+                width=width,
+                height=height,
+                origin=origin,
+                created_by=created_by,
+                transferred_from=transferred_from,
             )
     except IntegrityError:  # registered concurrently by another process
         return Portrait.objects.get(gene=gene, sha256=sha), False
@@ -222,10 +233,17 @@ def import_manifest(manifest: Path, on_problem: Callable[[str], None] | None = N
                 continue
             try:
                 _, created = register_candidate(
-                    gene, image, blot=blot,
+                    gene,
+                    image,
+                    blot=blot,
                     blot_suffix=PurePosixPath(str(entry.get("blot_path") or "x.webp")).suffix.lstrip(".") or "webp",
-                    renderer=str(entry["renderer"]), model=str(entry.get("model") or ""), emulsion=emulsion,
-                    seed=seed, prompt=str(entry.get("prompt") or ""), origin=Portrait.IMPORT, set_canonical=False,
+                    renderer=str(entry["renderer"]),
+                    model=str(entry.get("model") or ""),
+                    emulsion=emulsion,
+                    seed=seed,
+                    prompt=str(entry.get("prompt") or ""),
+                    origin=Portrait.IMPORT,
+                    set_canonical=False,
                 )
             except NotAnImageError as exc:
                 problem(f"line {number}: {symbol}: {entry['path']}: {exc}")
@@ -252,7 +270,9 @@ def _read_relative(base: Path, relative: str) -> bytes:
 
 
 def _log_change(gene: Gene, old: Portrait | None, new: Portrait | None, reason: str, changed_by=None) -> None:
-    CanonicalChange.objects.create(gene=gene, old_portrait=old, new_portrait=new, reason=reason[:255], changed_by=changed_by)
+    CanonicalChange.objects.create(
+        gene=gene, old_portrait=old, new_portrait=new, reason=reason[:255], changed_by=changed_by
+    )
 
 
 def update_canonical(gene: Gene, changed_by=None) -> Portrait | None:
@@ -293,7 +313,10 @@ def update_canonical(gene: Gene, changed_by=None) -> Portrait | None:
             current.refresh_from_db(fields=["score", "votes_count"])
             if leader.score - current.score < margin:
                 return current
-            new, reason = leader, f"votes: #{leader.pk} ({leader.score:+d}) leads #{current.pk} ({current.score:+d}) by at least {margin}"
+            new, reason = (
+                leader,
+                f"votes: #{leader.pk} ({leader.score:+d}) leads #{current.pk} ({current.score:+d}) by at least {margin}",
+            )
         else:
             new = leader or public.order_by("created_at", "id").first()
             if current is None:
@@ -402,7 +425,11 @@ def refresh_canonicals(portraits=None, changed_by=None) -> int:
     if portraits is None:
         genes = Gene.objects.filter(canonical__isnull=False)
     else:
-        ids = list(portraits.values_list("pk", flat=True)) if hasattr(portraits, "values_list") else [p.pk for p in portraits]
+        ids = (
+            list(portraits.values_list("pk", flat=True))
+            if hasattr(portraits, "values_list")
+            else [p.pk for p in portraits]
+        )
         genes = Gene.objects.filter(portraits__pk__in=ids).distinct()
     count = 0
     for gene in genes:

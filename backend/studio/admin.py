@@ -14,7 +14,9 @@ class GenerationRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Queue again (attempts reset)")
     def requeue(self, request, queryset):
-        queryset.update(status=GenerationRequest.QUEUED, attempts=0, claimed_by="", claimed_at=None, finished_at=None, error="")
+        queryset.update(
+            status=GenerationRequest.QUEUED, attempts=0, claimed_by="", claimed_at=None, finished_at=None, error=""
+        )
 
 
 @admin.register(ProviderKey)

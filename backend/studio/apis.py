@@ -57,7 +57,9 @@ class GeneRequestCreateApi(APIView):
 class MyRequestsApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: inline_serializer("GenerationRequestList", {"results": GenerationRequestOutput(many=True)})})
+    @extend_schema(
+        responses={200: inline_serializer("GenerationRequestList", {"results": GenerationRequestOutput(many=True)})}
+    )
     def get(self, request):
         requests = user_requests(request.user)[:MAX_LISTED]
         return Response({"results": GenerationRequestOutput(requests, many=True).data})
@@ -113,7 +115,11 @@ class PortraitTransferApi(APIView):
         responses={
             201: TransferResultSerializer,
             200: OpenApiResponse(TransferResultSerializer, description="the target gene already had this image"),
-            400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 429: ERROR,
+            400: ERROR,
+            401: ERROR,
+            403: ERROR,
+            404: ERROR,
+            429: ERROR,
         },
     )
     def post(self, request, pk: int):

@@ -85,7 +85,11 @@ def request_image(*, api_key: str, model: str, prompt: str, size: str, url: str 
         url or settings.ICONOPLASM_IMAGE_API_URL,
         data=body,
         method="POST",
-        headers={"Authorization": f"Bearer {api_key}", "Content-Type": "application/json", "Accept": "application/json"},
+        headers={
+            "Authorization": f"Bearer {api_key}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        },
     )
     try:
         with urllib.request.urlopen(http, timeout=TIMEOUT_S) as response:
@@ -137,5 +141,6 @@ def byok_generate(*, user, gene: Gene, emulsion: Emulsion | None = None) -> Port
         raise ByokError(str(exc), status=409) from None
     logger.info("byok generation for %s by user %s with %s/%s", gene.symbol, user.pk, key.provider, key.model)
     renderer = provider_renderer(provider=key.provider, model=key.model, api_key=api_key)
-    return make_candidate(gene=gene, emulsion=emulsion, seed=None, renderer=renderer, origin=Portrait.BYOK,
-                          created_by=user)
+    return make_candidate(
+        gene=gene, emulsion=emulsion, seed=None, renderer=renderer, origin=Portrait.BYOK, created_by=user
+    )

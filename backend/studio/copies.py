@@ -44,8 +44,16 @@ def transfer_portrait(portrait: Portrait, target: Gene, user=None) -> tuple[Port
         log.warning("blot for %s failed: %s", target.symbol, exc)
         blot = None
     return register_candidate(
-        target, image, blot=blot, renderer=portrait.renderer, model=portrait.model, emulsion=portrait.emulsion,
-        seed=portrait.seed, prompt=portrait.prompt, origin=Portrait.TRANSFER, created_by=user,
+        target,
+        image,
+        blot=blot,
+        renderer=portrait.renderer,
+        model=portrait.model,
+        emulsion=portrait.emulsion,
+        seed=portrait.seed,
+        prompt=portrait.prompt,
+        origin=Portrait.TRANSFER,
+        created_by=user,
         transferred_from=portrait,
     )
 

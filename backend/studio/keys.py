@@ -25,7 +25,9 @@ def _fernet() -> Fernet:
     try:
         return Fernet(settings.ICONOPLASM_KEY_ENCRYPTION_KEY)
     except (ValueError, TypeError) as exc:
-        raise ImproperlyConfigured("ICONOPLASM_KEY_ENCRYPTION_KEY must be a Fernet key (urlsafe base64 of 32 bytes)") from exc
+        raise ImproperlyConfigured(
+            "ICONOPLASM_KEY_ENCRYPTION_KEY must be a Fernet key (urlsafe base64 of 32 bytes)"
+        ) from exc
 
 
 def encrypt_key(api_key: str) -> str:

@@ -13,7 +13,11 @@ from .models import GenerationRequest
 
 def user_requests(user) -> QuerySet[GenerationRequest]:
     """The user's requests, newest first."""
-    return GenerationRequest.objects.filter(user=user).select_related("gene", "emulsion", "portrait").order_by("-created_at", "-id")
+    return (
+        GenerationRequest.objects.filter(user=user)
+        .select_related("gene", "emulsion", "portrait")
+        .order_by("-created_at", "-id")
+    )
 
 
 def stale_before(now: dt.datetime | None = None) -> dt.datetime:
@@ -25,5 +29,9 @@ def claimable(now: dt.datetime | None = None) -> QuerySet[GenerationRequest]:
     """Queued requests, and running ones whose claim timed out with attempts left; oldest first."""
     return GenerationRequest.objects.filter(
         Q(status=GenerationRequest.QUEUED)
-        | Q(status=GenerationRequest.RUNNING, claimed_at__lt=stale_before(now), attempts__lt=settings.ICONOPLASM_MAX_ATTEMPTS)
+        | Q(
+            status=GenerationRequest.RUNNING,
+            claimed_at__lt=stale_before(now),
+            attempts__lt=settings.ICONOPLASM_MAX_ATTEMPTS,
+        )
     ).order_by("created_at", "id")

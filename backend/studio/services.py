@@ -72,13 +72,20 @@ def _held(claim: Claim):
 def request_claim(request_id: int, attempts: int, *, worker_id: str, now: dt.datetime | None = None) -> Claim | None:
     """Claim one request seen with ``attempts`` claims so far; None when another worker got there first."""
     now = now or timezone.now()
-    updated = retry_when_locked(lambda: claimable(now).filter(pk=request_id, attempts=attempts).order_by().update(
-        status=GenerationRequest.RUNNING,
-        attempts=F("attempts") + 1,
-        claimed_by=worker_id,
-        claimed_at=now,
-        finished_at=None,
-    ))
+    updated = retry_when_locked(
+        lambda: (
+            claimable(now)
+            .filter(pk=request_id, attempts=attempts)
+            .order_by()
+            .update(
+                status=GenerationRequest.RUNNING,
+                attempts=F("attempts") + 1,
+                claimed_by=worker_id,
+                claimed_at=now,
+                finished_at=None,
+            )
+        )
+    )
     return Claim(request_id, worker_id, attempts + 1) if updated == 1 else None
 
 
@@ -86,7 +93,9 @@ def requests_expire(now: dt.datetime | None = None) -> int:
     """Fail running claims that timed out on their last allowed attempt."""
     now = now or timezone.now()
     return GenerationRequest.objects.filter(
-        status=GenerationRequest.RUNNING, claimed_at__lt=stale_before(now), attempts__gte=settings.ICONOPLASM_MAX_ATTEMPTS
+        status=GenerationRequest.RUNNING,
+        claimed_at__lt=stale_before(now),
+        attempts__gte=settings.ICONOPLASM_MAX_ATTEMPTS,
     ).update(
         status=GenerationRequest.FAILED,
         finished_at=now,
@@ -122,8 +131,9 @@ def request_complete(claim: Claim, rendered: RenderedPortrait) -> Portrait | Non
             if _held(claim).update(status=GenerationRequest.DONE, finished_at=timezone.now(), error="") != 1:
                 return None
             request = GenerationRequest.objects.select_related("gene", "emulsion", "user").get(pk=claim.request_id)
-            portrait = register_rendered(rendered, gene=request.gene, emulsion=request.emulsion,
-                                         origin=Portrait.REQUEST, created_by=request.user)
+            portrait = register_rendered(
+                rendered, gene=request.gene, emulsion=request.emulsion, origin=Portrait.REQUEST, created_by=request.user
+            )
             GenerationRequest.objects.filter(pk=claim.request_id).update(portrait=portrait)
         return portrait
 
@@ -149,10 +159,15 @@ RendererSource = Renderer | Callable[[], Renderer]
 def request_process(claim: Claim, *, renderer: RendererSource) -> Portrait | None:
     """Render, blot and register the claimed request. Any error sends it back to the queue (or fails it)."""
     try:
-        request = retry_when_locked(lambda: GenerationRequest.objects.select_related("gene", "emulsion").get(pk=claim.request_id))
+        request = retry_when_locked(
+            lambda: GenerationRequest.objects.select_related("gene", "emulsion").get(pk=claim.request_id)
+        )
         if request.emulsion.blocked:  # withdrawn after an artist opt-out while queued: no retry
-            retry_when_locked(lambda: _held(claim).update(
-                status=GenerationRequest.FAILED, finished_at=timezone.now(), error=WITHDRAWN))
+            retry_when_locked(
+                lambda: _held(claim).update(
+                    status=GenerationRequest.FAILED, finished_at=timezone.now(), error=WITHDRAWN
+                )
+            )
             return None
         if not isinstance(renderer, Renderer):
             renderer = renderer()
@@ -186,9 +201,15 @@ class _LazyRenderer:
         return self.renderer
 
 
-def run_worker(*, worker_id: str | None = None, renderer: RendererSource = procedural_renderer,
-               once: bool = False, poll: float = 5.0, max_jobs: int | None = None,
-               stop: threading.Event | None = None) -> int:
+def run_worker(
+    *,
+    worker_id: str | None = None,
+    renderer: RendererSource = procedural_renderer,
+    once: bool = False,
+    poll: float = 5.0,
+    max_jobs: int | None = None,
+    stop: threading.Event | None = None,
+) -> int:
     """Claim and process requests one at a time; with ``once``, stop when the queue is empty. Returns jobs processed."""
     worker_id = worker_id or default_worker_id()
     stop = stop or threading.Event()
@@ -221,6 +242,7 @@ def run_worker(*, worker_id: str | None = None, renderer: RendererSource = proce
 
 # Backfilling portraits ------------------------------------------------------
 
+
 def genes_without_portraits(first: list[str] | None = None):
     """Genes that have no public candidate yet: the ``first`` symbols, then the rest by symbol."""
     missing = Gene.objects.exclude(pk__in=public_portraits().values("gene_id")).order_by("symbol")
@@ -228,9 +250,14 @@ def genes_without_portraits(first: list[str] | None = None):
     return [*Gene.objects.filter(symbol__in=first), *missing.exclude(symbol__in=first).iterator()]
 
 
-def backfill_portraits(*, renderer: RendererSource = procedural_renderer, emulsion_id: str = DEFAULT_EMULSION_ID,
-                       first: list[str] | None = None, limit: int | None = None,
-                       on_done: Callable[[Gene, Portrait | None, Exception | None], None] | None = None) -> int:
+def backfill_portraits(
+    *,
+    renderer: RendererSource = procedural_renderer,
+    emulsion_id: str = DEFAULT_EMULSION_ID,
+    first: list[str] | None = None,
+    limit: int | None = None,
+    on_done: Callable[[Gene, Portrait | None, Exception | None], None] | None = None,
+) -> int:
     """Give every gene that has none a first portrait (it becomes the canonical one), so all genes
     have a face without anyone asking. Resumable: each run starts from the genes still without one.
     A failing gene is reported through ``on_done`` and does not stop the others. Returns portraits made.
@@ -245,8 +272,13 @@ def backfill_portraits(*, renderer: RendererSource = procedural_renderer, emulsi
         try:
             if not isinstance(renderer, Renderer):
                 renderer = renderer()
-            portrait = make_candidate(gene=gene, emulsion=emulsion, seed=first_portrait_seed(gene.symbol),
-                                      renderer=renderer, origin=Portrait.BACKFILL)
+            portrait = make_candidate(
+                gene=gene,
+                emulsion=emulsion,
+                seed=first_portrait_seed(gene.symbol),
+                renderer=renderer,
+                origin=Portrait.BACKFILL,
+            )
         except Exception as exc:  # noqa: BLE001 - one gene's failure must not stop the others
             logger.warning("backfill %s failed: %s: %s", gene.symbol, type(exc).__name__, exc)
             if on_done:

@@ -41,7 +41,15 @@ def prose(rng: random.Random, words: list[str]) -> str:
             sentence = []
             for _ in range(rng.randint(7, 18)):
                 roll = rng.random()
-                sentence.append(rng.choice(FUNCTION_WORDS) if roll < 0.35 else rng.choice(ACRONYMS) if roll < 0.43 else str(rng.randint(1, 2030)) if roll < 0.46 else rng.choice(words))
+                sentence.append(
+                    rng.choice(FUNCTION_WORDS)
+                    if roll < 0.35
+                    else rng.choice(ACRONYMS)
+                    if roll < 0.43
+                    else str(rng.randint(1, 2030))
+                    if roll < 0.46
+                    else rng.choice(words)
+                )
             sentence[0] = sentence[0][:1].upper() + sentence[0][1:]
             if len(sentence) > 8:
                 sentence[rng.randint(3, len(sentence) - 3)] += ","
@@ -65,9 +73,17 @@ def main() -> None:
     sample = [row for row in rows if row[0] in wanted or tokens & {row[0], *row[4], *row[5]}]
     FIXTURES.mkdir(parents=True, exist_ok=True)
     (FIXTURES / "prose.txt").write_text(text, encoding="utf-8")
-    body = {"format": 1, "fields": ["symbol", "color_hex", "text_color_hex", "name", "aliases", "previous_symbols"], "genes": sample}
-    (FIXTURES / "lexicon_sample.json").write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"{len(text.split())} words of prose; {len(sample)} of {len(rows)} genes in the sample lexicon", file=sys.stderr)
+    body = {
+        "format": 1,
+        "fields": ["symbol", "color_hex", "text_color_hex", "name", "aliases", "previous_symbols"],
+        "genes": sample,
+    }
+    (FIXTURES / "lexicon_sample.json").write_text(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
+    print(
+        f"{len(text.split())} words of prose; {len(sample)} of {len(rows)} genes in the sample lexicon", file=sys.stderr
+    )
 
 
 if __name__ == "__main__":

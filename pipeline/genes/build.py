@@ -111,9 +111,7 @@ def add_isoforms(genes: pd.DataFrame, sources: SourceSet) -> pd.DataFrame:
     return genes
 
 
-def transmembrane_call(
-    curated_segments: float, helix_class: str | None, hpa_membrane: object
-) -> tuple[object, str]:
+def transmembrane_call(curated_segments: float, helix_class: str | None, hpa_membrane: object) -> tuple[object, str]:
     """Decide transmembrane status and say which evidence decided it.
 
     UniProt's curated segments win. Otherwise a TMHMM helix that cannot be a
@@ -142,13 +140,18 @@ def add_transmembrane(genes: pd.DataFrame, sources: SourceSet, lookup: dict[str,
     genes = genes.copy()
     curated = pd.Series(np.nan, index=genes.index)
     if (path := sources.newest("uniprot_transmembrane")) is not None:
-        segments = uniprot.read_transmembrane_features(path).drop_duplicates("accession").set_index("accession")["tm_segments"]
+        segments = (
+            uniprot.read_transmembrane_features(path).drop_duplicates("accession").set_index("accession")["tm_segments"]
+        )
         curated = genes["uniprot_id"].map(segments)
     helix_class = pd.Series(None, index=genes.index, dtype=object)
     if (path := sources.newest("tmhmm")) is not None:
         predictions = tmhmm.read_predictions(path).drop_duplicates("accession").set_index("accession")
         classes = pd.Series(
-            [tmhmm.classify_helices(t, e) for t, e in zip(predictions["topology"], predictions["expected_residues"], strict=True)],
+            [
+                tmhmm.classify_helices(t, e)
+                for t, e in zip(predictions["topology"], predictions["expected_residues"], strict=True)
+            ],
             index=predictions.index,
         )
         helix_class = genes["uniprot_id"].map(classes).astype(object)
@@ -223,13 +226,17 @@ def add_discovery_year(genes: pd.DataFrame, sources: SourceSet, current_year: in
     source = pd.Series("missing", index=genes.index, dtype=object)
     links, years = sources.newest("ncbi_gene2pubmed"), sources.newest("pubmed_years")
     if links is not None and years is not None:
-        earliest = pubmed.earliest_publication_year(ncbi.read_gene2pubmed(links), pubmed.read_pmid_years(years), current_year)
+        earliest = pubmed.earliest_publication_year(
+            ncbi.read_gene2pubmed(links), pubmed.read_pmid_years(years), current_year
+        )
         published = genes["entrez_id"].map(earliest.set_index("entrez_id")["publication_year"]).astype("Int64")
         source[published.notna()] = "pubmed"
         year = year.fillna(published)
     approval = genes["approval_year"].where(genes["approval_year"] <= current_year)
     use_approval = year.isna() & approval.notna()
-    source[use_approval] = np.where(approval[use_approval] <= HGNC_DATE_FLOOR_YEAR, "hgnc_approval_floor", "hgnc_approval")
+    source[use_approval] = np.where(
+        approval[use_approval] <= HGNC_DATE_FLOOR_YEAR, "hgnc_approval_floor", "hgnc_approval"
+    )
     year = year.fillna(approval)
     genes["discovery_year"] = year.astype("Int64")
     genes["discovery_year_source"] = source.astype(str)
@@ -276,7 +283,9 @@ def coverage(table: pd.DataFrame, sources: SourceSet) -> dict:
     real["transmembrane_source"] = table["transmembrane_source"] != "missing"
     # Approval dates are a stand-in for discovery; only a publication year is real.
     real["discovery_year"] = real["discovery_year_source"] = table["discovery_year_source"] == "pubmed"
-    columns: dict[str, dict[str, Any]] = {column: {"real": int(real[column].sum()), "total": total} for column in COLUMNS}
+    columns: dict[str, dict[str, Any]] = {
+        column: {"real": int(real[column].sum()), "total": total} for column in COLUMNS
+    }
     for column in ("mass_source", "transmembrane_source", "discovery_year_source"):
         columns[column]["by_source"] = {k: int(v) for k, v in table[column].value_counts().sort_index().items()}
     return {
@@ -302,7 +311,9 @@ def build_gene_table(sources: SourceSet, current_year: int | None = None) -> Bui
     genes = add_summary(genes, sources)
     genes = add_cancer_role(genes, sources, lookup)
     table = genes[COLUMNS].reset_index(drop=True)
-    table = table.astype({"symbol": str, "name": str, "hgnc_id": str, "mass_source": str, "transmembrane_source": str, "summary": str})
+    table = table.astype(
+        {"symbol": str, "name": str, "hgnc_id": str, "mass_source": str, "transmembrane_source": str, "summary": str}
+    )
     validate(table, current_year)
     return BuildResult(table=table, coverage=coverage(table, sources), notes=missing_source_notes(sources))
 

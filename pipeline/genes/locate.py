@@ -77,8 +77,9 @@ class SourceSet:
     @property
     def missing_optional(self) -> list[SourceSpec]:
         """Absent optional files that feed gene-table columns."""
-        return [spec for key, spec in self.specs.items() if spec.feeds and not spec.required and not self.files.get(key)]
-
+        return [
+            spec for key, spec in self.specs.items() if spec.feeds and not spec.required and not self.files.get(key)
+        ]
 
 
 def describe_missing(spec: SourceSpec, root: Path) -> str:

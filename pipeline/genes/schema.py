@@ -54,8 +54,13 @@ GENE_TABLE = pa.DataFrameSchema(
     strict=True,
     ordered=True,
     checks=[
-        pa.Check(lambda df: df["clans"].map(len) == df["clan_names"].map(len), error="clans and clan_names differ in length"),
-        pa.Check(lambda df: df["mass_da"].isna() == (df["mass_source"] == "missing"), error="mass_source disagrees with mass_da"),
+        pa.Check(
+            lambda df: df["clans"].map(len) == df["clan_names"].map(len), error="clans and clan_names differ in length"
+        ),
+        pa.Check(
+            lambda df: df["mass_da"].isna() == (df["mass_source"] == "missing"),
+            error="mass_source disagrees with mass_da",
+        ),
     ],
 )
 
@@ -65,5 +70,7 @@ def validate(table: pd.DataFrame, current_year: int) -> pd.DataFrame:
     GENE_TABLE.validate(table, lazy=True)
     too_late = table["discovery_year"].dropna() > current_year
     if too_late.any():
-        raise pa.errors.SchemaError(GENE_TABLE, table, f"discovery_year later than {current_year} for {int(too_late.sum())} genes")
+        raise pa.errors.SchemaError(
+            GENE_TABLE, table, f"discovery_year later than {current_year} for {int(too_late.sum())} genes"
+        )
     return table

@@ -130,7 +130,8 @@ def render_jobs(
         portrait_jobs = [
             PortraitJob(
                 traits=dict(by_symbol.loc[job.symbol], symbol=job.symbol, name=names.get(job.symbol, job.symbol)),
-                emulsion=emulsions[job.emulsion_id], seed=job.seed,
+                emulsion=emulsions[job.emulsion_id],
+                seed=job.seed,
             )
             for job in batch
         ]
@@ -153,10 +154,21 @@ def record(out: Path, portrait: RenderedPortrait) -> None:
     """Store the portrait and its blot under their hashes, then append its manifest line (which marks it done)."""
     sha, path = store(out, "portraits", portrait.image, portrait.image_suffix)
     _, blot_path = store(out, "blots", portrait.blot, portrait.blot_suffix)
-    append_manifest(out, {
-        "symbol": portrait.symbol, "sha256": sha, "path": str(path.relative_to(out)),
-        "blot_path": str(blot_path.relative_to(out)), "renderer": portrait.renderer, "model": portrait.model,
-        "emulsion_id": portrait.emulsion_id, "seed": portrait.seed, "prompt": portrait.prompt.text,
-        "negative_prompt": portrait.prompt.negative, "width": portrait.width, "height": portrait.height,
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    })
+    append_manifest(
+        out,
+        {
+            "symbol": portrait.symbol,
+            "sha256": sha,
+            "path": str(path.relative_to(out)),
+            "blot_path": str(blot_path.relative_to(out)),
+            "renderer": portrait.renderer,
+            "model": portrait.model,
+            "emulsion_id": portrait.emulsion_id,
+            "seed": portrait.seed,
+            "prompt": portrait.prompt.text,
+            "negative_prompt": portrait.prompt.negative,
+            "width": portrait.width,
+            "height": portrait.height,
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
+    )

@@ -43,16 +43,16 @@ PRINT_SIZE = (1536, 2048)
 Format = Literal["webp", "png"]
 
 # Layout, as fractions of the image width (gradient: of the height).
-MARGIN = 0.05              # outer margin, left/right/bottom
-GAP = 0.04                 # least horizontal space between name and symbol
-GRADIENT_HEIGHT = 0.34     # lower part of the image covered by the gradient
-GRADIENT_MAX_ALPHA = 225   # opacity of the gradient at the very bottom (of 255)
+MARGIN = 0.05  # outer margin, left/right/bottom
+GAP = 0.04  # least horizontal space between name and symbol
+GRADIENT_HEIGHT = 0.34  # lower part of the image covered by the gradient
+GRADIENT_MAX_ALPHA = 225  # opacity of the gradient at the very bottom (of 255)
 GRADIENT_COLOUR = (8, 8, 14)
-SYMBOL_MAX_SIZE = 0.105    # symbol type size, largest
-SYMBOL_MIN_SIZE = 0.03     # ... and smallest before it is cut short
-SYMBOL_MAX_WIDTH = 0.5     # share of the inner width the symbol may take
-NAME_MAX_SIZE = 0.05       # name type size, largest
-NAME_MIN_SIZE = 0.022      # ... and smallest before the name is cut short
+SYMBOL_MAX_SIZE = 0.105  # symbol type size, largest
+SYMBOL_MIN_SIZE = 0.03  # ... and smallest before it is cut short
+SYMBOL_MAX_WIDTH = 0.5  # share of the inner width the symbol may take
+NAME_MAX_SIZE = 0.05  # name type size, largest
+NAME_MIN_SIZE = 0.022  # ... and smallest before the name is cut short
 NAME_MAX_LINES = 3
 LINE_SPACING = 1.2
 TEXT_COLOUR = (250, 248, 242, 255)
@@ -61,11 +61,11 @@ SHADOW_ALPHA = 150
 BACKGROUND = (24, 24, 30)  # shows through transparent portraits
 
 WEBP_QUALITY = 90
-WEBP_METHOD = 2            # of 0-6: 3-5x faster than 6 for a few per cent more bytes
+WEBP_METHOD = 2  # of 0-6: 3-5x faster than 6 for a few per cent more bytes
 WEBP_LOSSLESS_EFFORT = 25  # quality, for lossless: the compression effort
 WEBP_LOSSLESS_METHOD = 0
 WEBP_LOSSLESS_MAX_BITS_PER_PIXEL = 1.0  # lossless is kept while it stays this small
-WEBP_TRIAL_ROWS = (0.375, 0.625)        # the strip, as fractions of the height
+WEBP_TRIAL_ROWS = (0.375, 0.625)  # the strip, as fractions of the height
 PNG_COMPRESS_LEVEL = 6
 ELLIPSIS = "…"
 
@@ -218,7 +218,10 @@ def blot_layout(symbol: str, name: str, size: tuple[int, int] = BLOT_SIZE) -> Bl
     symbol_size = 0
     if symbol:
         symbol_size, symbol = _fit_single_line(
-            symbol, BOLD_FONT, round(SYMBOL_MAX_SIZE * width), max(8, round(SYMBOL_MIN_SIZE * width)),
+            symbol,
+            BOLD_FONT,
+            round(SYMBOL_MAX_SIZE * width),
+            max(8, round(SYMBOL_MIN_SIZE * width)),
             SYMBOL_MAX_WIDTH * inner,
         )
         font = _font(BOLD_FONT, symbol_size)
@@ -240,15 +243,25 @@ def blot_layout(symbol: str, name: str, size: tuple[int, int] = BLOT_SIZE) -> Bl
             for i, line in enumerate(lines)
         ]
         name_box = (
-            min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
         )
     return BlotLayout(
-        size=(width, height), name_lines=lines, name_font_size=name_size, name_box=name_box,
-        symbol_text=symbol, symbol_font_size=symbol_size, symbol_box=symbol_box, baseline=baseline,
+        size=(width, height),
+        name_lines=lines,
+        name_font_size=name_size,
+        name_box=name_box,
+        symbol_text=symbol,
+        symbol_font_size=symbol_size,
+        symbol_box=symbol_box,
+        baseline=baseline,
     )
 
 
 # --- drawing -----------------------------------------------------------------
+
 
 def _band_top(layout: BlotLayout) -> int:
     """The top row of the band that the gradient, the text and its blurred shadow cover."""
@@ -297,8 +310,13 @@ def _text_layer(layout: BlotLayout, top: int = 0) -> Image.Image:
     text = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(text)
     if layout.symbol_box:
-        draw.text((width - margin, baseline), layout.symbol_text, font=_font(BOLD_FONT, layout.symbol_font_size),
-                  fill=TEXT_COLOUR, anchor="rs")
+        draw.text(
+            (width - margin, baseline),
+            layout.symbol_text,
+            font=_font(BOLD_FONT, layout.symbol_font_size),
+            fill=TEXT_COLOUR,
+            anchor="rs",
+        )
     if layout.name_lines:
         font = _font(REGULAR_FONT, layout.name_font_size)
         step = round(layout.name_font_size * LINE_SPACING)
@@ -306,8 +324,10 @@ def _text_layer(layout: BlotLayout, top: int = 0) -> Image.Image:
             y = baseline - (len(layout.name_lines) - 1 - i) * step
             draw.text((margin, y), line, font=font, fill=NAME_COLOUR, anchor="ls")
     offset = _shadow_offset(width)
-    shadow_alpha = text.getchannel("A").filter(ImageFilter.GaussianBlur(_shadow_radius(width))).point(
-        lambda a: min(255, a * SHADOW_ALPHA // 255)
+    shadow_alpha = (
+        text.getchannel("A")
+        .filter(ImageFilter.GaussianBlur(_shadow_radius(width)))
+        .point(lambda a: min(255, a * SHADOW_ALPHA // 255))
     )
     shadow = Image.new("RGBA", size, (0, 0, 0, 0))
     shadow.paste((0, 0, 0, 255), (offset, offset), shadow_alpha.crop((0, 0, width - offset, size[1] - offset)))
@@ -316,6 +336,7 @@ def _text_layer(layout: BlotLayout, top: int = 0) -> Image.Image:
 
 
 # --- text fitting ------------------------------------------------------------
+
 
 @lru_cache(maxsize=256)
 def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:

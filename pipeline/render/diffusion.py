@@ -89,8 +89,14 @@ class UnknownSamplerError(ValueError):
 SAMPLER_SCHEDULERS: dict[str, tuple[str, dict[str, Any]]] = {
     "euler": ("EulerDiscreteScheduler", {}),
     "euler_a": ("EulerAncestralDiscreteScheduler", {}),
-    "dpmpp_2m": ("DPMSolverMultistepScheduler", {"algorithm_type": "dpmsolver++", "solver_order": 2, "use_karras_sigmas": False}),
-    "dpmpp_2m_karras": ("DPMSolverMultistepScheduler", {"algorithm_type": "dpmsolver++", "solver_order": 2, "use_karras_sigmas": True}),
+    "dpmpp_2m": (
+        "DPMSolverMultistepScheduler",
+        {"algorithm_type": "dpmsolver++", "solver_order": 2, "use_karras_sigmas": False},
+    ),
+    "dpmpp_2m_karras": (
+        "DPMSolverMultistepScheduler",
+        {"algorithm_type": "dpmsolver++", "solver_order": 2, "use_karras_sigmas": True},
+    ),
     "ddim": ("DDIMScheduler", {}),
     "pndm": ("PNDMScheduler", {"skip_prk_steps": True}),
     "lms": ("LMSDiscreteScheduler", {}),
@@ -145,8 +151,15 @@ def pick_dtype(device: str, dtype: str | torch.dtype | None = None) -> torch.dty
     if isinstance(dtype, torch.dtype):
         return dtype
     if dtype:
-        names = {"fp32": torch.float32, "float32": torch.float32, "fp16": torch.float16, "float16": torch.float16,
-                 "half": torch.float16, "bf16": torch.bfloat16, "bfloat16": torch.bfloat16}
+        names = {
+            "fp32": torch.float32,
+            "float32": torch.float32,
+            "fp16": torch.float16,
+            "float16": torch.float16,
+            "half": torch.float16,
+            "bf16": torch.bfloat16,
+            "bfloat16": torch.bfloat16,
+        }
         try:
             return names[str(dtype).lower()]
         except KeyError:
@@ -192,8 +205,7 @@ def _family_of(folder: Path) -> str:
     class_name = index.get("_class_name", "") if isinstance(index, dict) else ""
     if class_name not in _PIPELINE_CLASSES:
         raise UnsupportedModelError(
-            f"{index_path}: pipeline {class_name or '(none)'!r} is not supported "
-            f"(only {', '.join(_PIPELINE_CLASSES)})"
+            f"{index_path}: pipeline {class_name or '(none)'!r} is not supported (only {', '.join(_PIPELINE_CLASSES)})"
         )
     return _PIPELINE_CLASSES[class_name]
 
@@ -244,7 +256,9 @@ def check_model(path: str | Path, config: str | Path | None = None) -> ModelSour
             raise IncompleteModelError(f"{path}: incomplete diffusers model folder, missing {', '.join(missing)}")
         return ModelSource(path=path, family=family)
     if path.suffix.lower() not in _SINGLE_FILE_SUFFIXES:
-        raise UnsupportedModelError(f"{path}: not a model folder or a single-file checkpoint ({', '.join(_SINGLE_FILE_SUFFIXES)})")
+        raise UnsupportedModelError(
+            f"{path}: not a model folder or a single-file checkpoint ({', '.join(_SINGLE_FILE_SUFFIXES)})"
+        )
     if config is None:
         raise IncompleteModelError(
             f"{path}: a single-file checkpoint needs a local config folder (a diffusers folder of the same "
@@ -280,7 +294,9 @@ def load_pipeline(source: ModelSource, dtype: torch.dtype) -> Any:
         return pipeline_class.from_pretrained(str(source.path), **kwargs)
     except Exception as exc:  # noqa: BLE001 - any loader failure is reported as this model's problem
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise IncompleteModelError(f"{source.path}: could not load the model ({type(exc).__name__}: {first_line})") from None
+        raise IncompleteModelError(
+            f"{source.path}: could not load the model ({type(exc).__name__}: {first_line})"
+        ) from None
 
 
 # --------------------------------------------------------------------------- prompts
@@ -295,7 +311,7 @@ def chunked_token_windows(tokenizer: Any, text: str, min_chunks: int = 1) -> lis
     """
     body = CLIP_WINDOW - 2
     ids: list[int] = tokenizer(text, add_special_tokens=False, truncation=False, verbose=False).input_ids
-    pieces = [ids[i:i + body] for i in range(0, len(ids), body)] or [[]]
+    pieces = [ids[i : i + body] for i in range(0, len(ids), body)] or [[]]
     while len(pieces) < min_chunks:
         pieces.append([])
     bos, eos = tokenizer.bos_token_id, tokenizer.eos_token_id
@@ -313,7 +329,9 @@ def chunk_count(tokenizer: Any, text: str) -> int:
     return max(1, -(-n // (CLIP_WINDOW - 2)))
 
 
-def encode_long_prompt(tokenizer: Any, text_encoder: Any, text: str, chunks: int, device: Any, dtype: Any) -> torch.Tensor:
+def encode_long_prompt(
+    tokenizer: Any, text_encoder: Any, text: str, chunks: int, device: Any, dtype: Any
+) -> torch.Tensor:
     """SD1.5 text embeddings of ``text`` in ``chunks`` windows, concatenated: shape (1, 77*chunks, hidden).
 
     Each window is encoded separately (so every token sits within CLIP's 77
@@ -428,7 +446,9 @@ class DiffusionRenderer:
             return 1
         return max(chunk_count(self.pipe.tokenizer, prompt), chunk_count(self.pipe.tokenizer, negative))
 
-    def encode(self, prompts: Sequence[str], negatives: Sequence[str], chunks: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def encode(
+        self, prompts: Sequence[str], negatives: Sequence[str], chunks: int
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """SD1.5 positive and negative embeddings for a group of prompts that all use ``chunks`` windows."""
         import torch
 
@@ -475,18 +495,30 @@ class DiffusionRenderer:
         self.pipe.scheduler = scheduler
         for chunks, indices in sorted(groups.items()):
             for start in range(0, len(indices), self.batch_size):
-                batch = indices[start:start + self.batch_size]
+                batch = indices[start : start + self.batch_size]
                 out = self._generate(
-                    [prompts[i] for i in batch], [negative_prompts[i] for i in batch], [seeds[i] for i in batch],
-                    chunks, emulsion, width, height,
+                    [prompts[i] for i in batch],
+                    [negative_prompts[i] for i in batch],
+                    [seeds[i] for i in batch],
+                    chunks,
+                    emulsion,
+                    width,
+                    height,
                 )
                 for i, image in zip(batch, out, strict=True):
                     images[i] = image
         return [image for image in images if image is not None]
 
     def _generate(
-        self, prompts: list[str], negatives: list[str], seeds: list[int], chunks: int,
-        emulsion: Emulsion, width: int, height: int, output_type: str = "pil",
+        self,
+        prompts: list[str],
+        negatives: list[str],
+        seeds: list[int],
+        chunks: int,
+        emulsion: Emulsion,
+        width: int,
+        height: int,
+        output_type: str = "pil",
     ) -> list[Any]:
         """One pipeline call for one batch (all with the same embedding length)."""
         import torch

@@ -18,7 +18,15 @@ from ..emulsions import DEFAULT_EMULSION_ID, Emulsion
 from ..images import inspect_image
 from .blot import make_blot
 
-__all__ = ["DEFAULT_EMULSION_ID", "PortraitJob", "Prompt", "RenderedPortrait", "Renderer", "render_portrait", "render_portraits"]
+__all__ = [
+    "DEFAULT_EMULSION_ID",
+    "PortraitJob",
+    "Prompt",
+    "RenderedPortrait",
+    "Renderer",
+    "render_portrait",
+    "render_portraits",
+]
 
 BLOT_SUFFIX: Final = "webp"
 
@@ -137,8 +145,16 @@ def render_portrait(job: PortraitJob, renderer: Renderer) -> RenderedPortrait:
 def _finish(job: PortraitJob, prompt: Prompt, image: bytes, renderer: Renderer) -> RenderedPortrait:
     width, height, suffix = inspect_image(image)
     return RenderedPortrait(
-        symbol=job.symbol, image=image, image_suffix=suffix, width=width, height=height,
-        blot=make_blot(image, job.symbol, job.name, fmt=BLOT_SUFFIX), blot_suffix=BLOT_SUFFIX,
-        renderer=renderer.name, model=renderer.model, emulsion_id=job.emulsion.emulsion_id if job.emulsion else None, seed=job.seed,
+        symbol=job.symbol,
+        image=image,
+        image_suffix=suffix,
+        width=width,
+        height=height,
+        blot=make_blot(image, job.symbol, job.name, fmt=BLOT_SUFFIX),
+        blot_suffix=BLOT_SUFFIX,
+        renderer=renderer.name,
+        model=renderer.model,
+        emulsion_id=job.emulsion.emulsion_id if job.emulsion else None,
+        seed=job.seed,
         prompt=prompt,
     )

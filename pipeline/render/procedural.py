@@ -66,8 +66,15 @@ def family_of(style: str) -> str:
     if fam:
         return fam
     low = str(style).lower()
-    for word, fam in (("goth", "goth"), ("academia", "academia"), ("punk", "punk"), ("wave", "wave"),
-                      ("core", "nature-core"), ("kawaii", "kawaii"), ("cyber", "cyber")):
+    for word, fam in (
+        ("goth", "goth"),
+        ("academia", "academia"),
+        ("punk", "punk"),
+        ("wave", "wave"),
+        ("core", "nature-core"),
+        ("kawaii", "kawaii"),
+        ("cyber", "cyber"),
+    ):
         if word in low:
             return fam
     return "fallback"
@@ -114,7 +121,7 @@ def layout(traits: Mapping) -> dict:
     head_ry = head_r * 1.04
     head_cy = shoulder_y - head_ry * 0.92 + stoop * 14
     sw = (62 + 215 * t) * widen * (1.12 if male else 0.9)
-    ww = (46 + 250 * t ** 1.3 * 1.0 + 18 * t) * widen * (0.92 if male else 0.78)
+    ww = (46 + 250 * t**1.3 * 1.0 + 18 * t) * widen * (0.92 if male else 0.78)
     hw = ww * (1.0 if male else 1.2) + (6 if male else 18)
     if stage == "newborn":
         sw *= 0.9
@@ -128,11 +135,27 @@ def layout(traits: Mapping) -> dict:
     leg_gap = 10
     feet_x = [W / 2 - hw * 0.5 - leg_gap / 2, W / 2 + hw * 0.5 + leg_gap / 2]
     return {
-        "male": male, "t": t, "age": age, "stage": stage, "grey": grey, "stoop": stoop,
-        "cx": W / 2, "head_cy": head_cy, "head_r": head_r, "head_ry": head_ry,
-        "shoulder_y": shoulder_y, "waist_y": shoulder_y + body_h * 0.34, "hip_y": hip_y, "feet_y": feet_y,
-        "shoulder_w": sw, "waist_w": ww, "hip_w": hw, "arm_w": arm_w, "hand_r": hand_r,
-        "hands": hands, "feet_x": feet_x,
+        "male": male,
+        "t": t,
+        "age": age,
+        "stage": stage,
+        "grey": grey,
+        "stoop": stoop,
+        "cx": W / 2,
+        "head_cy": head_cy,
+        "head_r": head_r,
+        "head_ry": head_ry,
+        "shoulder_y": shoulder_y,
+        "waist_y": shoulder_y + body_h * 0.34,
+        "hip_y": hip_y,
+        "feet_y": feet_y,
+        "shoulder_w": sw,
+        "waist_w": ww,
+        "hip_w": hw,
+        "arm_w": arm_w,
+        "hand_r": hand_r,
+        "hands": hands,
+        "feet_x": feet_x,
     }
 
 
@@ -159,37 +182,52 @@ def _sprinkles(look: Look, rng: random.Random) -> str:
 def _background(g: dict, look: Look, faction: str, rng: random.Random | None, st: dict) -> str:
     top = look.background
     bottom = shade(top, -0.25) if luminance(top) > 0.35 else shade(top, 0.12)
-    out = [f'<defs><linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="{shade(top, 0.1)}"/>'
-           f'<stop offset="1" stop-color="{bottom}"/></linearGradient></defs><rect width="{W}" height="{H}" fill="url(#bg)"/>']
+    out = [
+        f'<defs><linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="{shade(top, 0.1)}"/>'
+        f'<stop offset="1" stop-color="{bottom}"/></linearGradient></defs><rect width="{W}" height="{H}" fill="url(#bg)"/>'
+    ]
     if rng is not None:
         out.append(_sprinkles(look, rng))
     ex, ey, R = W / 2, g["head_cy"] + 20, 330
     if faction == "pro-growth":
-        rays = "".join(f'<path d="M{ex:.1f} {ey:.1f}L{ex + math.cos(a) * R * 1.6:.1f} {ey + math.sin(a) * R * 1.6:.1f}L{ex + math.cos(a + 0.13) * R * 1.6:.1f} {ey + math.sin(a + 0.13) * R * 1.6:.1f}Z" fill="#ffd54a" fill-opacity="0.35"/>'
-                       for a in (k * math.pi / 8 for k in range(16)))
-        out.append(rays + f'<circle cx="{ex}" cy="{ey:.1f}" r="{R * 0.78:.1f}" fill="#ffc93c" fill-opacity="0.75" {st["attr"]}/>'
-                   f'<path d="M{ex} {ey - R * 0.68:.1f}L{ex + R * 0.5:.1f} {ey - R * 0.1:.1f}H{ex + R * 0.2:.1f}V{ey + R * 0.6:.1f}H{ex - R * 0.2:.1f}V{ey - R * 0.1:.1f}H{ex - R * 0.5:.1f}Z" '
-                   f'fill="#3fa34d" fill-opacity="0.85" {st["attr"]}/>')
+        rays = "".join(
+            f'<path d="M{ex:.1f} {ey:.1f}L{ex + math.cos(a) * R * 1.6:.1f} {ey + math.sin(a) * R * 1.6:.1f}L{ex + math.cos(a + 0.13) * R * 1.6:.1f} {ey + math.sin(a + 0.13) * R * 1.6:.1f}Z" fill="#ffd54a" fill-opacity="0.35"/>'
+            for a in (k * math.pi / 8 for k in range(16))
+        )
+        out.append(
+            rays
+            + f'<circle cx="{ex}" cy="{ey:.1f}" r="{R * 0.78:.1f}" fill="#ffc93c" fill-opacity="0.75" {st["attr"]}/>'
+            f'<path d="M{ex} {ey - R * 0.68:.1f}L{ex + R * 0.5:.1f} {ey - R * 0.1:.1f}H{ex + R * 0.2:.1f}V{ey + R * 0.6:.1f}H{ex - R * 0.2:.1f}V{ey - R * 0.1:.1f}H{ex - R * 0.5:.1f}Z" '
+            f'fill="#3fa34d" fill-opacity="0.85" {st["attr"]}/>'
+        )
     elif faction == "pro-control":
-        sh = (f'M{ex} {ey - R * 0.85:.1f}L{ex + R * 0.72:.1f} {ey - R * 0.6:.1f}Q{ex + R * 0.72:.1f} {ey + R * 0.45:.1f} {ex} {ey + R * 0.95:.1f}'
-              f'Q{ex - R * 0.72:.1f} {ey + R * 0.45:.1f} {ex - R * 0.72:.1f} {ey - R * 0.6:.1f}Z')
-        out.append(f'<path d="{sh}" fill="#3d6fb6" fill-opacity="0.8" {st["attr"]}/>'
-                   f'<path d="{sh}" fill="none" stroke="#c8d6ea" stroke-width="14" transform="translate({ex} {ey}) scale(0.86) translate({-ex} {-ey})"/>'
-                   f'<path d="M{ex - R * 0.2:.1f} {ey - R * 0.05:.1f}V{ey - R * 0.22:.1f}A{R * 0.2:.1f} {R * 0.2:.1f} 0 0 1 {ex + R * 0.2:.1f} {ey - R * 0.22:.1f}V{ey - R * 0.05:.1f}" '
-                   f'fill="none" stroke="#e8eef7" stroke-width="22"/>'
-                   f'<rect x="{ex - R * 0.3:.1f}" y="{ey - R * 0.07:.1f}" width="{R * 0.6:.1f}" height="{R * 0.45:.1f}" rx="14" fill="#e8eef7"/>'
-                   f'<circle cx="{ex}" cy="{ey + R * 0.1:.1f}" r="{R * 0.06:.1f}" fill="#3d6fb6"/>')
+        sh = (
+            f"M{ex} {ey - R * 0.85:.1f}L{ex + R * 0.72:.1f} {ey - R * 0.6:.1f}Q{ex + R * 0.72:.1f} {ey + R * 0.45:.1f} {ex} {ey + R * 0.95:.1f}"
+            f"Q{ex - R * 0.72:.1f} {ey + R * 0.45:.1f} {ex - R * 0.72:.1f} {ey - R * 0.6:.1f}Z"
+        )
+        out.append(
+            f'<path d="{sh}" fill="#3d6fb6" fill-opacity="0.8" {st["attr"]}/>'
+            f'<path d="{sh}" fill="none" stroke="#c8d6ea" stroke-width="14" transform="translate({ex} {ey}) scale(0.86) translate({-ex} {-ey})"/>'
+            f'<path d="M{ex - R * 0.2:.1f} {ey - R * 0.05:.1f}V{ey - R * 0.22:.1f}A{R * 0.2:.1f} {R * 0.2:.1f} 0 0 1 {ex + R * 0.2:.1f} {ey - R * 0.22:.1f}V{ey - R * 0.05:.1f}" '
+            f'fill="none" stroke="#e8eef7" stroke-width="22"/>'
+            f'<rect x="{ex - R * 0.3:.1f}" y="{ey - R * 0.07:.1f}" width="{R * 0.6:.1f}" height="{R * 0.45:.1f}" rx="14" fill="#e8eef7"/>'
+            f'<circle cx="{ex}" cy="{ey + R * 0.1:.1f}" r="{R * 0.06:.1f}" fill="#3d6fb6"/>'
+        )
     elif faction == "turncoat":
-        out.append(f'<defs><clipPath id="lefthalf"><path d="M0 0H{ex}L{ex - 40} {ey}L{ex + 40} {ey + 90}L{ex} {H}H0Z"/></clipPath></defs>'
-                   f'<circle cx="{ex}" cy="{ey:.1f}" r="{R * 0.85:.1f}" fill="#3d6fb6" fill-opacity="0.85" {st["attr"]}/>'
-                   f'<circle cx="{ex}" cy="{ey:.1f}" r="{R * 0.85:.1f}" fill="#e2573b" fill-opacity="0.9" clip-path="url(#lefthalf)"/>'
-                   f'<path d="M{ex - R * 0.45:.1f} {ey + R * 0.3:.1f}L{ex - R * 0.45:.1f} {ey - R * 0.35:.1f}L{ex - R * 0.7:.1f} {ey - R * 0.1:.1f}M{ex - R * 0.45:.1f} {ey - R * 0.35:.1f}L{ex - R * 0.2:.1f} {ey - R * 0.1:.1f}" '
-                   f'stroke="#fff3e0" stroke-width="26" fill="none" stroke-linecap="round" stroke-linejoin="round"/>'
-                   f'<path d="M{ex + R * 0.45:.1f} {ey - R * 0.4:.1f}L{ex + R * 0.7:.1f} {ey - R * 0.3:.1f}Q{ex + R * 0.7:.1f} {ey + R * 0.15:.1f} {ex + R * 0.45:.1f} {ey + R * 0.35:.1f}'
-                   f'Q{ex + R * 0.2:.1f} {ey + R * 0.15:.1f} {ex + R * 0.2:.1f} {ey - R * 0.3:.1f}Z" fill="#e8eef7"/>'
-                   f'<circle cx="{ex}" cy="{ey:.1f}" r="{R * 0.85:.1f}" fill="none" {st["attr"]}/>')
+        out.append(
+            f'<defs><clipPath id="lefthalf"><path d="M0 0H{ex}L{ex - 40} {ey}L{ex + 40} {ey + 90}L{ex} {H}H0Z"/></clipPath></defs>'
+            f'<circle cx="{ex}" cy="{ey:.1f}" r="{R * 0.85:.1f}" fill="#3d6fb6" fill-opacity="0.85" {st["attr"]}/>'
+            f'<circle cx="{ex}" cy="{ey:.1f}" r="{R * 0.85:.1f}" fill="#e2573b" fill-opacity="0.9" clip-path="url(#lefthalf)"/>'
+            f'<path d="M{ex - R * 0.45:.1f} {ey + R * 0.3:.1f}L{ex - R * 0.45:.1f} {ey - R * 0.35:.1f}L{ex - R * 0.7:.1f} {ey - R * 0.1:.1f}M{ex - R * 0.45:.1f} {ey - R * 0.35:.1f}L{ex - R * 0.2:.1f} {ey - R * 0.1:.1f}" '
+            f'stroke="#fff3e0" stroke-width="26" fill="none" stroke-linecap="round" stroke-linejoin="round"/>'
+            f'<path d="M{ex + R * 0.45:.1f} {ey - R * 0.4:.1f}L{ex + R * 0.7:.1f} {ey - R * 0.3:.1f}Q{ex + R * 0.7:.1f} {ey + R * 0.15:.1f} {ex + R * 0.45:.1f} {ey + R * 0.35:.1f}'
+            f'Q{ex + R * 0.2:.1f} {ey + R * 0.15:.1f} {ex + R * 0.2:.1f} {ey - R * 0.3:.1f}Z" fill="#e8eef7"/>'
+            f'<circle cx="{ex}" cy="{ey:.1f}" r="{R * 0.85:.1f}" fill="none" {st["attr"]}/>'
+        )
     # floor
-    out.append(f'<ellipse cx="{W / 2}" cy="{g["feet_y"] + 4:.1f}" rx="{max(g["hip_w"], g["shoulder_w"]) + 90:.1f}" ry="26" fill="#000000" fill-opacity="0.22"/>')
+    out.append(
+        f'<ellipse cx="{W / 2}" cy="{g["feet_y"] + 4:.1f}" rx="{max(g["hip_w"], g["shoulder_w"]) + 90:.1f}" ry="26" fill="#000000" fill-opacity="0.22"/>'
+    )
     return "".join(out)
 
 
@@ -208,12 +246,17 @@ def _hair_back(g: dict, col: str, style: str, st: dict) -> str:
     cx, cy, r, ry = g["cx"], g["head_cy"], g["head_r"], g["head_ry"]
     if style == "long":
         bottom = g["shoulder_y"] + 120
-        return (f'<path d="M{cx - r * 1.12:.1f} {cy:.1f}C{cx - r * 1.3:.1f} {cy - ry * 1.5:.1f} {cx + r * 1.3:.1f} {cy - ry * 1.5:.1f} {cx + r * 1.12:.1f} {cy:.1f}'
-                f'C{cx + r * 1.2:.1f} {bottom - 80:.1f} {cx + r * 1.25:.1f} {bottom:.1f} {cx + r * 0.9:.1f} {bottom:.1f}L{cx - r * 0.9:.1f} {bottom:.1f}'
-                f'C{cx - r * 1.25:.1f} {bottom:.1f} {cx - r * 1.2:.1f} {bottom - 80:.1f} {cx - r * 1.12:.1f} {cy:.1f}Z" fill="{col}" {st["attr"]}/>')
+        return (
+            f'<path d="M{cx - r * 1.12:.1f} {cy:.1f}C{cx - r * 1.3:.1f} {cy - ry * 1.5:.1f} {cx + r * 1.3:.1f} {cy - ry * 1.5:.1f} {cx + r * 1.12:.1f} {cy:.1f}'
+            f"C{cx + r * 1.2:.1f} {bottom - 80:.1f} {cx + r * 1.25:.1f} {bottom:.1f} {cx + r * 0.9:.1f} {bottom:.1f}L{cx - r * 0.9:.1f} {bottom:.1f}"
+            f'C{cx - r * 1.25:.1f} {bottom:.1f} {cx - r * 1.2:.1f} {bottom - 80:.1f} {cx - r * 1.12:.1f} {cy:.1f}Z" fill="{col}" {st["attr"]}/>'
+        )
     if style == "twintails":
-        return "".join(f'<path d="M{cx + s * r * 0.8:.1f} {cy - ry * 0.6:.1f}C{cx + s * r * 1.9:.1f} {cy - ry * 0.6:.1f} {cx + s * r * 1.7:.1f} {cy + ry * 1.3:.1f} {cx + s * r * 1.25:.1f} {cy + ry * 1.6:.1f}'
-                       f'C{cx + s * r * 1.3:.1f} {cy + ry * 0.7:.1f} {cx + s * r * 1.1:.1f} {cy:.1f} {cx + s * r * 0.7:.1f} {cy - ry * 0.2:.1f}Z" fill="{col}" {st["attr"]}/>' for s in (-1, 1))
+        return "".join(
+            f'<path d="M{cx + s * r * 0.8:.1f} {cy - ry * 0.6:.1f}C{cx + s * r * 1.9:.1f} {cy - ry * 0.6:.1f} {cx + s * r * 1.7:.1f} {cy + ry * 1.3:.1f} {cx + s * r * 1.25:.1f} {cy + ry * 1.6:.1f}'
+            f'C{cx + s * r * 1.3:.1f} {cy + ry * 0.7:.1f} {cx + s * r * 1.1:.1f} {cy:.1f} {cx + s * r * 0.7:.1f} {cy - ry * 0.2:.1f}Z" fill="{col}" {st["attr"]}/>'
+            for s in (-1, 1)
+        )
     if style == "bun":
         return f'<circle cx="{cx:.1f}" cy="{cy - ry * 1.05:.1f}" r="{r * 0.42:.1f}" fill="{col}" {st["attr"]}/>'
     return ""
@@ -228,28 +271,50 @@ def _hair_front(g: dict, col: str, style: str, st: dict) -> str:
     if style == "tuft":
         return f'<path d="M{cx - 10:.1f} {top + 6:.1f}q-5 -40 30 -50q-25 20 -10 50Z" fill="{col}" {st["attr"]}/>'
     if style == "mohawk":
-        spikes = "".join(f'<path d="M{cx - 22:.1f} {top + 30 + k * 28:.1f}L{cx:.1f} {top - 80 + abs(k - 2) * 20:.1f}L{cx + 22:.1f} {top + 30 + k * 28:.1f}Z" fill="{col}" {st["attr"]}/>' for k in range(5))
-        return (f'<path d="M{cx - r * 0.95:.1f} {cy - ry * 0.2:.1f}Q{cx:.1f} {top - ry * 0.05:.1f} {cx + r * 0.95:.1f} {cy - ry * 0.2:.1f}Q{cx:.1f} {top + ry * 0.25:.1f} {cx - r * 0.95:.1f} {cy - ry * 0.2:.1f}Z" fill="{shade(col, -0.35)}" fill-opacity="0.6"/>' + spikes)
+        spikes = "".join(
+            f'<path d="M{cx - 22:.1f} {top + 30 + k * 28:.1f}L{cx:.1f} {top - 80 + abs(k - 2) * 20:.1f}L{cx + 22:.1f} {top + 30 + k * 28:.1f}Z" fill="{col}" {st["attr"]}/>'
+            for k in range(5)
+        )
+        return (
+            f'<path d="M{cx - r * 0.95:.1f} {cy - ry * 0.2:.1f}Q{cx:.1f} {top - ry * 0.05:.1f} {cx + r * 0.95:.1f} {cy - ry * 0.2:.1f}Q{cx:.1f} {top + ry * 0.25:.1f} {cx - r * 0.95:.1f} {cy - ry * 0.2:.1f}Z" fill="{shade(col, -0.35)}" fill-opacity="0.6"/>'
+            + spikes
+        )
     # a cap of hair over the cranium with a fringe shape that depends on the style
     cap = f"M{cx - r * 1.06:.1f} {cy + ry * 0.05:.1f}C{cx - r * 1.2:.1f} {top - ry * 0.45:.1f} {cx + r * 1.2:.1f} {top - ry * 0.45:.1f} {cx + r * 1.06:.1f} {cy + ry * 0.05:.1f}"
     if style in ("long", "bob", "bun", "twintails"):
-        fringe = (f"L{cx + r * 0.9:.1f} {cy - ry * 0.35:.1f}Q{cx + r * 0.6:.1f} {cy - ry * 0.3:.1f} {cx + r * 0.45:.1f} {cy - ry * 0.5:.1f}"
-                  f"Q{cx + r * 0.2:.1f} {cy - ry * 0.28:.1f} {cx:.1f} {cy - ry * 0.42:.1f}Q{cx - r * 0.25:.1f} {cy - ry * 0.25:.1f} {cx - r * 0.5:.1f} {cy - ry * 0.45:.1f}"
-                  f"Q{cx - r * 0.7:.1f} {cy - ry * 0.3:.1f} {cx - r * 0.9:.1f} {cy - ry * 0.35:.1f}Z")
+        fringe = (
+            f"L{cx + r * 0.9:.1f} {cy - ry * 0.35:.1f}Q{cx + r * 0.6:.1f} {cy - ry * 0.3:.1f} {cx + r * 0.45:.1f} {cy - ry * 0.5:.1f}"
+            f"Q{cx + r * 0.2:.1f} {cy - ry * 0.28:.1f} {cx:.1f} {cy - ry * 0.42:.1f}Q{cx - r * 0.25:.1f} {cy - ry * 0.25:.1f} {cx - r * 0.5:.1f} {cy - ry * 0.45:.1f}"
+            f"Q{cx - r * 0.7:.1f} {cy - ry * 0.3:.1f} {cx - r * 0.9:.1f} {cy - ry * 0.35:.1f}Z"
+        )
         extra = ""
         if style == "bob":
-            extra = "".join(f'<path d="M{cx + s * r * 1.06:.1f} {cy - ry * 0.2:.1f}Q{cx + s * r * 1.22:.1f} {cy + ry * 0.6:.1f} {cx + s * r * 0.95:.1f} {cy + ry * 0.75:.1f}L{cx + s * r * 0.82:.1f} {cy - ry * 0.1:.1f}Z" fill="{col}" {st["attr"]}/>' for s in (-1, 1))
+            extra = "".join(
+                f'<path d="M{cx + s * r * 1.06:.1f} {cy - ry * 0.2:.1f}Q{cx + s * r * 1.22:.1f} {cy + ry * 0.6:.1f} {cx + s * r * 0.95:.1f} {cy + ry * 0.75:.1f}L{cx + s * r * 0.82:.1f} {cy - ry * 0.1:.1f}Z" fill="{col}" {st["attr"]}/>'
+                for s in (-1, 1)
+            )
         if style == "long":
-            extra = "".join(f'<path d="M{cx + s * r * 1.06:.1f} {cy - ry * 0.2:.1f}Q{cx + s * r * 1.2:.1f} {cy + ry * 0.9:.1f} {cx + s * r * 1.02:.1f} {g["shoulder_y"] + 60:.1f}L{cx + s * r * 0.86:.1f} {cy + ry * 0.2:.1f}Z" fill="{col}" {st["attr"]}/>' for s in (-1, 1))
-        return f'<path d="{cap}{fringe}" fill="{col}" {st["attr"]}/>' + extra + f'<path d="M{cx - r * 0.5:.1f} {top + ry * 0.12:.1f}Q{cx - r * 0.2:.1f} {top - ry * 0.02:.1f} {cx + r * 0.1:.1f} {top + ry * 0.05:.1f}" stroke="{hi}" stroke-width="7" fill="none" stroke-linecap="round"/>'
+            extra = "".join(
+                f'<path d="M{cx + s * r * 1.06:.1f} {cy - ry * 0.2:.1f}Q{cx + s * r * 1.2:.1f} {cy + ry * 0.9:.1f} {cx + s * r * 1.02:.1f} {g["shoulder_y"] + 60:.1f}L{cx + s * r * 0.86:.1f} {cy + ry * 0.2:.1f}Z" fill="{col}" {st["attr"]}/>'
+                for s in (-1, 1)
+            )
+        return (
+            f'<path d="{cap}{fringe}" fill="{col}" {st["attr"]}/>'
+            + extra
+            + f'<path d="M{cx - r * 0.5:.1f} {top + ry * 0.12:.1f}Q{cx - r * 0.2:.1f} {top - ry * 0.02:.1f} {cx + r * 0.1:.1f} {top + ry * 0.05:.1f}" stroke="{hi}" stroke-width="7" fill="none" stroke-linecap="round"/>'
+        )
     if style == "quiff":
-        fringe = (f"L{cx + r * 0.95:.1f} {cy - ry * 0.3:.1f}Q{cx + r * 0.5:.1f} {cy - ry * 0.65:.1f} {cx - r * 0.2:.1f} {cy - ry * 0.55:.1f}"
-                  f"Q{cx - r * 0.8:.1f} {cy - ry * 0.5:.1f} {cx - r * 0.95:.1f} {cy - ry * 0.25:.1f}Z")
+        fringe = (
+            f"L{cx + r * 0.95:.1f} {cy - ry * 0.3:.1f}Q{cx + r * 0.5:.1f} {cy - ry * 0.65:.1f} {cx - r * 0.2:.1f} {cy - ry * 0.55:.1f}"
+            f"Q{cx - r * 0.8:.1f} {cy - ry * 0.5:.1f} {cx - r * 0.95:.1f} {cy - ry * 0.25:.1f}Z"
+        )
         wave = f'<path d="M{cx - r * 0.7:.1f} {top - ry * 0.05:.1f}Q{cx:.1f} {top - ry * 0.45:.1f} {cx + r * 0.75:.1f} {top + ry * 0.05:.1f}Q{cx + r * 0.1:.1f} {top - ry * 0.15:.1f} {cx - r * 0.7:.1f} {top - ry * 0.05:.1f}Z" fill="{col}" {st["attr"]}/>'
         return f'<path d="{cap}{fringe}" fill="{col}" {st["attr"]}/>' + wave
     # crop / side part
-    fringe = (f"L{cx + r * 1.0:.1f} {cy - ry * 0.25:.1f}Q{cx + r * 0.6:.1f} {cy - ry * 0.55:.1f} {cx - r * 0.1:.1f} {cy - ry * 0.5:.1f}"
-              f"L{cx - r * 0.25:.1f} {cy - ry * 0.62:.1f}Q{cx - r * 0.7:.1f} {cy - ry * 0.5:.1f} {cx - r * 1.0:.1f} {cy - ry * 0.2:.1f}Z")
+    fringe = (
+        f"L{cx + r * 1.0:.1f} {cy - ry * 0.25:.1f}Q{cx + r * 0.6:.1f} {cy - ry * 0.55:.1f} {cx - r * 0.1:.1f} {cy - ry * 0.5:.1f}"
+        f"L{cx - r * 0.25:.1f} {cy - ry * 0.62:.1f}Q{cx - r * 0.7:.1f} {cy - ry * 0.5:.1f} {cx - r * 1.0:.1f} {cy - ry * 0.2:.1f}Z"
+    )
     return f'<path d="{cap}{fringe}" fill="{col}" {st["attr"]}/><path d="M{cx - r * 0.25:.1f} {cy - ry * 0.62:.1f}Q{cx - r * 0.3:.1f} {top + ry * 0.1:.1f} {cx - r * 0.2:.1f} {top + ry * 0.02:.1f}" stroke="{hi}" stroke-width="6" fill="none"/>'
 
 
@@ -270,40 +335,73 @@ def _legs(g: dict, lower: Look, skin: str, st: dict, pat_id: str | None) -> str:
                 out.append(f'<path d="{d}" fill="url(#{pat_id})"/>')
             if lower.pattern == "track_stripes":
                 xs = cx + s * (gap / 2 + leg_w - 14)
-                out.append("".join(f'<path d="M{xs - s * k * 10:.1f} {hip_y - 20:.1f}V{feet_y - 36:.1f}" stroke="{lower.accent}" stroke-width="5"/>' for k in range(3)))
+                out.append(
+                    "".join(
+                        f'<path d="M{xs - s * k * 10:.1f} {hip_y - 20:.1f}V{feet_y - 36:.1f}" stroke="{lower.accent}" stroke-width="5"/>'
+                        for k in range(3)
+                    )
+                )
         # belt
-        out.append(f'<rect x="{cx - leg_w - gap / 2:.1f}" y="{hip_y - 40:.1f}" width="{2 * leg_w + gap:.1f}" height="18" fill="{shade(trouser, -0.35)}" {st["attr"]}/>')
+        out.append(
+            f'<rect x="{cx - leg_w - gap / 2:.1f}" y="{hip_y - 40:.1f}" width="{2 * leg_w + gap:.1f}" height="18" fill="{shade(trouser, -0.35)}" {st["attr"]}/>'
+        )
     else:
         knee = hip_y + (feet_y - hip_y) * 0.55
-        legcol = shade(lower.main, -0.45) if lower.family in ("goth", "punk", "horror", "cyber", "glitch", "rave") else skin
+        legcol = (
+            shade(lower.main, -0.45) if lower.family in ("goth", "punk", "horror", "cyber", "glitch", "rave") else skin
+        )
         for s in (-1, 1):
             x = cx + s * (hw * 0.42)
             lw = max(22.0, hw * 0.38)
-            out.append(f'<rect x="{x - lw / 2:.1f}" y="{knee - 40:.1f}" width="{lw:.1f}" height="{feet_y - knee + 10:.1f}" fill="{legcol}" {st["attr"]}/>')
+            out.append(
+                f'<rect x="{x - lw / 2:.1f}" y="{knee - 40:.1f}" width="{lw:.1f}" height="{feet_y - knee + 10:.1f}" fill="{legcol}" {st["attr"]}/>'
+            )
         flare = hw * 1.35 + 30
-        d = (f"M{cx - hw * 0.95:.1f} {hip_y - 60:.1f}H{cx + hw * 0.95:.1f}L{cx + flare:.1f} {knee:.1f}"
-             f"Q{cx:.1f} {knee + 26:.1f} {cx - flare:.1f} {knee:.1f}Z")
+        d = (
+            f"M{cx - hw * 0.95:.1f} {hip_y - 60:.1f}H{cx + hw * 0.95:.1f}L{cx + flare:.1f} {knee:.1f}"
+            f"Q{cx:.1f} {knee + 26:.1f} {cx - flare:.1f} {knee:.1f}Z"
+        )
         out.append(f'<path d="{d}" fill="{lower.main}" {st["attr"]}/>')
         if pat_id:
             out.append(f'<path d="{d}" fill="url(#{pat_id})"/>')
-        out.append(f'<path d="M{cx - flare + 8:.1f} {knee - 14:.1f}Q{cx:.1f} {knee + 12:.1f} {cx + flare - 8:.1f} {knee - 14:.1f}" stroke="{lower.accent}" stroke-width="8" fill="none"/>')
+        out.append(
+            f'<path d="M{cx - flare + 8:.1f} {knee - 14:.1f}Q{cx:.1f} {knee + 12:.1f} {cx + flare - 8:.1f} {knee - 14:.1f}" stroke="{lower.accent}" stroke-width="8" fill="none"/>'
+        )
     for fx in g["feet_x"]:
-        out.append(f'<path d="M{fx - 42:.1f} {feet_y:.1f}Q{fx - 44:.1f} {feet_y - 44:.1f} {fx:.1f} {feet_y - 42:.1f}Q{fx + 44:.1f} {feet_y - 40:.1f} {fx + 48:.1f} {feet_y:.1f}Z" fill="{shoe}" {st["attr"]}/>')
+        out.append(
+            f'<path d="M{fx - 42:.1f} {feet_y:.1f}Q{fx - 44:.1f} {feet_y - 44:.1f} {fx:.1f} {feet_y - 42:.1f}Q{fx + 44:.1f} {feet_y - 40:.1f} {fx + 48:.1f} {feet_y:.1f}Z" fill="{shoe}" {st["attr"]}/>'
+        )
     return "".join(out)
 
 
 _GARMENT_FLAGS = {
-    "longcoat": {"long", "lapels", "buttons"}, "blazer": {"vneck", "lapels", "tie", "pocket"},
-    "tracksuit": {"zip", "collar", "sleeve_stripes"}, "leather": {"zip_side", "lapels", "studs"},
-    "bomber": {"zip", "hem"}, "folk_vest": {"vest", "border"}, "pinafore": {"bib", "ruffle"},
-    "apron": {"apron"}, "techwear": {"straps", "seams"}, "smock": {"collar", "hem"},
-    "band_tee": {"graphic"}, "hoodie": {"hood", "pocket_kanga", "strings"}, "patchwork": {"hem"},
-    "blouse": {"ruffle", "buttons"}, "tee": {"graphic"}, "cloak": {"cape", "clasp"},
-    "cardigan": {"vneck", "buttons"}, "labcoat": {"long", "lapels", "pocket"},
-    "tattered": {"ragged"}, "field_jacket": {"pocket", "pocket2", "collar", "buttons"},
-    "waistcoat": {"vneck", "buttons", "watch"}, "mesh_top": {"seams"}, "knit": {"hem", "collar"},
-    "tuxedo": {"vneck", "lapels", "bowtie_self"}, "hawaiian": {"vneck", "buttons"},
-    "polo": {"collar", "buttons"}, "spacesuit": {"collar", "straps", "chest_panel"},
+    "longcoat": {"long", "lapels", "buttons"},
+    "blazer": {"vneck", "lapels", "tie", "pocket"},
+    "tracksuit": {"zip", "collar", "sleeve_stripes"},
+    "leather": {"zip_side", "lapels", "studs"},
+    "bomber": {"zip", "hem"},
+    "folk_vest": {"vest", "border"},
+    "pinafore": {"bib", "ruffle"},
+    "apron": {"apron"},
+    "techwear": {"straps", "seams"},
+    "smock": {"collar", "hem"},
+    "band_tee": {"graphic"},
+    "hoodie": {"hood", "pocket_kanga", "strings"},
+    "patchwork": {"hem"},
+    "blouse": {"ruffle", "buttons"},
+    "tee": {"graphic"},
+    "cloak": {"cape", "clasp"},
+    "cardigan": {"vneck", "buttons"},
+    "labcoat": {"long", "lapels", "pocket"},
+    "tattered": {"ragged"},
+    "field_jacket": {"pocket", "pocket2", "collar", "buttons"},
+    "waistcoat": {"vneck", "buttons", "watch"},
+    "mesh_top": {"seams"},
+    "knit": {"hem", "collar"},
+    "tuxedo": {"vneck", "lapels", "bowtie_self"},
+    "hawaiian": {"vneck", "buttons"},
+    "polo": {"collar", "buttons"},
+    "spacesuit": {"collar", "straps", "chest_panel"},
 }
 
 
@@ -318,14 +416,19 @@ def _torso(g: dict, look: Look, shirt: Look, st: dict, pat_id: str | None) -> tu
     belly = ww * (0.1 + 0.35 * t)
     hemw = max(hw, ww) + (30 if "long" in flags else 6)
     neck_w = g["head_r"] * 0.32
-    d = (f"M{cx - neck_w:.1f} {sy - 8:.1f}Q{cx - sw * 0.7:.1f} {sy - 8:.1f} {cx - sw:.1f} {sy + 30:.1f}"
-         f"C{cx - sw - 6:.1f} {sy + 90:.1f} {cx - ww - belly:.1f} {wy - 20:.1f} {cx - ww - belly * 0.6:.1f} {wy + 30:.1f}"
-         f"C{cx - ww:.1f} {bottom - 50:.1f} {cx - hemw:.1f} {bottom - 40:.1f} {cx - hemw:.1f} {bottom:.1f}"
-         f"H{cx + hemw:.1f}C{cx + hemw:.1f} {bottom - 40:.1f} {cx + ww:.1f} {bottom - 50:.1f} {cx + ww + belly * 0.6:.1f} {wy + 30:.1f}"
-         f"C{cx + ww + belly:.1f} {wy - 20:.1f} {cx + sw + 6:.1f} {sy + 90:.1f} {cx + sw:.1f} {sy + 30:.1f}"
-         f"Q{cx + sw * 0.7:.1f} {sy - 8:.1f} {cx + neck_w:.1f} {sy - 8:.1f}Z")
+    d = (
+        f"M{cx - neck_w:.1f} {sy - 8:.1f}Q{cx - sw * 0.7:.1f} {sy - 8:.1f} {cx - sw:.1f} {sy + 30:.1f}"
+        f"C{cx - sw - 6:.1f} {sy + 90:.1f} {cx - ww - belly:.1f} {wy - 20:.1f} {cx - ww - belly * 0.6:.1f} {wy + 30:.1f}"
+        f"C{cx - ww:.1f} {bottom - 50:.1f} {cx - hemw:.1f} {bottom - 40:.1f} {cx - hemw:.1f} {bottom:.1f}"
+        f"H{cx + hemw:.1f}C{cx + hemw:.1f} {bottom - 40:.1f} {cx + ww:.1f} {bottom - 50:.1f} {cx + ww + belly * 0.6:.1f} {wy + 30:.1f}"
+        f"C{cx + ww + belly:.1f} {wy - 20:.1f} {cx + sw + 6:.1f} {sy + 90:.1f} {cx + sw:.1f} {sy + 30:.1f}"
+        f"Q{cx + sw * 0.7:.1f} {sy - 8:.1f} {cx + neck_w:.1f} {sy - 8:.1f}Z"
+    )
     if "ragged" in flags:
-        teeth = "".join(f"L{cx + hemw - (k + 0.5) * hemw / 4:.1f} {bottom + 26:.1f}L{cx + hemw - (k + 1) * hemw / 4:.1f} {bottom:.1f}" for k in range(8))
+        teeth = "".join(
+            f"L{cx + hemw - (k + 0.5) * hemw / 4:.1f} {bottom + 26:.1f}L{cx + hemw - (k + 1) * hemw / 4:.1f} {bottom:.1f}"
+            for k in range(8)
+        )
         ragged = f'<path d="M{cx + hemw:.1f} {bottom - 2:.1f}{teeth}Z" fill="{look.main}"/>'
     else:
         ragged = ""
@@ -334,63 +437,130 @@ def _torso(g: dict, look: Look, shirt: Look, st: dict, pat_id: str | None) -> tu
         out.append(f'<path d="{d}" fill="url(#{pat_id})"/>')
     vdepth = sy + (wy - sy) * 0.75
     if flags & {"vneck", "lapels"}:
-        out.append(f'<path d="M{cx - neck_w * 1.3:.1f} {sy - 6:.1f}L{cx:.1f} {vdepth:.1f}L{cx + neck_w * 1.3:.1f} {sy - 6:.1f}Z" fill="{shirt.second if shirt is look else shirt.main}" {st["attr"]}/>')
+        out.append(
+            f'<path d="M{cx - neck_w * 1.3:.1f} {sy - 6:.1f}L{cx:.1f} {vdepth:.1f}L{cx + neck_w * 1.3:.1f} {sy - 6:.1f}Z" fill="{shirt.second if shirt is look else shirt.main}" {st["attr"]}/>'
+        )
         if "tie" in flags:
-            out.append(f'<path d="M{cx - 12:.1f} {sy + 10:.1f}h24l-6 14l14 {vdepth - sy - 40:.1f}l-20 18l-20 -18l14 -{vdepth - sy - 40:.1f}Z" fill="{look.accent}" {st["attr"]}/>')
+            out.append(
+                f'<path d="M{cx - 12:.1f} {sy + 10:.1f}h24l-6 14l14 {vdepth - sy - 40:.1f}l-20 18l-20 -18l14 -{vdepth - sy - 40:.1f}Z" fill="{look.accent}" {st["attr"]}/>'
+            )
         if "bowtie_self" in flags:
-            out.append(f'<path d="M{cx:.1f} {sy + 14:.1f}l-30 -16v32Zm0 0l30 -16v32Z" fill="{look.accent}" {st["attr"]}/>')
+            out.append(
+                f'<path d="M{cx:.1f} {sy + 14:.1f}l-30 -16v32Zm0 0l30 -16v32Z" fill="{look.accent}" {st["attr"]}/>'
+            )
     if "lapels" in flags:
         for s in (-1, 1):
-            out.append(f'<path d="M{cx + s * neck_w * 1.3:.1f} {sy - 6:.1f}L{cx + s * 4:.1f} {vdepth:.1f}L{cx + s * (neck_w * 1.3 + 40):.1f} {sy + 60:.1f}L{cx + s * (neck_w * 1.3 + 16):.1f} {sy + 30:.1f}Z" fill="{shade(look.main, 0.12)}" {st["attr"]}/>')
+            out.append(
+                f'<path d="M{cx + s * neck_w * 1.3:.1f} {sy - 6:.1f}L{cx + s * 4:.1f} {vdepth:.1f}L{cx + s * (neck_w * 1.3 + 40):.1f} {sy + 60:.1f}L{cx + s * (neck_w * 1.3 + 16):.1f} {sy + 30:.1f}Z" fill="{shade(look.main, 0.12)}" {st["attr"]}/>'
+            )
     if "buttons" in flags:
-        out.append("".join(f'<circle cx="{cx:.1f}" cy="{vdepth + 20 + k * 34 if flags & {"vneck", "lapels"} else sy + 40 + k * 38:.1f}" r="6" fill="{look.accent}" {st["attr"]}/>' for k in range(3)))
+        out.append(
+            "".join(
+                f'<circle cx="{cx:.1f}" cy="{vdepth + 20 + k * 34 if flags & {"vneck", "lapels"} else sy + 40 + k * 38:.1f}" r="6" fill="{look.accent}" {st["attr"]}/>'
+                for k in range(3)
+            )
+        )
     if "zip" in flags:
-        out.append(f'<path d="M{cx:.1f} {sy - 4:.1f}V{bottom:.1f}" stroke="{look.accent}" stroke-width="5"/><rect x="{cx - 6:.1f}" y="{sy + 40:.1f}" width="12" height="26" rx="3" fill="#d9d9d9" {st["attr"]}/>')
+        out.append(
+            f'<path d="M{cx:.1f} {sy - 4:.1f}V{bottom:.1f}" stroke="{look.accent}" stroke-width="5"/><rect x="{cx - 6:.1f}" y="{sy + 40:.1f}" width="12" height="26" rx="3" fill="#d9d9d9" {st["attr"]}/>'
+        )
     if "zip_side" in flags:
-        out.append(f'<path d="M{cx - 20:.1f} {sy + 10:.1f}L{cx + 30:.1f} {bottom:.1f}" stroke="#d9d9d9" stroke-width="5" stroke-dasharray="6 3"/>')
+        out.append(
+            f'<path d="M{cx - 20:.1f} {sy + 10:.1f}L{cx + 30:.1f} {bottom:.1f}" stroke="#d9d9d9" stroke-width="5" stroke-dasharray="6 3"/>'
+        )
     if "studs" in flags:
-        out.append("".join(f'<circle cx="{cx + s * (sw - 24 - k * 18):.1f}" cy="{sy + 30 + k * 6:.1f}" r="6" fill="#e3e3e3" {st["attr"]}/>' for s in (-1, 1) for k in range(4)))
+        out.append(
+            "".join(
+                f'<circle cx="{cx + s * (sw - 24 - k * 18):.1f}" cy="{sy + 30 + k * 6:.1f}" r="6" fill="#e3e3e3" {st["attr"]}/>'
+                for s in (-1, 1)
+                for k in range(4)
+            )
+        )
     if "collar" in flags:
-        out.append(f'<path d="M{cx - neck_w * 1.5:.1f} {sy - 12:.1f}Q{cx:.1f} {sy + 36:.1f} {cx + neck_w * 1.5:.1f} {sy - 12:.1f}L{cx + neck_w * 1.7:.1f} {sy + 14:.1f}Q{cx:.1f} {sy + 60:.1f} {cx - neck_w * 1.7:.1f} {sy + 14:.1f}Z" fill="{look.accent}" {st["attr"]}/>')
+        out.append(
+            f'<path d="M{cx - neck_w * 1.5:.1f} {sy - 12:.1f}Q{cx:.1f} {sy + 36:.1f} {cx + neck_w * 1.5:.1f} {sy - 12:.1f}L{cx + neck_w * 1.7:.1f} {sy + 14:.1f}Q{cx:.1f} {sy + 60:.1f} {cx - neck_w * 1.7:.1f} {sy + 14:.1f}Z" fill="{look.accent}" {st["attr"]}/>'
+        )
     if "hem" in flags:
-        out.append(f'<rect x="{cx - hemw:.1f}" y="{bottom - 26:.1f}" width="{2 * hemw:.1f}" height="26" fill="{look.accent}" {st["attr"]}/>')
+        out.append(
+            f'<rect x="{cx - hemw:.1f}" y="{bottom - 26:.1f}" width="{2 * hemw:.1f}" height="26" fill="{look.accent}" {st["attr"]}/>'
+        )
     if "vest" in flags:
-        out.append(f'<path d="M{cx - neck_w * 1.2:.1f} {sy:.1f}L{cx - ww * 0.4:.1f} {bottom:.1f}H{cx + ww * 0.4:.1f}L{cx + neck_w * 1.2:.1f} {sy:.1f}Z" fill="{look.second}" {st["attr"]}/>')
+        out.append(
+            f'<path d="M{cx - neck_w * 1.2:.1f} {sy:.1f}L{cx - ww * 0.4:.1f} {bottom:.1f}H{cx + ww * 0.4:.1f}L{cx + neck_w * 1.2:.1f} {sy:.1f}Z" fill="{look.second}" {st["attr"]}/>'
+        )
     if "border" in flags:
-        out.append(f'<path d="M{cx - neck_w * 1.2:.1f} {sy:.1f}L{cx - ww * 0.4:.1f} {bottom:.1f}M{cx + neck_w * 1.2:.1f} {sy:.1f}L{cx + ww * 0.4:.1f} {bottom:.1f}" stroke="{look.light}" stroke-width="12" stroke-dasharray="12 8"/>')
+        out.append(
+            f'<path d="M{cx - neck_w * 1.2:.1f} {sy:.1f}L{cx - ww * 0.4:.1f} {bottom:.1f}M{cx + neck_w * 1.2:.1f} {sy:.1f}L{cx + ww * 0.4:.1f} {bottom:.1f}" stroke="{look.light}" stroke-width="12" stroke-dasharray="12 8"/>'
+        )
     if "bib" in flags:
-        out.append(f'<rect x="{cx - ww * 0.55:.1f}" y="{sy + 40:.1f}" width="{ww * 1.1:.1f}" height="{bottom - sy - 40:.1f}" rx="16" fill="{look.second}" {st["attr"]}/>'
-                   f'<path d="M{cx - 16:.1f} {sy + 80:.1f}l32 0" stroke="{look.accent}" stroke-width="10" stroke-linecap="round"/>')
+        out.append(
+            f'<rect x="{cx - ww * 0.55:.1f}" y="{sy + 40:.1f}" width="{ww * 1.1:.1f}" height="{bottom - sy - 40:.1f}" rx="16" fill="{look.second}" {st["attr"]}/>'
+            f'<path d="M{cx - 16:.1f} {sy + 80:.1f}l32 0" stroke="{look.accent}" stroke-width="10" stroke-linecap="round"/>'
+        )
     if "ruffle" in flags:
-        out.append("".join(f'<circle cx="{cx + k * neck_w * 0.5:.1f}" cy="{sy + 4:.1f}" r="{neck_w * 0.32:.1f}" fill="{look.second}" {st["attr"]}/>' for k in range(-3, 4)))
+        out.append(
+            "".join(
+                f'<circle cx="{cx + k * neck_w * 0.5:.1f}" cy="{sy + 4:.1f}" r="{neck_w * 0.32:.1f}" fill="{look.second}" {st["attr"]}/>'
+                for k in range(-3, 4)
+            )
+        )
     if "apron" in flags:
-        out.append(f'<path d="M{cx - ww * 0.6:.1f} {sy + 30:.1f}H{cx + ww * 0.6:.1f}V{bottom + 40:.1f}Q{cx:.1f} {bottom + 60:.1f} {cx - ww * 0.6:.1f} {bottom + 40:.1f}Z" fill="{look.second}" {st["attr"]}/>'
-                   f'<rect x="{cx - ww * 0.3:.1f}" y="{wy:.1f}" width="{ww * 0.6:.1f}" height="50" rx="8" fill="{look.accent}" {st["attr"]}/>')
+        out.append(
+            f'<path d="M{cx - ww * 0.6:.1f} {sy + 30:.1f}H{cx + ww * 0.6:.1f}V{bottom + 40:.1f}Q{cx:.1f} {bottom + 60:.1f} {cx - ww * 0.6:.1f} {bottom + 40:.1f}Z" fill="{look.second}" {st["attr"]}/>'
+            f'<rect x="{cx - ww * 0.3:.1f}" y="{wy:.1f}" width="{ww * 0.6:.1f}" height="50" rx="8" fill="{look.accent}" {st["attr"]}/>'
+        )
     if "straps" in flags:
-        out.append(f'<path d="M{cx - sw * 0.7:.1f} {sy + 10:.1f}L{cx + ww * 0.8:.1f} {bottom - 10:.1f}M{cx + sw * 0.7:.1f} {sy + 10:.1f}L{cx - ww * 0.8:.1f} {bottom - 10:.1f}" stroke="{look.second}" stroke-width="22"/>'
-                   f'<rect x="{cx - 22:.1f}" y="{(sy + bottom) / 2 - 22:.1f}" width="44" height="44" rx="6" fill="{look.accent}" {st["attr"]}/>')
+        out.append(
+            f'<path d="M{cx - sw * 0.7:.1f} {sy + 10:.1f}L{cx + ww * 0.8:.1f} {bottom - 10:.1f}M{cx + sw * 0.7:.1f} {sy + 10:.1f}L{cx - ww * 0.8:.1f} {bottom - 10:.1f}" stroke="{look.second}" stroke-width="22"/>'
+            f'<rect x="{cx - 22:.1f}" y="{(sy + bottom) / 2 - 22:.1f}" width="44" height="44" rx="6" fill="{look.accent}" {st["attr"]}/>'
+        )
     if "seams" in flags:
-        out.append(f'<path d="M{cx - ww * 0.5:.1f} {sy + 30:.1f}V{bottom:.1f}M{cx + ww * 0.5:.1f} {sy + 30:.1f}V{bottom:.1f}" stroke="{look.accent}" stroke-width="4"/>')
+        out.append(
+            f'<path d="M{cx - ww * 0.5:.1f} {sy + 30:.1f}V{bottom:.1f}M{cx + ww * 0.5:.1f} {sy + 30:.1f}V{bottom:.1f}" stroke="{look.accent}" stroke-width="4"/>'
+        )
     if "graphic" in flags:
-        out.append(f'<circle cx="{cx:.1f}" cy="{(sy + wy) / 2 + 20:.1f}" r="{max(24, ww * 0.45):.1f}" fill="{look.accent}" {st["attr"]}/>'
-                   f'<path d="{star_path(cx, (sy + wy) / 2 + 20, max(24, ww * 0.45) * 0.7, max(24, ww * 0.45) * 0.3, 5)}" fill="{look.second}"/>')
+        out.append(
+            f'<circle cx="{cx:.1f}" cy="{(sy + wy) / 2 + 20:.1f}" r="{max(24, ww * 0.45):.1f}" fill="{look.accent}" {st["attr"]}/>'
+            f'<path d="{star_path(cx, (sy + wy) / 2 + 20, max(24, ww * 0.45) * 0.7, max(24, ww * 0.45) * 0.3, 5)}" fill="{look.second}"/>'
+        )
     if "hood" in flags:
-        out.insert(0, f'<path d="M{cx - neck_w * 2.6:.1f} {sy + 10:.1f}Q{cx:.1f} {sy - 70:.1f} {cx + neck_w * 2.6:.1f} {sy + 10:.1f}Z" fill="{shade(look.main, -0.15)}" {st["attr"]}/>')
+        out.insert(
+            0,
+            f'<path d="M{cx - neck_w * 2.6:.1f} {sy + 10:.1f}Q{cx:.1f} {sy - 70:.1f} {cx + neck_w * 2.6:.1f} {sy + 10:.1f}Z" fill="{shade(look.main, -0.15)}" {st["attr"]}/>',
+        )
     if "pocket_kanga" in flags:
-        out.append(f'<path d="M{cx - ww * 0.6:.1f} {bottom - 30:.1f}L{cx - ww * 0.45:.1f} {wy + 10:.1f}H{cx + ww * 0.45:.1f}L{cx + ww * 0.6:.1f} {bottom - 30:.1f}Z" fill="{shade(look.main, -0.1)}" {st["attr"]}/>')
+        out.append(
+            f'<path d="M{cx - ww * 0.6:.1f} {bottom - 30:.1f}L{cx - ww * 0.45:.1f} {wy + 10:.1f}H{cx + ww * 0.45:.1f}L{cx + ww * 0.6:.1f} {bottom - 30:.1f}Z" fill="{shade(look.main, -0.1)}" {st["attr"]}/>'
+        )
     if "strings" in flags:
-        out.append(f'<path d="M{cx - 18:.1f} {sy + 10:.1f}v70M{cx + 18:.1f} {sy + 10:.1f}v70" stroke="{look.second}" stroke-width="6" stroke-linecap="round"/>')
+        out.append(
+            f'<path d="M{cx - 18:.1f} {sy + 10:.1f}v70M{cx + 18:.1f} {sy + 10:.1f}v70" stroke="{look.second}" stroke-width="6" stroke-linecap="round"/>'
+        )
     if "pocket" in flags:
-        out.append(f'<rect x="{cx - ww * 0.75:.1f}" y="{wy + 10:.1f}" width="{max(30, ww * 0.4):.1f}" height="10" fill="{shade(look.main, -0.2)}"/>')
+        out.append(
+            f'<rect x="{cx - ww * 0.75:.1f}" y="{wy + 10:.1f}" width="{max(30, ww * 0.4):.1f}" height="10" fill="{shade(look.main, -0.2)}"/>'
+        )
     if "pocket2" in flags:
-        out.append("".join(f'<rect x="{cx + s * sw * 0.45 - 28:.1f}" y="{sy + 50:.1f}" width="56" height="50" rx="6" fill="{shade(look.main, 0.1)}" {st["attr"]}/>' for s in (-1, 1)))
+        out.append(
+            "".join(
+                f'<rect x="{cx + s * sw * 0.45 - 28:.1f}" y="{sy + 50:.1f}" width="56" height="50" rx="6" fill="{shade(look.main, 0.1)}" {st["attr"]}/>'
+                for s in (-1, 1)
+            )
+        )
     if "chest_panel" in flags:
-        out.append(f'<rect x="{cx - 50:.1f}" y="{sy + 50:.1f}" width="100" height="60" rx="10" fill="{look.second}" {st["attr"]}/>'
-                   f'<circle cx="{cx - 20:.1f}" cy="{sy + 80:.1f}" r="10" fill="{look.accent}"/><circle cx="{cx + 20:.1f}" cy="{sy + 80:.1f}" r="10" fill="#4cd964"/>')
+        out.append(
+            f'<rect x="{cx - 50:.1f}" y="{sy + 50:.1f}" width="100" height="60" rx="10" fill="{look.second}" {st["attr"]}/>'
+            f'<circle cx="{cx - 20:.1f}" cy="{sy + 80:.1f}" r="10" fill="{look.accent}"/><circle cx="{cx + 20:.1f}" cy="{sy + 80:.1f}" r="10" fill="#4cd964"/>'
+        )
     if "watch" in flags:
-        out.append(f'<path d="M{cx + 8:.1f} {wy - 10:.1f}Q{cx + ww * 0.4:.1f} {wy + 20:.1f} {cx + ww * 0.6:.1f} {wy - 6:.1f}" stroke="#d4af37" stroke-width="4" fill="none"/>')
+        out.append(
+            f'<path d="M{cx + 8:.1f} {wy - 10:.1f}Q{cx + ww * 0.4:.1f} {wy + 20:.1f} {cx + ww * 0.6:.1f} {wy - 6:.1f}" stroke="#d4af37" stroke-width="4" fill="none"/>'
+        )
     if "cape" in flags:
-        out.insert(0, f'<path d="M{cx - sw:.1f} {sy + 20:.1f}L{cx - sw - 70:.1f} {g["feet_y"] - 40:.1f}H{cx + sw + 70:.1f}L{cx + sw:.1f} {sy + 20:.1f}Z" fill="{shade(look.main, -0.2)}" {st["attr"]}/>')
+        out.insert(
+            0,
+            f'<path d="M{cx - sw:.1f} {sy + 20:.1f}L{cx - sw - 70:.1f} {g["feet_y"] - 40:.1f}H{cx + sw + 70:.1f}L{cx + sw:.1f} {sy + 20:.1f}Z" fill="{shade(look.main, -0.2)}" {st["attr"]}/>',
+        )
     if "clasp" in flags:
         out.append(f'<circle cx="{cx:.1f}" cy="{sy + 16:.1f}" r="14" fill="{look.accent}" {st["attr"]}/>')
     return "".join(out), ""
@@ -402,15 +572,27 @@ def _arms(g: dict, look: Look, skin: str, st: dict, pat_id: str | None) -> str:
     out = []
     for s, (hx, hy) in zip((-1, 1), g["hands"], strict=True):
         d = f"M{cx + s * (sw - aw * 0.35):.1f} {sy + 40:.1f}Q{cx + s * (sw + aw * 0.2):.1f} {sy + 60:.1f} {hx:.1f} {hy - hr * 1.1:.1f}"
-        out.append(f'<path d="{d}" stroke="{OUTLINE}" stroke-width="{aw + 2 * st["w"]:.1f}" stroke-linecap="round" fill="none"/>' if st["w"] > 0 else "")
+        out.append(
+            f'<path d="{d}" stroke="{OUTLINE}" stroke-width="{aw + 2 * st["w"]:.1f}" stroke-linecap="round" fill="none"/>'
+            if st["w"] > 0
+            else ""
+        )
         out.append(f'<path d="{d}" stroke="{look.main}" stroke-width="{aw:.1f}" stroke-linecap="round" fill="none"/>')
         if pat_id:
-            out.append(f'<path d="{d}" stroke="url(#{pat_id})" stroke-width="{aw:.1f}" stroke-linecap="round" fill="none"/>')
+            out.append(
+                f'<path d="{d}" stroke="url(#{pat_id})" stroke-width="{aw:.1f}" stroke-linecap="round" fill="none"/>'
+            )
         if look.pattern == "track_stripes":
-            out.append(f'<path d="{d}" stroke="{look.accent}" stroke-width="{aw * 0.12:.1f}" fill="none" transform="translate({s * aw * 0.25:.1f} 0)"/>')
-        out.append(f'<circle cx="{hx:.1f}" cy="{hy - hr * 0.9:.1f}" r="{aw * 0.52:.1f}" fill="{look.accent if look.garment != "tee" else look.main}" {st["attr"]}/>')
+            out.append(
+                f'<path d="{d}" stroke="{look.accent}" stroke-width="{aw * 0.12:.1f}" fill="none" transform="translate({s * aw * 0.25:.1f} 0)"/>'
+            )
+        out.append(
+            f'<circle cx="{hx:.1f}" cy="{hy - hr * 0.9:.1f}" r="{aw * 0.52:.1f}" fill="{look.accent if look.garment != "tee" else look.main}" {st["attr"]}/>'
+        )
         out.append(f'<circle cx="{hx:.1f}" cy="{hy:.1f}" r="{hr:.1f}" fill="{skin}" {st["attr"]}/>')
-        out.append(f'<path d="M{hx + s * hr * 0.9:.1f} {hy - hr * 0.4:.1f}q{s * hr * 0.5:.1f} {hr * 0.2:.1f} {s * hr * 0.1:.1f} {hr * 0.7:.1f}" fill="{skin}" {st["attr"]}/>')
+        out.append(
+            f'<path d="M{hx + s * hr * 0.9:.1f} {hy - hr * 0.4:.1f}q{s * hr * 0.5:.1f} {hr * 0.2:.1f} {s * hr * 0.1:.1f} {hr * 0.7:.1f}" fill="{skin}" {st["attr"]}/>'
+        )
     return "".join(out)
 
 
@@ -421,13 +603,19 @@ def _head(g: dict, traits: Mapping, skin: str, st: dict, rng: random.Random) -> 
     out = []
     # neck and ears
     nw = r * (0.32 if male else 0.26) * (1 + g["t"] * 0.5)
-    out.append(f'<rect x="{cx - nw:.1f}" y="{cy + ry * 0.6:.1f}" width="{2 * nw:.1f}" height="{g["shoulder_y"] - cy - ry * 0.6 + 12:.1f}" fill="{skin}" {st["attr"]}/>')
+    out.append(
+        f'<rect x="{cx - nw:.1f}" y="{cy + ry * 0.6:.1f}" width="{2 * nw:.1f}" height="{g["shoulder_y"] - cy - ry * 0.6 + 12:.1f}" fill="{skin}" {st["attr"]}/>'
+    )
     for s in (-1, 1):
-        out.append(f'<ellipse cx="{cx + s * r * 0.98:.1f}" cy="{cy + ry * 0.08:.1f}" rx="{r * 0.16:.1f}" ry="{ry * 0.2:.1f}" fill="{skin}" {st["attr"]}/>')
+        out.append(
+            f'<ellipse cx="{cx + s * r * 0.98:.1f}" cy="{cy + ry * 0.08:.1f}" rx="{r * 0.16:.1f}" ry="{ry * 0.2:.1f}" fill="{skin}" {st["attr"]}/>'
+        )
     jaw = 0.95 if male else 1.05
-    face = (f"M{cx - r:.1f} {cy:.1f}C{cx - r:.1f} {cy - ry * 1.33:.1f} {cx + r:.1f} {cy - ry * 1.33:.1f} {cx + r:.1f} {cy:.1f}"
-            f"C{cx + r:.1f} {cy + ry * 0.6:.1f} {cx + r * 0.5 * jaw:.1f} {cy + ry * 1.02:.1f} {cx:.1f} {cy + ry * 1.02:.1f}"
-            f"C{cx - r * 0.5 * jaw:.1f} {cy + ry * 1.02:.1f} {cx - r:.1f} {cy + ry * 0.6:.1f} {cx - r:.1f} {cy:.1f}Z")
+    face = (
+        f"M{cx - r:.1f} {cy:.1f}C{cx - r:.1f} {cy - ry * 1.33:.1f} {cx + r:.1f} {cy - ry * 1.33:.1f} {cx + r:.1f} {cy:.1f}"
+        f"C{cx + r:.1f} {cy + ry * 0.6:.1f} {cx + r * 0.5 * jaw:.1f} {cy + ry * 1.02:.1f} {cx:.1f} {cy + ry * 1.02:.1f}"
+        f"C{cx - r * 0.5 * jaw:.1f} {cy + ry * 1.02:.1f} {cx - r:.1f} {cy + ry * 0.6:.1f} {cx - r:.1f} {cy:.1f}Z"
+    )
     out.append(f'<path d="{face}" fill="{skin}" {st["attr"]}/>')
     # eyes
     eye_y = cy + ry * 0.05
@@ -439,53 +627,86 @@ def _head(g: dict, traits: Mapping, skin: str, st: dict, rng: random.Random) -> 
     for s in (-1, 1):
         ex = cx + s * sep
         if closed:
-            out.append(f'<path d="M{ex - ew:.1f} {eye_y:.1f}Q{ex:.1f} {eye_y + eh * 0.8:.1f} {ex + ew:.1f} {eye_y:.1f}" stroke="{OUTLINE}" stroke-width="5" fill="none" stroke-linecap="round"/>')
+            out.append(
+                f'<path d="M{ex - ew:.1f} {eye_y:.1f}Q{ex:.1f} {eye_y + eh * 0.8:.1f} {ex + ew:.1f} {eye_y:.1f}" stroke="{OUTLINE}" stroke-width="5" fill="none" stroke-linecap="round"/>'
+            )
             continue
         look_dx = rng.uniform(-0.25, 0.25) * ew
-        out.append(f'<ellipse cx="{ex:.1f}" cy="{eye_y:.1f}" rx="{ew:.1f}" ry="{eh:.1f}" fill="#ffffff" stroke="{OUTLINE}" stroke-width="3"/>'
-                   f'<ellipse cx="{ex + look_dx:.1f}" cy="{eye_y + eh * 0.1:.1f}" rx="{ew * 0.72:.1f}" ry="{eh * 0.78:.1f}" fill="{iris}"/>'
-                   f'<circle cx="{ex + look_dx:.1f}" cy="{eye_y + eh * 0.12:.1f}" r="{ew * 0.36:.1f}" fill="#111111"/>'
-                   f'<circle cx="{ex + look_dx - ew * 0.3:.1f}" cy="{eye_y - eh * 0.3:.1f}" r="{ew * 0.22:.1f}" fill="#ffffff"/>')
+        out.append(
+            f'<ellipse cx="{ex:.1f}" cy="{eye_y:.1f}" rx="{ew:.1f}" ry="{eh:.1f}" fill="#ffffff" stroke="{OUTLINE}" stroke-width="3"/>'
+            f'<ellipse cx="{ex + look_dx:.1f}" cy="{eye_y + eh * 0.1:.1f}" rx="{ew * 0.72:.1f}" ry="{eh * 0.78:.1f}" fill="{iris}"/>'
+            f'<circle cx="{ex + look_dx:.1f}" cy="{eye_y + eh * 0.12:.1f}" r="{ew * 0.36:.1f}" fill="#111111"/>'
+            f'<circle cx="{ex + look_dx - ew * 0.3:.1f}" cy="{eye_y - eh * 0.3:.1f}" r="{ew * 0.22:.1f}" fill="#ffffff"/>'
+        )
         if not male:
-            out.append("".join(f'<path d="M{ex + s * ew * (0.3 + 0.3 * k):.1f} {eye_y - eh * (0.9 - 0.12 * k):.1f}l{s * 10:.1f} -10" stroke="{OUTLINE}" stroke-width="3.5" stroke-linecap="round"/>' for k in range(3)))
+            out.append(
+                "".join(
+                    f'<path d="M{ex + s * ew * (0.3 + 0.3 * k):.1f} {eye_y - eh * (0.9 - 0.12 * k):.1f}l{s * 10:.1f} -10" stroke="{OUTLINE}" stroke-width="3.5" stroke-linecap="round"/>'
+                    for k in range(3)
+                )
+            )
         # brows: heavier for men, greying with age, raised or knitted by a seeded mood
         tilt = rng.choice((-8, -4, 0, 5))
         bw = 9 if male else 5
         brow = mix("#2b1d14", "#cfcfcf", g["grey"])
-        out.append(f'<path d="M{ex - s * ew * 1.0:.1f} {eye_y - eh * 1.45 + tilt:.1f}Q{ex:.1f} {eye_y - eh * 1.85:.1f} {ex + s * ew * 1.1:.1f} {eye_y - eh * 1.35:.1f}" stroke="{brow}" stroke-width="{bw}" fill="none" stroke-linecap="round"/>')
+        out.append(
+            f'<path d="M{ex - s * ew * 1.0:.1f} {eye_y - eh * 1.45 + tilt:.1f}Q{ex:.1f} {eye_y - eh * 1.85:.1f} {ex + s * ew * 1.1:.1f} {eye_y - eh * 1.35:.1f}" stroke="{brow}" stroke-width="{bw}" fill="none" stroke-linecap="round"/>'
+        )
     # nose and mouth
     ny = cy + ry * 0.3
-    out.append(f'<path d="M{cx - 4:.1f} {ny - 14:.1f}Q{cx + 10:.1f} {ny:.1f} {cx - 6:.1f} {ny + 6:.1f}" stroke="{shade(skin, -0.35)}" stroke-width="4" fill="none" stroke-linecap="round"/>')
+    out.append(
+        f'<path d="M{cx - 4:.1f} {ny - 14:.1f}Q{cx + 10:.1f} {ny:.1f} {cx - 6:.1f} {ny + 6:.1f}" stroke="{shade(skin, -0.35)}" stroke-width="4" fill="none" stroke-linecap="round"/>'
+    )
     my = cy + ry * 0.55
     mood = rng.choice(("smile", "smirk", "flat", "open"))
     mw = r * (0.16 if stage != "newborn" else 0.1)
     lip = shade("#c0394f", -0.1) if not male else shade(skin, -0.45)
     if mood == "smile":
-        out.append(f'<path d="M{cx - mw:.1f} {my:.1f}Q{cx:.1f} {my + mw * 0.8:.1f} {cx + mw:.1f} {my:.1f}" stroke="{lip}" stroke-width="5" fill="none" stroke-linecap="round"/>')
+        out.append(
+            f'<path d="M{cx - mw:.1f} {my:.1f}Q{cx:.1f} {my + mw * 0.8:.1f} {cx + mw:.1f} {my:.1f}" stroke="{lip}" stroke-width="5" fill="none" stroke-linecap="round"/>'
+        )
     elif mood == "smirk":
-        out.append(f'<path d="M{cx - mw:.1f} {my + 4:.1f}Q{cx + mw * 0.3:.1f} {my + 8:.1f} {cx + mw:.1f} {my - 6:.1f}" stroke="{lip}" stroke-width="5" fill="none" stroke-linecap="round"/>')
+        out.append(
+            f'<path d="M{cx - mw:.1f} {my + 4:.1f}Q{cx + mw * 0.3:.1f} {my + 8:.1f} {cx + mw:.1f} {my - 6:.1f}" stroke="{lip}" stroke-width="5" fill="none" stroke-linecap="round"/>'
+        )
     elif mood == "open":
-        out.append(f'<path d="M{cx - mw * 0.7:.1f} {my:.1f}Q{cx:.1f} {my + mw * 1.2:.1f} {cx + mw * 0.7:.1f} {my:.1f}Z" fill="#5a1a22" stroke="{OUTLINE}" stroke-width="3"/>')
+        out.append(
+            f'<path d="M{cx - mw * 0.7:.1f} {my:.1f}Q{cx:.1f} {my + mw * 1.2:.1f} {cx + mw * 0.7:.1f} {my:.1f}Z" fill="#5a1a22" stroke="{OUTLINE}" stroke-width="3"/>'
+        )
     else:
-        out.append(f'<path d="M{cx - mw * 0.8:.1f} {my:.1f}H{cx + mw * 0.8:.1f}" stroke="{lip}" stroke-width="5" stroke-linecap="round"/>')
+        out.append(
+            f'<path d="M{cx - mw * 0.8:.1f} {my:.1f}H{cx + mw * 0.8:.1f}" stroke="{lip}" stroke-width="5" stroke-linecap="round"/>'
+        )
     # cheeks: a soft blush for the young
     if stage in ("newborn", "child") or not male:
-        out.append("".join(f'<ellipse cx="{cx + s * r * 0.6:.1f}" cy="{cy + ry * 0.32:.1f}" rx="{r * 0.13:.1f}" ry="{ry * 0.06:.1f}" fill="#ff6f8a" fill-opacity="0.35"/>' for s in (-1, 1)))
+        out.append(
+            "".join(
+                f'<ellipse cx="{cx + s * r * 0.6:.1f}" cy="{cy + ry * 0.32:.1f}" rx="{r * 0.13:.1f}" ry="{ry * 0.06:.1f}" fill="#ff6f8a" fill-opacity="0.35"/>'
+                for s in (-1, 1)
+            )
+        )
     # stubble for adult men on a hash
     if male and stage == "adult" and (h >> 5) % 3 == 0:
-        out.append(f'<path d="M{cx - r * 0.55:.1f} {cy + ry * 0.55:.1f}Q{cx:.1f} {cy + ry * 1.15:.1f} {cx + r * 0.55:.1f} {cy + ry * 0.55:.1f}" stroke="{shade(skin, -0.3)}" stroke-width="10" fill="none" stroke-opacity="0.35" stroke-dasharray="2 5"/>')
+        out.append(
+            f'<path d="M{cx - r * 0.55:.1f} {cy + ry * 0.55:.1f}Q{cx:.1f} {cy + ry * 1.15:.1f} {cx + r * 0.55:.1f} {cy + ry * 0.55:.1f}" stroke="{shade(skin, -0.3)}" stroke-width="10" fill="none" stroke-opacity="0.35" stroke-dasharray="2 5"/>'
+        )
     # age lines
     wr = max(0.0, min(1.0, (age - 22) / 12))
     if wr > 0:
         wc = shade(skin, -0.4)
         op = 0.35 + 0.55 * wr
-        lines = [f'M{cx - r * 0.35:.1f} {cy - ry * 0.55:.1f}q{r * 0.35:.1f} -10 {r * 0.7:.1f} 0']
+        lines = [f"M{cx - r * 0.35:.1f} {cy - ry * 0.55:.1f}q{r * 0.35:.1f} -10 {r * 0.7:.1f} 0"]
         if wr > 0.3:
-            lines.append(f'M{cx - r * 0.28:.1f} {cy - ry * 0.45:.1f}q{r * 0.28:.1f} -8 {r * 0.56:.1f} 0')
-            lines += [f'M{cx + s * (sep + ew * 1.3):.1f} {eye_y - 4:.1f}l{s * 14:.1f} -6M{cx + s * (sep + ew * 1.3):.1f} {eye_y + 6:.1f}l{s * 14:.1f} 6' for s in (-1, 1)]
+            lines.append(f"M{cx - r * 0.28:.1f} {cy - ry * 0.45:.1f}q{r * 0.28:.1f} -8 {r * 0.56:.1f} 0")
+            lines += [
+                f"M{cx + s * (sep + ew * 1.3):.1f} {eye_y - 4:.1f}l{s * 14:.1f} -6M{cx + s * (sep + ew * 1.3):.1f} {eye_y + 6:.1f}l{s * 14:.1f} 6"
+                for s in (-1, 1)
+            ]
         if wr > 0.6:
-            lines += [f'M{cx + s * r * 0.22:.1f} {ny:.1f}q{s * 10:.1f} 24 {s * 4:.1f} 44' for s in (-1, 1)]
-        out.append(f'<path d="{"".join(lines)}" stroke="{wc}" stroke-opacity="{op:.2f}" stroke-width="4" fill="none" stroke-linecap="round"/>')
+            lines += [f"M{cx + s * r * 0.22:.1f} {ny:.1f}q{s * 10:.1f} 24 {s * 4:.1f} 44" for s in (-1, 1)]
+        out.append(
+            f'<path d="{"".join(lines)}" stroke="{wc}" stroke-opacity="{op:.2f}" stroke-width="4" fill="none" stroke-linecap="round"/>'
+        )
     return "".join(out)
 
 
@@ -495,72 +716,127 @@ def _accessory(kind: str, g: dict, look: Look, st: dict) -> str:
     A = st["attr"]
     eye_y = cy + ry * 0.05
     if kind == "choker_cross":
-        return (f'<rect x="{cx - r * 0.3:.1f}" y="{sy - 40:.1f}" width="{r * 0.6:.1f}" height="14" fill="#0c0c0f" {A}/>'
-                f'<path d="M{cx:.1f} {sy - 26:.1f}v44M{cx - 12:.1f} {sy - 12:.1f}h24" stroke="#c9c9d1" stroke-width="7"/>')
+        return (
+            f'<rect x="{cx - r * 0.3:.1f}" y="{sy - 40:.1f}" width="{r * 0.6:.1f}" height="14" fill="#0c0c0f" {A}/>'
+            f'<path d="M{cx:.1f} {sy - 26:.1f}v44M{cx - 12:.1f} {sy - 12:.1f}h24" stroke="#c9c9d1" stroke-width="7"/>'
+        )
     if kind == "glasses_book":
         hx, hy = g["hands"][1]
-        return ("".join(f'<circle cx="{cx + s * r * 0.4:.1f}" cy="{eye_y:.1f}" r="{r * 0.2:.1f}" fill="#ffffff" fill-opacity="0.15" stroke="#6b4b2a" stroke-width="6"/>' for s in (-1, 1))
-                + f'<path d="M{cx - r * 0.2:.1f} {eye_y:.1f}h{r * 0.4:.1f}" stroke="#6b4b2a" stroke-width="5"/>'
-                f'<g transform="rotate(-12 {hx:.1f} {hy:.1f})"><rect x="{hx - 45:.1f}" y="{hy - 70:.1f}" width="90" height="110" rx="6" fill="{look.accent}" {A}/>'
-                f'<rect x="{hx - 35:.1f}" y="{hy - 60:.1f}" width="70" height="90" fill="none" stroke="#d4af37" stroke-width="3"/></g>')
+        return (
+            "".join(
+                f'<circle cx="{cx + s * r * 0.4:.1f}" cy="{eye_y:.1f}" r="{r * 0.2:.1f}" fill="#ffffff" fill-opacity="0.15" stroke="#6b4b2a" stroke-width="6"/>'
+                for s in (-1, 1)
+            )
+            + f'<path d="M{cx - r * 0.2:.1f} {eye_y:.1f}h{r * 0.4:.1f}" stroke="#6b4b2a" stroke-width="5"/>'
+            f'<g transform="rotate(-12 {hx:.1f} {hy:.1f})"><rect x="{hx - 45:.1f}" y="{hy - 70:.1f}" width="90" height="110" rx="6" fill="{look.accent}" {A}/>'
+            f'<rect x="{hx - 35:.1f}" y="{hy - 60:.1f}" width="70" height="90" fill="none" stroke="#d4af37" stroke-width="3"/></g>'
+        )
     if kind == "flat_cap":
-        return (f'<path d="M{cx - r * 1.05:.1f} {cy - ry * 0.35:.1f}Q{cx - r * 0.9:.1f} {top - ry * 0.25:.1f} {cx + r * 0.2:.1f} {top - ry * 0.2:.1f}Q{cx + r * 1.0:.1f} {top:.1f} {cx + r * 1.05:.1f} {cy - ry * 0.35:.1f}Z" fill="{shade(look.main, -0.4)}" {A}/>'
-                f'<path d="M{cx - r * 1.0:.1f} {cy - ry * 0.38:.1f}Q{cx:.1f} {cy - ry * 0.15:.1f} {cx + r * 1.15:.1f} {cy - ry * 0.42:.1f}L{cx + r * 1.0:.1f} {cy - ry * 0.3:.1f}Q{cx:.1f} {cy - ry * 0.2:.1f} {cx - r * 1.0:.1f} {cy - ry * 0.38:.1f}Z" fill="#111111" {A}/>')
+        return (
+            f'<path d="M{cx - r * 1.05:.1f} {cy - ry * 0.35:.1f}Q{cx - r * 0.9:.1f} {top - ry * 0.25:.1f} {cx + r * 0.2:.1f} {top - ry * 0.2:.1f}Q{cx + r * 1.0:.1f} {top:.1f} {cx + r * 1.05:.1f} {cy - ry * 0.35:.1f}Z" fill="{shade(look.main, -0.4)}" {A}/>'
+            f'<path d="M{cx - r * 1.0:.1f} {cy - ry * 0.38:.1f}Q{cx:.1f} {cy - ry * 0.15:.1f} {cx + r * 1.15:.1f} {cy - ry * 0.42:.1f}L{cx + r * 1.0:.1f} {cy - ry * 0.3:.1f}Q{cx:.1f} {cy - ry * 0.2:.1f} {cx - r * 1.0:.1f} {cy - ry * 0.38:.1f}Z" fill="#111111" {A}/>'
+        )
     if kind == "spike_collar":
-        return (f'<rect x="{cx - r * 0.35:.1f}" y="{sy - 42:.1f}" width="{r * 0.7:.1f}" height="20" fill="#111" {A}/>'
-                + "".join(f'<path d="M{cx + k * r * 0.12 - 7:.1f} {sy - 22:.1f}l7 22l7 -22Z" fill="#d9d9d9" {A}/>' for k in range(-2, 3)))
+        return (
+            f'<rect x="{cx - r * 0.35:.1f}" y="{sy - 42:.1f}" width="{r * 0.7:.1f}" height="20" fill="#111" {A}/>'
+            + "".join(
+                f'<path d="M{cx + k * r * 0.12 - 7:.1f} {sy - 22:.1f}l7 22l7 -22Z" fill="#d9d9d9" {A}/>'
+                for k in range(-2, 3)
+            )
+        )
     if kind == "shades":
-        return (f'<path d="M{cx - r * 0.78:.1f} {eye_y - r * 0.14:.1f}H{cx + r * 0.78:.1f}L{cx + r * 0.66:.1f} {eye_y + r * 0.16:.1f}H{cx + r * 0.12:.1f}L{cx:.1f} {eye_y:.1f}L{cx - r * 0.12:.1f} {eye_y + r * 0.16:.1f}H{cx - r * 0.66:.1f}Z" fill="#111111" {A}/>'
-                f'<path d="M{cx - r * 0.6:.1f} {eye_y - r * 0.06:.1f}l{r * 0.3:.1f} 0" stroke="{look.accent}" stroke-width="6"/>')
+        return (
+            f'<path d="M{cx - r * 0.78:.1f} {eye_y - r * 0.14:.1f}H{cx + r * 0.78:.1f}L{cx + r * 0.66:.1f} {eye_y + r * 0.16:.1f}H{cx + r * 0.12:.1f}L{cx:.1f} {eye_y:.1f}L{cx - r * 0.12:.1f} {eye_y + r * 0.16:.1f}H{cx - r * 0.66:.1f}Z" fill="#111111" {A}/>'
+            f'<path d="M{cx - r * 0.6:.1f} {eye_y - r * 0.06:.1f}l{r * 0.3:.1f} 0" stroke="{look.accent}" stroke-width="6"/>'
+        )
     if kind == "headscarf":
-        return (f'<path d="M{cx - r * 1.12:.1f} {cy + ry * 0.2:.1f}C{cx - r * 1.3:.1f} {top - ry * 0.5:.1f} {cx + r * 1.3:.1f} {top - ry * 0.5:.1f} {cx + r * 1.12:.1f} {cy + ry * 0.2:.1f}'
-                f'L{cx + r * 0.95:.1f} {cy - ry * 0.35:.1f}Q{cx:.1f} {cy - ry * 0.7:.1f} {cx - r * 0.95:.1f} {cy - ry * 0.35:.1f}Z" fill="{look.main}" {A}/>'
-                + "".join(f'<circle cx="{cx + k * r * 0.3:.1f}" cy="{top + ry * 0.05 + abs(k) * 10:.1f}" r="10" fill="{look.light}"/>' for k in range(-2, 3)))
+        return (
+            f'<path d="M{cx - r * 1.12:.1f} {cy + ry * 0.2:.1f}C{cx - r * 1.3:.1f} {top - ry * 0.5:.1f} {cx + r * 1.3:.1f} {top - ry * 0.5:.1f} {cx + r * 1.12:.1f} {cy + ry * 0.2:.1f}'
+            f'L{cx + r * 0.95:.1f} {cy - ry * 0.35:.1f}Q{cx:.1f} {cy - ry * 0.7:.1f} {cx - r * 0.95:.1f} {cy - ry * 0.35:.1f}Z" fill="{look.main}" {A}/>'
+            + "".join(
+                f'<circle cx="{cx + k * r * 0.3:.1f}" cy="{top + ry * 0.05 + abs(k) * 10:.1f}" r="10" fill="{look.light}"/>'
+                for k in range(-2, 3)
+            )
+        )
     if kind == "bow":
         bx, by = cx + r * 0.55, top + ry * 0.15
         return f'<path d="M{bx:.1f} {by:.1f}l-50 -30v60Zm0 0l50 -30v60Z" fill="{look.accent}" {A}/><circle cx="{bx:.1f}" cy="{by:.1f}" r="12" fill="{look.main}" {A}/>'
     if kind == "chef_hat":
-        return (f'<rect x="{cx - r * 0.6:.1f}" y="{top - ry * 0.1:.1f}" width="{r * 1.2:.1f}" height="{ry * 0.3:.1f}" fill="#ffffff" {A}/>'
-                + "".join(f'<circle cx="{cx + k * r * 0.35:.1f}" cy="{top - ry * 0.35:.1f}" r="{r * 0.38:.1f}" fill="#ffffff" {A}/>' for k in (-1, 0, 1)))
+        return (
+            f'<rect x="{cx - r * 0.6:.1f}" y="{top - ry * 0.1:.1f}" width="{r * 1.2:.1f}" height="{ry * 0.3:.1f}" fill="#ffffff" {A}/>'
+            + "".join(
+                f'<circle cx="{cx + k * r * 0.35:.1f}" cy="{top - ry * 0.35:.1f}" r="{r * 0.38:.1f}" fill="#ffffff" {A}/>'
+                for k in (-1, 0, 1)
+            )
+        )
     if kind == "visor":
-        return f'<rect x="{cx - r * 0.95:.1f}" y="{eye_y - r * 0.16:.1f}" width="{r * 1.9:.1f}" height="{r * 0.3:.1f}" rx="{r * 0.15:.1f}" fill="{look.accent}" fill-opacity="0.85" {A}/>' \
-               f'<path d="M{cx - r * 0.8:.1f} {eye_y:.1f}H{cx + r * 0.8:.1f}" stroke="#ffffff" stroke-width="3" stroke-dasharray="10 6"/>'
+        return (
+            f'<rect x="{cx - r * 0.95:.1f}" y="{eye_y - r * 0.16:.1f}" width="{r * 1.9:.1f}" height="{r * 0.3:.1f}" rx="{r * 0.15:.1f}" fill="{look.accent}" fill-opacity="0.85" {A}/>'
+            f'<path d="M{cx - r * 0.8:.1f} {eye_y:.1f}H{cx + r * 0.8:.1f}" stroke="#ffffff" stroke-width="3" stroke-dasharray="10 6"/>'
+        )
     if kind == "beret":
         return f'<ellipse cx="{cx - r * 0.2:.1f}" cy="{top + ry * 0.12:.1f}" rx="{r * 0.95:.1f}" ry="{ry * 0.3:.1f}" fill="{look.accent if look.family == "art-movement" else look.main}" transform="rotate(-10 {cx:.1f} {top:.1f})" {A}/><path d="M{cx - r * 0.2:.1f} {top - ry * 0.16:.1f}v-18" stroke="{OUTLINE}" stroke-width="6"/>'
     if kind == "headphones":
-        return (f'<path d="M{cx - r * 1.05:.1f} {cy:.1f}C{cx - r * 1.1:.1f} {top - ry * 0.4:.1f} {cx + r * 1.1:.1f} {top - ry * 0.4:.1f} {cx + r * 1.05:.1f} {cy:.1f}" stroke="#222" stroke-width="16" fill="none"/>'
-                + "".join(f'<rect x="{cx + s * r * 1.05 - 22:.1f}" y="{cy - 40:.1f}" width="44" height="80" rx="18" fill="{look.second}" {A}/>' for s in (-1, 1)))
+        return (
+            f'<path d="M{cx - r * 1.05:.1f} {cy:.1f}C{cx - r * 1.1:.1f} {top - ry * 0.4:.1f} {cx + r * 1.1:.1f} {top - ry * 0.4:.1f} {cx + r * 1.05:.1f} {cy:.1f}" stroke="#222" stroke-width="16" fill="none"/>'
+            + "".join(
+                f'<rect x="{cx + s * r * 1.05 - 22:.1f}" y="{cy - 40:.1f}" width="44" height="80" rx="18" fill="{look.second}" {A}/>'
+                for s in (-1, 1)
+            )
+        )
     if kind == "cap":
-        return (f'<path d="M{cx - r * 1.02:.1f} {cy - ry * 0.3:.1f}C{cx - r * 1.1:.1f} {top - ry * 0.35:.1f} {cx + r * 1.1:.1f} {top - ry * 0.35:.1f} {cx + r * 1.02:.1f} {cy - ry * 0.3:.1f}Z" fill="{look.accent}" {A}/>'
-                f'<path d="M{cx - r * 1.0:.1f} {cy - ry * 0.3:.1f}Q{cx - r * 1.5:.1f} {cy - ry * 0.35:.1f} {cx - r * 1.6:.1f} {cy - ry * 0.2:.1f}L{cx - r * 0.6:.1f} {cy - ry * 0.22:.1f}Z" fill="{look.accent}" {A}/>')
+        return (
+            f'<path d="M{cx - r * 1.02:.1f} {cy - ry * 0.3:.1f}C{cx - r * 1.1:.1f} {top - ry * 0.35:.1f} {cx + r * 1.1:.1f} {top - ry * 0.35:.1f} {cx + r * 1.02:.1f} {cy - ry * 0.3:.1f}Z" fill="{look.accent}" {A}/>'
+            f'<path d="M{cx - r * 1.0:.1f} {cy - ry * 0.3:.1f}Q{cx - r * 1.5:.1f} {cy - ry * 0.35:.1f} {cx - r * 1.6:.1f} {cy - ry * 0.2:.1f}L{cx - r * 0.6:.1f} {cy - ry * 0.22:.1f}Z" fill="{look.accent}" {A}/>'
+        )
     if kind == "scarf":
-        return (f'<path d="M{cx - r * 0.5:.1f} {sy - 30:.1f}Q{cx:.1f} {sy + 10:.1f} {cx + r * 0.5:.1f} {sy - 30:.1f}L{cx + r * 0.55:.1f} {sy:.1f}Q{cx:.1f} {sy + 40:.1f} {cx - r * 0.55:.1f} {sy:.1f}Z" fill="{look.accent}" {A}/>'
-                f'<path d="M{cx + r * 0.25:.1f} {sy + 10:.1f}l10 130h44l-20 -130Z" fill="{look.accent}" {A}/>')
+        return (
+            f'<path d="M{cx - r * 0.5:.1f} {sy - 30:.1f}Q{cx:.1f} {sy + 10:.1f} {cx + r * 0.5:.1f} {sy - 30:.1f}L{cx + r * 0.55:.1f} {sy:.1f}Q{cx:.1f} {sy + 40:.1f} {cx - r * 0.55:.1f} {sy:.1f}Z" fill="{look.accent}" {A}/>'
+            f'<path d="M{cx + r * 0.25:.1f} {sy + 10:.1f}l10 130h44l-20 -130Z" fill="{look.accent}" {A}/>'
+        )
     if kind == "pearls":
-        return "".join(f'<circle cx="{cx + math.sin(a) * r * 0.5:.1f}" cy="{sy - 20 + math.cos(a) * 40:.1f}" r="8" fill="#fbf6ee" {A}/>' for a in (k * 0.3 - 1.5 for k in range(11)))
+        return "".join(
+            f'<circle cx="{cx + math.sin(a) * r * 0.5:.1f}" cy="{sy - 20 + math.cos(a) * 40:.1f}" r="8" fill="#fbf6ee" {A}/>'
+            for a in (k * 0.3 - 1.5 for k in range(11))
+        )
     if kind == "cat_ears":
-        return "".join(f'<path d="M{cx + s * r * 0.35:.1f} {top + ry * 0.1:.1f}L{cx + s * r * 0.8:.1f} {top - ry * 0.35:.1f}L{cx + s * r * 0.85:.1f} {top + ry * 0.3:.1f}Z" fill="{look.accent}" {A}/>' for s in (-1, 1))
+        return "".join(
+            f'<path d="M{cx + s * r * 0.35:.1f} {top + ry * 0.1:.1f}L{cx + s * r * 0.8:.1f} {top - ry * 0.35:.1f}L{cx + s * r * 0.85:.1f} {top + ry * 0.3:.1f}Z" fill="{look.accent}" {A}/>'
+            for s in (-1, 1)
+        )
     if kind == "circlet":
         return f'<path d="M{cx - r * 0.95:.1f} {cy - ry * 0.45:.1f}Q{cx:.1f} {cy - ry * 0.75:.1f} {cx + r * 0.95:.1f} {cy - ry * 0.45:.1f}" stroke="{look.accent}" stroke-width="8" fill="none"/><path d="{star_path(cx, cy - ry * 0.62, 18, 8, 4)}" fill="#bfe9ff" {A}/>'
     if kind == "flower_crown":
-        return "".join(f'<circle cx="{cx + math.cos(a) * r * 0.95:.1f}" cy="{cy - ry * 0.2 + math.sin(a) * ry * 0.7:.1f}" r="16" fill="{(look.accent, look.light, "#ffffff")[k % 3]}" {A}/>'
-                       for k, a in enumerate(math.pi * (1.05 + 0.9 * j / 8) for j in range(9)))
+        return "".join(
+            f'<circle cx="{cx + math.cos(a) * r * 0.95:.1f}" cy="{cy - ry * 0.2 + math.sin(a) * ry * 0.7:.1f}" r="16" fill="{(look.accent, look.light, "#ffffff")[k % 3]}" {A}/>'
+            for k, a in enumerate(math.pi * (1.05 + 0.9 * j / 8) for j in range(9))
+        )
     if kind == "badge":
         return f'<rect x="{cx + g["shoulder_w"] * 0.35:.1f}" y="{sy + 50:.1f}" width="46" height="60" rx="6" fill="#ffffff" {A}/><rect x="{cx + g["shoulder_w"] * 0.35 + 6:.1f}" y="{sy + 58:.1f}" width="34" height="20" fill="{look.accent}"/>'
     if kind == "stitches":
-        return f'<path d="M{cx - r * 0.7:.1f} {cy - ry * 0.25:.1f}L{cx - r * 0.25:.1f} {cy + ry * 0.35:.1f}" stroke="#3a2a2a" stroke-width="4"/>' + "".join(
-            f'<path d="M{cx - r * (0.66 - k * 0.1) - 10:.1f} {cy - ry * (0.2 - k * 0.13) + 6:.1f}l20 -12" stroke="#3a2a2a" stroke-width="4"/>' for k in range(4))
+        return (
+            f'<path d="M{cx - r * 0.7:.1f} {cy - ry * 0.25:.1f}L{cx - r * 0.25:.1f} {cy + ry * 0.35:.1f}" stroke="#3a2a2a" stroke-width="4"/>'
+            + "".join(
+                f'<path d="M{cx - r * (0.66 - k * 0.1) - 10:.1f} {cy - ry * (0.2 - k * 0.13) + 6:.1f}l20 -12" stroke="#3a2a2a" stroke-width="4"/>'
+                for k in range(4)
+            )
+        )
     if kind == "quill":
         hx, hy = g["hands"][1]
         return f'<path d="M{hx:.1f} {hy:.1f}Q{hx + 40:.1f} {hy - 120:.1f} {hx + 90:.1f} {hy - 170:.1f}Q{hx + 40:.1f} {hy - 80:.1f} {hx:.1f} {hy:.1f}Z" fill="#f5f0e6" {A}/>'
     if kind == "glowsticks":
-        return "".join(f'<path d="M{hx - 30:.1f} {hy - 40:.1f}l60 80" stroke="{c}" stroke-width="14" stroke-linecap="round"/>' for (hx, hy), c in zip(g["hands"], (look.second, look.accent), strict=True))
+        return "".join(
+            f'<path d="M{hx - 30:.1f} {hy - 40:.1f}l60 80" stroke="{c}" stroke-width="14" stroke-linecap="round"/>'
+            for (hx, hy), c in zip(g["hands"], (look.second, look.accent), strict=True)
+        )
     if kind == "bowtie":
         return f'<path d="M{cx:.1f} {sy - 14:.1f}l-34 -18v36Zm0 0l34 -18v36Z" fill="{look.accent}" {A}/>'
     if kind == "sunhat":
-        return (f'<ellipse cx="{cx:.1f}" cy="{top + ry * 0.2:.1f}" rx="{r * 1.6:.1f}" ry="{ry * 0.25:.1f}" fill="{look.light}" {A}/>'
-                f'<path d="M{cx - r * 0.8:.1f} {top + ry * 0.2:.1f}Q{cx:.1f} {top - ry * 0.7:.1f} {cx + r * 0.8:.1f} {top + ry * 0.2:.1f}Z" fill="{look.light}" {A}/>'
-                f'<path d="M{cx - r * 0.78:.1f} {top + ry * 0.1:.1f}Q{cx:.1f} {top - ry * 0.05:.1f} {cx + r * 0.78:.1f} {top + ry * 0.1:.1f}" stroke="{look.accent}" stroke-width="14" fill="none"/>')
+        return (
+            f'<ellipse cx="{cx:.1f}" cy="{top + ry * 0.2:.1f}" rx="{r * 1.6:.1f}" ry="{ry * 0.25:.1f}" fill="{look.light}" {A}/>'
+            f'<path d="M{cx - r * 0.8:.1f} {top + ry * 0.2:.1f}Q{cx:.1f} {top - ry * 0.7:.1f} {cx + r * 0.8:.1f} {top + ry * 0.2:.1f}Z" fill="{look.light}" {A}/>'
+            f'<path d="M{cx - r * 0.78:.1f} {top + ry * 0.1:.1f}Q{cx:.1f} {top - ry * 0.05:.1f} {cx + r * 0.78:.1f} {top + ry * 0.1:.1f}" stroke="{look.accent}" stroke-width="14" fill="none"/>'
+        )
     if kind == "headband":
         return f'<path d="M{cx - r * 1.0:.1f} {cy - ry * 0.3:.1f}Q{cx:.1f} {top - ry * 0.25:.1f} {cx + r * 1.0:.1f} {cy - ry * 0.3:.1f}" stroke="{look.accent}" stroke-width="18" fill="none"/>'
     if kind == "antenna_band":
@@ -581,8 +857,16 @@ def _hair_style(traits: Mapping, g: dict, look: Look) -> str:
     return ("long", "bob", "bun", "long")[h % 4]
 
 
-def portrait_svg(traits: Mapping, emulsion: Emulsion, seed: int = 0, width: int = 768, height: int = 1024,
-                 *, background: bool = True, _split: bool = False):
+def portrait_svg(
+    traits: Mapping,
+    emulsion: Emulsion,
+    seed: int = 0,
+    width: int = 768,
+    height: int = 1024,
+    *,
+    background: bool = True,
+    _split: bool = False,
+):
     """The portrait as an SVG document (design space 768x1024, scaled to width x height)."""
     g = layout(traits)
     st = _stroke(emulsion)
@@ -594,8 +878,10 @@ def portrait_svg(traits: Mapping, emulsion: Emulsion, seed: int = 0, width: int 
     shirt = looks[1] if len(looks) > 1 else top_look
     lower = looks[2] if len(looks) > 2 else (looks[1] if len(looks) > 1 else top_look)
     acc_look = looks[3] if len(looks) > 3 else top_look
-    defs = ['<filter id="glow" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="6" result="b"/>'
-            '<feMerge><feMergeNode in="b"/><feMergeNode in="SourceGraphic"/></feMerge></filter>']
+    defs = [
+        '<filter id="glow" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="6" result="b"/>'
+        '<feMerge><feMergeNode in="b"/><feMergeNode in="SourceGraphic"/></feMerge></filter>'
+    ]
     top_pat = pattern_def("pat_top", top_look.pattern, top_look)
     low_pat = pattern_def("pat_low", lower.pattern, lower, 0.8)
     defs += [top_pat, low_pat]
@@ -620,7 +906,9 @@ def portrait_svg(traits: Mapping, emulsion: Emulsion, seed: int = 0, width: int 
     body.append(torso)
     if shirt is not top_look:
         # the second aesthetic shows as a shirt band at the collar and cuffs
-        body.append(f'<path d="M{g["cx"] - 30:.1f} {g["shoulder_y"] - 10:.1f}L{g["cx"]:.1f} {g["shoulder_y"] + 40:.1f}L{g["cx"] + 30:.1f} {g["shoulder_y"] - 10:.1f}Z" fill="{shirt.main}" {st["attr"]}/>')
+        body.append(
+            f'<path d="M{g["cx"] - 30:.1f} {g["shoulder_y"] - 10:.1f}L{g["cx"]:.1f} {g["shoulder_y"] + 40:.1f}L{g["cx"] + 30:.1f} {g["shoulder_y"] - 10:.1f}Z" fill="{shirt.main}" {st["attr"]}/>'
+        )
     body.append(_arms(g, top_look, skin, st, "pat_top" if top_pat else None))
     body.append(rest)
     body.append(_hair_front(g, hair_col, hair_style, st))
@@ -628,13 +916,17 @@ def portrait_svg(traits: Mapping, emulsion: Emulsion, seed: int = 0, width: int 
         body.append(_accessory(acc_look.accessory, g, acc_look, st))
     if g["stoop"] > 0.6:
         hx, hy = g["hands"][0]
-        body.append(f'<path d="M{hx - 10:.1f} {hy - 20:.1f}q-30 -10 -30 20L{hx - 40:.1f} {g["feet_y"]:.1f}" stroke="#6b4b2a" stroke-width="12" fill="none" stroke-linecap="round"/>')
+        body.append(
+            f'<path d="M{hx - 10:.1f} {hy - 20:.1f}q-30 -10 -30 20L{hx - 40:.1f} {g["feet_y"]:.1f}" stroke="#6b4b2a" stroke-width="12" fill="none" stroke-linecap="round"/>'
+        )
     body.append(feat_front)
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {W} {H}" '
-            f'preserveAspectRatio="xMidYMid slice">')
-    svg = f'{head}<defs>{"".join(defs)}</defs>{"".join(body)}</svg>'
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {W} {H}" '
+        f'preserveAspectRatio="xMidYMid slice">'
+    )
+    svg = f"{head}<defs>{''.join(defs)}</defs>{''.join(body)}</svg>"
     if _split:
-        bg = f'{head}{_background(g, top_look, faction, None, st)}</svg>'
+        bg = f"{head}{_background(g, top_look, faction, None, st)}</svg>"
         return bg, svg
     return svg
 
@@ -680,8 +972,9 @@ def _affine(image: Image.Image, rows: list[tuple[float, float, float, float]]) -
 
 def _saturation(k: float, gain: float = 1.0, offset: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> list:
     """Rows of gain * (luma + k * (x - luma)) + offset, an affine map of RGB."""
-    return [(*(gain * ((1 - k) * w + (k if i == j else 0.0)) for j, w in enumerate(_LUMA)), offset[i])
-            for i in range(3)]
+    return [
+        (*(gain * ((1 - k) * w + (k if i == j else 0.0)) for j, w in enumerate(_LUMA)), offset[i]) for i in range(3)
+    ]
 
 
 def _of_luma(scale: tuple[float, ...], offset: tuple[float, ...]) -> list:
@@ -705,7 +998,7 @@ _PALETTE_MAPS = {
     "watercolour": _saturation(0.85, 0.8, (0.2, 0.2, 0.2)),
 }
 _NOIR_CONTRAST = _lut(lambda y: (y - 0.5) * 1.6 + 0.5)
-_NEON_GAMMA = _lut(lambda v: v ** 1.3) * 3
+_NEON_GAMMA = _lut(lambda v: v**1.3) * 3
 _RISOGRAPH_INKS = ((245, 240, 224), (255, 89, 140), (0, 120, 191), (38, 31, 51))
 _RISOGRAPH_BAND = [min(3, max(0, int(3 - v / 255 * 3.999))) for v in range(256)]
 
@@ -768,7 +1061,11 @@ def _texture(texture: str, h: int, w: int) -> tuple[str, _TextureField] | None:
     if texture == "hatching":
         lines = (xx + yy) % 9 < 2.2
         cross = (xx - yy) % 9 < 2.2
-        return "shade", (0.65, np.where(lines, 0.6 * 255, -1).astype(np.float32), np.where(cross, 0.3 * 255, -1).astype(np.float32))
+        return "shade", (
+            0.65,
+            np.where(lines, 0.6 * 255, -1).astype(np.float32),
+            np.where(cross, 0.3 * 255, -1).astype(np.float32),
+        )
     if texture == "paper":
         small = rng.normal(0, 1, (h // 16 + 1, w // 16 + 1)).astype(np.float32)
         big = np.asarray(Image.fromarray(small).resize((w, h), Image.Resampling.BICUBIC))
@@ -840,8 +1137,12 @@ def _png(rgb: np.ndarray) -> bytes:
     rows = np.zeros((height, 1 + width * 3), np.uint8)  # a zero byte starts each row: filter "none"
     rows[:, 1:] = rgb.reshape(height, -1)
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit truecolour, not interlaced
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def figure_mask(traits: Mapping, emulsion: Emulsion, seed: int = 0, width: int = 768, height: int = 1024) -> np.ndarray:

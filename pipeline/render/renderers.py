@@ -65,8 +65,10 @@ def diffusion_renderer(
             emulsion = jobs[indexes[0]].emulsion
             assert emulsion is not None
             images = renderer.render(
-                [prompts[i].text for i in indexes], [prompts[i].negative for i in indexes],
-                [jobs[i].seed or 0 for i in indexes], dataclasses.replace(emulsion, **overrides),
+                [prompts[i].text for i in indexes],
+                [prompts[i].negative for i in indexes],
+                [jobs[i].seed or 0 for i in indexes],
+                dataclasses.replace(emulsion, **overrides),
             )
             for i, image in zip(indexes, images, strict=True):
                 buffer = io.BytesIO()

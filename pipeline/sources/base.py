@@ -97,7 +97,9 @@ def require_columns(frame: pd.DataFrame, required: Iterable[str], path: Path) ->
     missing = [c for c in required if c not in frame.columns]
     if missing:
         found = ", ".join(map(str, frame.columns[:12]))
-        raise SourceError(f"{path}: wrong columns: missing {missing}; found [{found}{', ...' if len(frame.columns) > 12 else ''}]")
+        raise SourceError(
+            f"{path}: wrong columns: missing {missing}; found [{found}{', ...' if len(frame.columns) > 12 else ''}]"
+        )
 
 
 def iter_fasta(path: Path) -> Iterator[tuple[str, str]]:

@@ -14,7 +14,10 @@ BLOOD_CELL_COLUMNS = frozenset(
     {"B_cells", "dendritic_cells", "granulocytes", "monocytes", "NK_cells", "T_cells", "total_PBMC"}
 )
 _BLOOD_CELL_KEYS = frozenset(c.lower().replace(" ", "_") for c in BLOOD_CELL_COLUMNS) | {
-    "b-cells", "t-cells", "nk-cells", "total pbmc",
+    "b-cells",
+    "t-cells",
+    "nk-cells",
+    "total pbmc",
 }
 
 MEMBRANE_CLASS = "Predicted membrane proteins"
@@ -39,7 +42,9 @@ def read_tissue_consensus(path: Path) -> pd.DataFrame:
         frame = read_table(path, ["Gene", "Tissue", "nTPM"], usecols=["Gene", "Tissue", "nTPM"])
         matrix = frame.pivot_table(index="Gene", columns="Tissue", values="nTPM", aggfunc="mean")
     else:
-        raise SourceError(f"{path}: wrong columns: expected GeneID + tissues, or Gene/Tissue/nTPM; found {list(header.columns[:8])}")
+        raise SourceError(
+            f"{path}: wrong columns: expected GeneID + tissues, or Gene/Tissue/nTPM; found {list(header.columns[:8])}"
+        )
     matrix = matrix[[c for c in matrix.columns if not _is_blood_cell(str(c))]]
     matrix = matrix.apply(pd.to_numeric, errors="coerce")
     if matrix.shape[1] < 2:

@@ -19,7 +19,12 @@ def read_refseq_isoforms(path: Path) -> pd.DataFrame:
 
 def read_gene_info(path: Path) -> pd.DataFrame:
     """Entrez id and symbol of protein-coding NCBI genes (fills missing Entrez ids)."""
-    frame = read_table(path, ["entrez_id", "symbol", "gene_type"], usecols=["entrez_id", "symbol", "gene_type"], dtype={"symbol": str, "gene_type": str})
+    frame = read_table(
+        path,
+        ["entrez_id", "symbol", "gene_type"],
+        usecols=["entrez_id", "symbol", "gene_type"],
+        dtype={"symbol": str, "gene_type": str},
+    )
     coding = frame[frame["gene_type"] == "protein-coding"]
     return pd.DataFrame({"entrez_id": coding["entrez_id"].astype("Int64"), "symbol": coding["symbol"]})
 

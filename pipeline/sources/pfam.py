@@ -14,8 +14,20 @@ import pandas as pd
 from .base import SourceError, read_table
 
 REGION_COLUMNS = [
-    "seq_id", "aln_start", "aln_end", "env_start", "env_end", "hmm_acc", "hmm_name",
-    "type", "hmm_start", "hmm_end", "hmm_len", "bit_score", "evalue", "clan",
+    "seq_id",
+    "aln_start",
+    "aln_end",
+    "env_start",
+    "env_end",
+    "hmm_acc",
+    "hmm_name",
+    "type",
+    "hmm_start",
+    "hmm_end",
+    "hmm_len",
+    "bit_score",
+    "evalue",
+    "clan",
 ]
 
 CLAN_COLUMNS = ["pfam_acc", "clan_acc", "clan_id", "pfam_id", "pfam_description"]
@@ -25,9 +37,14 @@ def read_regions(path: Path) -> pd.DataFrame:
     """Pfam-A regions (the per-proteome file: 14 columns, '#' comments, no header)."""
     first = read_table(path, comment="#", header=None, nrows=5)
     if first.shape[1] != len(REGION_COLUMNS):
-        raise SourceError(f"{path}: wrong columns: expected {len(REGION_COLUMNS)} tab-separated columns ({', '.join(REGION_COLUMNS)}), found {first.shape[1]}")
+        raise SourceError(
+            f"{path}: wrong columns: expected {len(REGION_COLUMNS)} tab-separated columns ({', '.join(REGION_COLUMNS)}), found {first.shape[1]}"
+        )
     frame = read_table(
-        path, comment="#", header=None, names=REGION_COLUMNS,
+        path,
+        comment="#",
+        header=None,
+        names=REGION_COLUMNS,
         usecols=["seq_id", "env_start", "env_end", "hmm_acc", "clan"],
         dtype={"seq_id": str, "hmm_acc": str, "clan": str},
     )
@@ -41,7 +58,9 @@ def read_clans(path: Path) -> pd.DataFrame:
     """Pfam-A.clans: family accession -> clan accession and clan short name."""
     frame = read_table(path, header=None, dtype=str)
     if frame.shape[1] != len(CLAN_COLUMNS):
-        raise SourceError(f"{path}: wrong columns: expected {len(CLAN_COLUMNS)} tab-separated columns ({', '.join(CLAN_COLUMNS)}), found {frame.shape[1]}")
+        raise SourceError(
+            f"{path}: wrong columns: expected {len(CLAN_COLUMNS)} tab-separated columns ({', '.join(CLAN_COLUMNS)}), found {frame.shape[1]}"
+        )
     frame.columns = CLAN_COLUMNS
     return frame[["pfam_acc", "clan_acc", "clan_id", "pfam_id", "pfam_description"]]
 
@@ -61,11 +80,7 @@ def covered_length(regions: pd.DataFrame) -> pd.DataFrame:
     previous_reach = reach.groupby(group, sort=False).shift(1)
     start = np.maximum(frame["env_start"], previous_reach.fillna(0) + 1)
     covered = (frame["env_end"] - start + 1).clip(lower=0)
-    return (
-        frame.assign(covered=covered)
-        .groupby(["seq_id", "clan_acc"])["covered"].sum()
-        .reset_index()
-    )
+    return frame.assign(covered=covered).groupby(["seq_id", "clan_acc"])["covered"].sum().reset_index()
 
 
 def clans_per_protein(regions: pd.DataFrame, clans: pd.DataFrame) -> pd.DataFrame:

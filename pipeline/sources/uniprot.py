@@ -21,12 +21,32 @@ WATER_DA = 18.01528
 # UniProt uses for its displayed masses. Ambiguity codes get the mean of their
 # members; X gets a typical residue so TrEMBL records with gaps stay usable.
 AVERAGE_RESIDUE_MASS_DA = {
-    "A": 71.0788, "R": 156.1875, "N": 114.1038, "D": 115.0886, "C": 103.1388,
-    "E": 129.1155, "Q": 128.1307, "G": 57.0519, "H": 137.1411, "I": 113.1594,
-    "L": 113.1594, "K": 128.1741, "M": 131.1926, "F": 147.1766, "P": 97.1167,
-    "S": 87.0782, "T": 101.1051, "W": 186.2132, "Y": 163.1760, "V": 99.1326,
-    "U": 150.0388, "O": 237.3018,
-    "B": 114.5962, "Z": 128.6231, "J": 113.1594, "X": 110.0,
+    "A": 71.0788,
+    "R": 156.1875,
+    "N": 114.1038,
+    "D": 115.0886,
+    "C": 103.1388,
+    "E": 129.1155,
+    "Q": 128.1307,
+    "G": 57.0519,
+    "H": 137.1411,
+    "I": 113.1594,
+    "L": 113.1594,
+    "K": 128.1741,
+    "M": 131.1926,
+    "F": 147.1766,
+    "P": 97.1167,
+    "S": 87.0782,
+    "T": 101.1051,
+    "W": 186.2132,
+    "Y": 163.1760,
+    "V": 99.1326,
+    "U": 150.0388,
+    "O": 237.3018,
+    "B": 114.5962,
+    "Z": 128.6231,
+    "J": 113.1594,
+    "X": 110.0,
 }
 
 _MASS_LOOKUP = np.full(256, np.nan)
@@ -52,7 +72,13 @@ def read_fasta(path: Path) -> pd.DataFrame:
             raise SourceError(f"{path}: header is not a UniProt header: {header[:80]!r}")
         gene = _GENE_NAME.search(match.group("rest"))
         records.append(
-            (match.group("accession"), gene.group(1) if gene else None, match.group("db") == "sp", len(sequence), sequence)
+            (
+                match.group("accession"),
+                gene.group(1) if gene else None,
+                match.group("db") == "sp",
+                len(sequence),
+                sequence,
+            )
         )
     if not records:
         raise SourceError(f"{path}: no FASTA records")
@@ -63,7 +89,10 @@ def read_lengths(path: Path) -> pd.DataFrame:
     """Read a UniProt TSV export with Entry and Length (length without sequence)."""
     frame = read_table(path, ["Entry", "Length"], usecols=["Entry", "Length"])
     return pd.DataFrame(
-        {"accession": frame["Entry"].astype(str), "length": pd.to_numeric(frame["Length"], errors="coerce").astype("Int64")}
+        {
+            "accession": frame["Entry"].astype(str),
+            "length": pd.to_numeric(frame["Length"], errors="coerce").astype("Int64"),
+        }
     )
 
 
@@ -78,9 +107,7 @@ def read_transmembrane_features(path: Path) -> pd.DataFrame:
     return pd.DataFrame({"accession": frame["Entry"], "tm_segments": counts.astype(int)})
 
 
-def choose_canonical(
-    genes: pd.DataFrame, swissprot: pd.DataFrame, proteome: pd.DataFrame | None
-) -> pd.DataFrame:
+def choose_canonical(genes: pd.DataFrame, swissprot: pd.DataFrame, proteome: pd.DataFrame | None) -> pd.DataFrame:
     """Pick one UniProt record per gene and compute its length and mass.
 
     Order of preference, so that a gene gets the reviewed canonical entry when
@@ -90,7 +117,11 @@ def choose_canonical(
     uniprot_candidates. Returns symbol, uniprot_id, length, mass_da (NaN when
     no sequence was found).
     """
-    records = swissprot if proteome is None else pd.concat([swissprot, proteome.loc[~proteome["accession"].isin(swissprot["accession"])]])
+    records = (
+        swissprot
+        if proteome is None
+        else pd.concat([swissprot, proteome.loc[~proteome["accession"].isin(swissprot["accession"])]])
+    )
     by_accession = records.set_index("accession")
     gene_of = by_accession["gene_name"].to_dict()
     reviewed = by_accession["reviewed"].to_dict()

@@ -105,7 +105,9 @@ def _parse_curated(frame: pd.DataFrame, path: Path) -> pd.Series:
     return lowered.isin(_TRUE)
 
 
-def validate_clan_aesthetics(frame: pd.DataFrame, aesthetics: pd.DataFrame, path: Path | str = "<clan aesthetics>") -> None:
+def validate_clan_aesthetics(
+    frame: pd.DataFrame, aesthetics: pd.DataFrame, path: Path | str = "<clan aesthetics>"
+) -> None:
     """Raise :class:`AestheticsError` unless ``frame`` is a valid one-to-one clan -> style map.
 
     Checks: no clan mapped twice, no style used by two clans, every style known
@@ -162,7 +164,9 @@ def load_mapping(aesthetics_path: Path = AESTHETICS_CSV, clans_path: Path = CLAN
     clans = load_clan_aesthetics(clans_path, aesthetics)
     pool = fallback_pool(aesthetics)
     if not pool:
-        raise AestheticsError(f"{aesthetics_path}: no aesthetics with family '{FALLBACK_FAMILY}' (the fallback pool is empty)")
+        raise AestheticsError(
+            f"{aesthetics_path}: no aesthetics with family '{FALLBACK_FAMILY}' (the fallback pool is empty)"
+        )
     return AestheticMapping(
         aesthetics=aesthetics,
         clans=clans,

@@ -122,8 +122,12 @@ def add_text(traits: pd.DataFrame, genes: pd.DataFrame, samples: SampleSource = 
     return traits
 
 
-def build_traits(genes: pd.DataFrame, mapping: AestheticMapping | None = None, features: dict[str, str] | None = None,
-                 samples: SampleSource = deterministic_samples) -> pd.DataFrame:
+def build_traits(
+    genes: pd.DataFrame,
+    mapping: AestheticMapping | None = None,
+    features: dict[str, str] | None = None,
+    samples: SampleSource = deterministic_samples,
+) -> pd.DataFrame:
     """The full traits table, validated against :data:`TRAITS_SCHEMA`; ``samples`` writes the descriptions."""
     mapping = mapping or load_mapping()
     features = load_stem_features() if features is None else features

@@ -143,9 +143,7 @@ def delta_e_2000(lab: np.ndarray, palette: np.ndarray) -> np.ndarray:
     s_h = 1 + 0.015 * cp_bar * t
     r_c = 2 * np.sqrt(cp_bar**7 / (cp_bar**7 + 25.0**7))
     r_t = -np.sin(np.radians(60 * np.exp(-(((h_bar - 275) / 25) ** 2)))) * r_c
-    distance = np.sqrt(
-        (dl / s_l) ** 2 + (dc / s_c) ** 2 + (dhh / s_h) ** 2 + r_t * (dc / s_c) * (dhh / s_h)
-    )
+    distance = np.sqrt((dl / s_l) ** 2 + (dc / s_c) ** 2 + (dhh / s_h) ** 2 + r_t * (dc / s_c) * (dhh / s_h))
     return distance[0] if single else distance
 
 
@@ -225,8 +223,15 @@ def color_name(hex_colour: str) -> str:
 
 
 COLUMNS = [
-    "symbol", "hue", "saturation", "lightness", "color_hex", "text_color_hex",
-    "color_name", "loeuf_missing", "tau_missing",
+    "symbol",
+    "hue",
+    "saturation",
+    "lightness",
+    "color_hex",
+    "text_color_hex",
+    "color_name",
+    "loeuf_missing",
+    "tau_missing",
 ]
 
 

@@ -85,9 +85,7 @@ def class_prefixes(symbols: Iterable[str]) -> frozenset[str]:
     return frozenset(
         prefix
         for prefix, found in seen.items()
-        if len(prefix) >= MIN_CLASS_PREFIX
-        and len(found) >= MIN_SUBFAMILY_LETTERS
-        and {"A", "B"} <= found
+        if len(prefix) >= MIN_CLASS_PREFIX and len(found) >= MIN_SUBFAMILY_LETTERS and {"A", "B"} <= found
     )
 
 

@@ -196,8 +196,16 @@ class HTTPWriter:
     provider = ""
     endpoint = ""
 
-    def __init__(self, base_url: str | None, model: str, api_key: str, *,
-                 timeout: float = 60.0, max_tokens: int = 900, temperature: float = 0.9) -> None:
+    def __init__(
+        self,
+        base_url: str | None,
+        model: str,
+        api_key: str,
+        *,
+        timeout: float = 60.0,
+        max_tokens: int = 900,
+        temperature: float = 0.9,
+    ) -> None:
         if not model:
             raise LLMError(f"--writer llm needs --llm-model: the name of a {self.provider} model")
         self.base_url = (base_url or DEFAULT_BASE_URL[self.provider]).rstrip("/")
@@ -411,8 +419,9 @@ class RateLimiter:
     ``clock`` and ``sleep`` are injectable so tests can run it on a fake clock.
     """
 
-    def __init__(self, rps: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, rps: float, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         if not rps > 0:  # also refuses NaN
             raise LLMError(f"--llm-rps must be a positive number of requests per second, got {rps}")
         self.interval = 1.0 / rps
@@ -429,8 +438,14 @@ class RateLimiter:
         self._next = now + self.interval
 
 
-def write_samples(records: Sequence[Mapping[str, Any]], writer: HTTPWriter, cache: SampleCache,
-                  limiter: RateLimiter, *, limit: int | None = None) -> list[tuple[int, str]]:
+def write_samples(
+    records: Sequence[Mapping[str, Any]],
+    writer: HTTPWriter,
+    cache: SampleCache,
+    limiter: RateLimiter,
+    *,
+    limit: int | None = None,
+) -> list[tuple[int, str]]:
     """``(version, sample)`` for every record, in order: cached answers as stored, the rest asked for.
 
     Each new answer is in the cache before the next request, so a failure or a
@@ -450,8 +465,10 @@ def write_samples(records: Sequence[Mapping[str, Any]], writer: HTTPWriter, cach
             try:
                 sample = writer.write(prompts[i])
             except LLMError as exc:
-                raise LLMError(f"{keys[i].symbol}: {exc}. The {len(cache)} samples written so far are kept in "
-                               f"{cache.path}: run again to resume") from exc
+                raise LLMError(
+                    f"{keys[i].symbol}: {exc}. The {len(cache)} samples written so far are kept in "
+                    f"{cache.path}: run again to resume"
+                ) from exc
             cache.add(keys[i], sample)
             written += 1
             bar.update()
@@ -463,8 +480,9 @@ def write_samples(records: Sequence[Mapping[str, Any]], writer: HTTPWriter, cach
     return [(cache[key].version, cache[key].sample) for key in keys]
 
 
-def sample_source(provider: str, model: str, base_url: str | None, rps: float, out: Path,
-                  limit: int | None = None) -> Callable[[Sequence[Mapping[str, Any]]], list[tuple[int, str]]]:
+def sample_source(
+    provider: str, model: str, base_url: str | None, rps: float, out: Path, limit: int | None = None
+) -> Callable[[Sequence[Mapping[str, Any]]], list[tuple[int, str]]]:
     """The ``--writer llm`` sample source for :func:`pipeline.traits.build.build_traits`.
 
     Everything that can be checked without a request (key, model, rate, cache

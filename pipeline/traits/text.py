@@ -105,8 +105,9 @@ def _pick(seed: str, key: str, options: Sequence[Any]) -> Any:
 
 
 #: Slots of one 64-byte digest: one hash per seed feeds up to 16 independent choices.
-_SLOTS = {k: i for i, k in enumerate(
-    "wadj stature temper pose comp title prop style open feat tm lead nosum faction".split())}
+_SLOTS = {
+    k: i for i, k in enumerate("wadj stature temper pose comp title prop style open feat tm lead nosum faction".split())
+}
 _FSLOTS = {k: i for i, k in enumerate("hair face motto bg".split())}
 
 
@@ -119,7 +120,7 @@ def _digest(seed: str) -> bytes:
 def _choose(seed: str, slot: int, options: Sequence[Any]) -> Any:
     """Choose one of ``options`` from 4 bytes (``slot``) of the digest of ``seed``."""
     d = _digest(seed)
-    return options[int.from_bytes(d[4 * slot: 4 * slot + 4], "big") % len(options)]
+    return options[int.from_bytes(d[4 * slot : 4 * slot + 4], "big") % len(options)]
 
 
 def word_count(text: str) -> int:
@@ -197,24 +198,69 @@ def sample_label(symbol: str, version: int = 1) -> str:
 
 # (upper bound in kg, sample adjectives, tag phrase, two stature sentence fragments)
 _WEIGHT_BANDS: tuple[tuple[float, tuple[str, ...], str, str, str], ...] = (
-    (8, ("sprite-sized", "featherweight", "pocket-sized"), "tiny sprite build",
-     "could perch on a teacup", "could ride a sparrow into battle"),
-    (20, ("elfin", "slight", "bird-boned"), "petite slight build",
-     "slips through keyholes when nobody is looking", "is easily lifted by a gust of wind"),
-    (40, ("lithe", "wiry", "slender"), "slender wiry build",
-     "moves like a drawn bowstring", "is all tendon and quick decisions"),
-    (70, ("well-proportioned", "athletic", "compact"), "athletic build",
-     "carries an ordinary human heft with unusual poise", "is built for long days and short sprints"),
-    (110, ("sturdy", "broad-shouldered", "solid"), "sturdy broad build",
-     "fills a doorway comfortably", "has the settled weight of a good oak table"),
-    (200, ("heavyset", "burly", "barrel-chested"), "burly heavy build",
-     "makes floorboards reconsider their life choices", "has shoulders like a pair of anvils"),
-    (450, ("hulking", "ogre-sized", "towering"), "hulking giant build",
-     "has to duck under bridges", "leaves footprints that fill with rain"),
-    (1000, ("colossal", "mountainous", "giant"), "colossal giant",
-     "is mistaken for scenery from a distance", "uses a cart as a footstool"),
-    (float("inf"), ("titanic", "earth-shaking", "leviathan"), "titanic colossus",
-     "makes the ground tremble with every step", "casts a shadow that has its own weather"),
+    (
+        8,
+        ("sprite-sized", "featherweight", "pocket-sized"),
+        "tiny sprite build",
+        "could perch on a teacup",
+        "could ride a sparrow into battle",
+    ),
+    (
+        20,
+        ("elfin", "slight", "bird-boned"),
+        "petite slight build",
+        "slips through keyholes when nobody is looking",
+        "is easily lifted by a gust of wind",
+    ),
+    (
+        40,
+        ("lithe", "wiry", "slender"),
+        "slender wiry build",
+        "moves like a drawn bowstring",
+        "is all tendon and quick decisions",
+    ),
+    (
+        70,
+        ("well-proportioned", "athletic", "compact"),
+        "athletic build",
+        "carries an ordinary human heft with unusual poise",
+        "is built for long days and short sprints",
+    ),
+    (
+        110,
+        ("sturdy", "broad-shouldered", "solid"),
+        "sturdy broad build",
+        "fills a doorway comfortably",
+        "has the settled weight of a good oak table",
+    ),
+    (
+        200,
+        ("heavyset", "burly", "barrel-chested"),
+        "burly heavy build",
+        "makes floorboards reconsider their life choices",
+        "has shoulders like a pair of anvils",
+    ),
+    (
+        450,
+        ("hulking", "ogre-sized", "towering"),
+        "hulking giant build",
+        "has to duck under bridges",
+        "leaves footprints that fill with rain",
+    ),
+    (
+        1000,
+        ("colossal", "mountainous", "giant"),
+        "colossal giant",
+        "is mistaken for scenery from a distance",
+        "uses a cart as a footstool",
+    ),
+    (
+        float("inf"),
+        ("titanic", "earth-shaking", "leviathan"),
+        "titanic colossus",
+        "makes the ground tremble with every step",
+        "casts a shadow that has its own weather",
+    ),
 )
 
 
@@ -236,8 +282,7 @@ def _age_words(age: int) -> tuple[str, str, str]:
             "a faint shimmer as if not quite arrived yet",
         )
     if age == 0:
-        return ("brand new, named in 2020 and still blinking at the world", "newborn youth",
-                "wide wondering eyes")
+        return ("brand new, named in 2020 and still blinking at the world", "newborn youth", "wide wondering eyes")
     if age <= 8:
         return (f"a youngster of {age}", "young", "round youthful cheeks")
     if age <= 20:
@@ -248,8 +293,7 @@ def _age_words(age: int) -> tuple[str, str, str]:
         return (f"a seasoned {age}-year-old", "middle-aged", "laugh lines and a knowing look")
     if age <= 70:
         return (f"an elder of {age}", "elderly", "deep wrinkles and a wise squint")
-    return (f"an ancient of {age} years who remembers the first gels", "ancient elder",
-            "a deeply weathered face")
+    return (f"an ancient of {age} years who remembers the first gels", "ancient elder", "a deeply weathered face")
 
 
 def _skin_words(color_name: str, lightness: float, saturation: float) -> tuple[str, str]:
@@ -304,8 +348,7 @@ _FACTION_TEXT: dict[str, tuple[str, ...]] = {
         "a double agent in the long war between growth and control.",
     ),
     "none": (
-        "{P} belongs to no faction and sits out the war between growth and control, with no known "
-        "cancer role.",
+        "{P} belongs to no faction and sits out the war between growth and control, with no known cancer role.",
         "In the war between the growth and control factions, {p} stays neutral, carrying no banner "
         "and no known cancer role.",
     ),
@@ -508,189 +551,332 @@ def _rx(*words: str) -> re.Pattern[str]:
 
 _ARCHETYPES: tuple[_Archetype, ...] = (
     _Archetype(
-        "scent", _rx(r"olfactory", r"odorant", r"taste receptor"),
+        "scent",
+        _rx(r"olfactory", r"odorant", r"taste receptor"),
         ("perfumer", "tracker"),
-        (("a bandolier of tiny stoppered scent vials", "scent vial bandolier"),
-         ("a brass nose-trumpet that can smell a lie", "brass sniffing horn")),
-        ("tracks a rival across a whole city by one stray molecule",
-         "hunts by scent alone, eyes closed, never missing"),
-        (("a perfumery lined with a thousand bottles", "perfumery shelves"),
-         ("a misty forest trail", "misty forest trail")),
+        (
+            ("a bandolier of tiny stoppered scent vials", "scent vial bandolier"),
+            ("a brass nose-trumpet that can smell a lie", "brass sniffing horn"),
+        ),
+        (
+            "tracks a rival across a whole city by one stray molecule",
+            "hunts by scent alone, eyes closed, never missing",
+        ),
+        (
+            ("a perfumery lined with a thousand bottles", "perfumery shelves"),
+            ("a misty forest trail", "misty forest trail"),
+        ),
     ),
     _Archetype(
-        "kinase", _rx(r"kinase", r"pkinase", r"phosphorylat"),
+        "kinase",
+        _rx(r"kinase", r"pkinase", r"phosphorylat"),
         ("clerk", "notary"),
-        (("a heavy brass stamp that marks everything it touches with phosphate", "heavy brass stamp"),
-         ("a signet ring that brands phosphate seals onto rivals", "signet ring"),
-         ("an inkpad holster and a rubber stamp quick-draw", "rubber stamp holster")),
-        ("duels by quick-draw stamping, tagging opponents until they switch on or off",
-         "relays signals in cascades, each blow triggering the next"),
-        (("a cluttered office piled with stamped paperwork", "office with stamped papers"),
-         ("a relay station of humming switchboards", "switchboard room")),
+        (
+            ("a heavy brass stamp that marks everything it touches with phosphate", "heavy brass stamp"),
+            ("a signet ring that brands phosphate seals onto rivals", "signet ring"),
+            ("an inkpad holster and a rubber stamp quick-draw", "rubber stamp holster"),
+        ),
+        (
+            "duels by quick-draw stamping, tagging opponents until they switch on or off",
+            "relays signals in cascades, each blow triggering the next",
+        ),
+        (
+            ("a cluttered office piled with stamped paperwork", "office with stamped papers"),
+            ("a relay station of humming switchboards", "switchboard room"),
+        ),
     ),
     _Archetype(
-        "phosphatase", _rx(r"phosphatase"),
+        "phosphatase",
+        _rx(r"phosphatase"),
         ("eraser", "restorer"),
-        (("an enormous eraser that lifts phosphate marks clean off", "giant eraser"),
-         ("a solvent sprayer that dissolves seals", "solvent sprayer")),
-        ("undoes an opponent's every move, patiently wiping the slate",
-         "counters rather than attacks, resetting the fight to zero"),
+        (
+            ("an enormous eraser that lifts phosphate marks clean off", "giant eraser"),
+            ("a solvent sprayer that dissolves seals", "solvent sprayer"),
+        ),
+        (
+            "undoes an opponent's every move, patiently wiping the slate",
+            "counters rather than attacks, resetting the fight to zero",
+        ),
         (("a quiet archive of cleaned ledgers", "quiet archive"),),
     ),
     _Archetype(
-        "ubiquitin", _rx(r"ubiquitin", r"e3 ligase", r"proteasom", r"f-box", r"\bring\b"),
+        "ubiquitin",
+        _rx(r"ubiquitin", r"e3 ligase", r"proteasom", r"f-box", r"\bring\b"),
         ("undertaker", "bounty hunter"),
-        (("a roll of tags that mark condemned proteins for the shredder", "roll of condemned tags"),
-         ("a chain of linked tokens swung like a flail", "token chain flail")),
-        ("tags a target once, then lets the shredders do the rest",
-         "binds enemies in chains of tokens until they are hauled away"),
+        (
+            ("a roll of tags that mark condemned proteins for the shredder", "roll of condemned tags"),
+            ("a chain of linked tokens swung like a flail", "token chain flail"),
+        ),
+        (
+            "tags a target once, then lets the shredders do the rest",
+            "binds enemies in chains of tokens until they are hauled away",
+        ),
         (("a recycling yard with a vast shredder", "recycling yard"),),
     ),
     _Archetype(
-        "protease", _rx(r"protease", r"peptidase", r"proteinase", r"caspase", r"cathepsin",
-                        r"metalloprot", r"cleav"),
+        "protease",
+        _rx(r"protease", r"peptidase", r"proteinase", r"caspase", r"cathepsin", r"metalloprot", r"cleav"),
         ("swordsman", "butcher"),
-        (("a pair of serrated blades that cut chains at exactly one spot", "twin serrated blades"),
-         ("a scalpel-thin rapier", "thin rapier"),
-         ("a cleaver with a notched edge", "notched cleaver")),
-        ("fights with surgical precision, one cut per foe and always in the right place",
-         "slices through bonds with a flurry of exact strokes"),
-        (("a butcher's hall hung with chains", "butcher hall"),
-         ("a fencing salle", "fencing salle")),
+        (
+            ("a pair of serrated blades that cut chains at exactly one spot", "twin serrated blades"),
+            ("a scalpel-thin rapier", "thin rapier"),
+            ("a cleaver with a notched edge", "notched cleaver"),
+        ),
+        (
+            "fights with surgical precision, one cut per foe and always in the right place",
+            "slices through bonds with a flurry of exact strokes",
+        ),
+        (("a butcher's hall hung with chains", "butcher hall"), ("a fencing salle", "fencing salle")),
     ),
     _Archetype(
-        "channel", _rx(r"channel", r"\bpore", r"ion_channel"),
+        "channel",
+        _rx(r"channel", r"\bpore", r"ion_channel"),
         ("gatekeeper", "sluice warden"),
-        (("a ring of keys to a thousand tiny gates", "ring of gate keys"),
-         ("a folding lock-gate carried as a shield", "lock-gate shield")),
-        ("opens and slams gates in a rhythm that floods opponents with charge",
-         "controls the battlefield by choosing who passes and who waits"),
+        (
+            ("a ring of keys to a thousand tiny gates", "ring of gate keys"),
+            ("a folding lock-gate carried as a shield", "lock-gate shield"),
+        ),
+        (
+            "opens and slams gates in a rhythm that floods opponents with charge",
+            "controls the battlefield by choosing who passes and who waits",
+        ),
         (("a canal lock at night", "canal lock"), ("a city wall with many gates", "gated city wall")),
     ),
     _Archetype(
-        "transporter", _rx(r"transporter", r"carrier", r"solute", r"exchanger", r"\bpump",
-                           r"mfs", r"abc transport", r"abc_membrane", r"atp binding cassette", r"symport", r"antiport"),
+        "transporter",
+        _rx(
+            r"transporter",
+            r"carrier",
+            r"solute",
+            r"exchanger",
+            r"\bpump",
+            r"mfs",
+            r"abc transport",
+            r"abc_membrane",
+            r"atp binding cassette",
+            r"symport",
+            r"antiport",
+        ),
         ("ferryman", "smuggler"),
-        (("a ferry pole and a flat-bottomed boat", "ferry pole"),
-         ("a bottomless satchel for carrying cargo across walls", "bottomless satchel")),
-        ("ferries allies across impassable walls and maroons enemies on the wrong side",
-         "wins by relocation, moving foes elsewhere rather than striking them"),
+        (
+            ("a ferry pole and a flat-bottomed boat", "ferry pole"),
+            ("a bottomless satchel for carrying cargo across walls", "bottomless satchel"),
+        ),
+        (
+            "ferries allies across impassable walls and maroons enemies on the wrong side",
+            "wins by relocation, moving foes elsewhere rather than striking them",
+        ),
         (("a misty river crossing", "misty river crossing"), ("a busy harbour", "busy harbour")),
     ),
     _Archetype(
-        "repair", _rx(r"dna repair", r"mismatch", r"double-strand break", r"recombination",
-                      r"helicase", r"replication"),
+        "repair",
+        _rx(r"dna repair", r"mismatch", r"double-strand break", r"recombination", r"helicase", r"replication"),
         ("mender", "mechanic"),
-        (("a tailor's kit of needles that stitch broken strands", "sewing kit of needles"),
-         ("a spool of thread and a thimble of armour", "spool and thimble")),
-        ("patches every wound on allies mid-fight, faster than foes can inflict them",
-         "unzips an enemy's defences strand by strand"),
+        (
+            ("a tailor's kit of needles that stitch broken strands", "sewing kit of needles"),
+            ("a spool of thread and a thimble of armour", "spool and thimble"),
+        ),
+        (
+            "patches every wound on allies mid-fight, faster than foes can inflict them",
+            "unzips an enemy's defences strand by strand",
+        ),
         (("a tailor's workshop", "tailor workshop"),),
     ),
     _Archetype(
-        "chromatin", _rx(r"histone", r"chromatin", r"nucleosome", r"methyltransferase", r"acetyl"),
+        "chromatin",
+        _rx(r"histone", r"chromatin", r"nucleosome", r"methyltransferase", r"acetyl"),
         ("librarian", "archivist"),
-        (("a ring of bookmarks that open and close chapters of the genome", "ring of bookmarks"),
-         ("a spool on which scrolls are wound tight", "scroll spool")),
-        ("locks away dangerous chapters and opens forbidden ones",
-         "wins by silencing, wrapping enemies until they cannot speak"),
+        (
+            ("a ring of bookmarks that open and close chapters of the genome", "ring of bookmarks"),
+            ("a spool on which scrolls are wound tight", "scroll spool"),
+        ),
+        (
+            "locks away dangerous chapters and opens forbidden ones",
+            "wins by silencing, wrapping enemies until they cannot speak",
+        ),
         (("a vast spiral library", "spiral library"),),
     ),
     _Archetype(
-        "transcription", _rx(r"transcription", r"dna-binding", r"dna binding", r"homeobox",
-                             r"c2h2", r"zinc finger", r"\bhth\b", r"bhlh", r"promoter",
-                             r"nuclear receptor"),
+        "transcription",
+        _rx(
+            r"transcription",
+            r"dna-binding",
+            r"dna binding",
+            r"homeobox",
+            r"c2h2",
+            r"zinc finger",
+            r"\bhth\b",
+            r"bhlh",
+            r"promoter",
+            r"nuclear receptor",
+        ),
         ("herald", "commander"),
-        (("a sheaf of sealed scrolls bearing commands", "sealed scrolls"),
-         ("a speaking trumpet that reads out orders", "speaking trumpet"),
-         ("a lectern carried on a strap", "portable lectern")),
-        ("commands others rather than fighting, reading orders aloud that armies obey",
-         "binds opponents with spoken words, each one a rule they must follow"),
+        (
+            ("a sheaf of sealed scrolls bearing commands", "sealed scrolls"),
+            ("a speaking trumpet that reads out orders", "speaking trumpet"),
+            ("a lectern carried on a strap", "portable lectern"),
+        ),
+        (
+            "commands others rather than fighting, reading orders aloud that armies obey",
+            "binds opponents with spoken words, each one a rule they must follow",
+        ),
         (("a scriptorium full of scrolls", "scriptorium"), ("a war room with maps", "war room")),
     ),
     _Archetype(
-        "rna", _rx(r"\brna\b", r"splic", r"rrm", r"ribosom", r"translation", r"mrna", r"trna"),
+        "rna",
+        _rx(r"\brna\b", r"splic", r"rrm", r"ribosom", r"translation", r"mrna", r"trna"),
         ("scribe", "translator"),
-        (("a quill that rewrites messages in transit", "enchanted quill"),
-         ("a pair of editing shears for snipping words from letters", "editing shears")),
-        ("edits the enemy's orders mid-sentence, turning them into nonsense",
-         "copies every technique once seen and reads it back"),
+        (
+            ("a quill that rewrites messages in transit", "enchanted quill"),
+            ("a pair of editing shears for snipping words from letters", "editing shears"),
+        ),
+        (
+            "edits the enemy's orders mid-sentence, turning them into nonsense",
+            "copies every technique once seen and reads it back",
+        ),
         (("a printing press room", "printing press room"),),
     ),
     _Archetype(
-        "receptor", _rx(r"receptor", r"gpcr"),
+        "receptor",
+        _rx(r"receptor", r"gpcr"),
         ("sentinel", "listener"),
-        (("a crown of slender antennae", "antenna crown"),
-         ("an ear-trumpet that hears messages across the city", "ear trumpet")),
-        ("listens first and strikes only once the signal is clear",
-         "feels every vibration and turns it into a warning for allies"),
+        (
+            ("a crown of slender antennae", "antenna crown"),
+            ("an ear-trumpet that hears messages across the city", "ear trumpet"),
+        ),
+        (
+            "listens first and strikes only once the signal is clear",
+            "feels every vibration and turns it into a warning for allies",
+        ),
         (("a radio tower on a cliff", "radio tower"), ("a lookout post", "lookout post")),
     ),
     _Archetype(
-        "immune", _rx(r"immun", r"antigen", r"interleukin", r"interferon", r"antibod", r"\bmhc\b",
-                      r"t-cell", r"t cell", r"b-cell", r"complement", r"chemokine", r"inflamm",
-                      r"toll-like", r"defen"),
+        "immune",
+        _rx(
+            r"immun",
+            r"antigen",
+            r"interleukin",
+            r"interferon",
+            r"antibod",
+            r"\bmhc\b",
+            r"t-cell",
+            r"t cell",
+            r"b-cell",
+            r"complement",
+            r"chemokine",
+            r"inflamm",
+            r"toll-like",
+            r"defen",
+        ),
         ("guardian", "knight"),
-        (("a tower shield painted with warning sigils", "tower shield"),
-         ("a signal horn that calls every defender", "signal horn")),
-        ("raises walls of shields and rallies the defenders of the body",
-         "hunts intruders by their badges and never forgets a face"),
+        (
+            ("a tower shield painted with warning sigils", "tower shield"),
+            ("a signal horn that calls every defender", "signal horn"),
+        ),
+        (
+            "raises walls of shields and rallies the defenders of the body",
+            "hunts intruders by their badges and never forgets a face",
+        ),
         (("a fortress gate", "fortress gate"), ("a watchtower", "watchtower")),
     ),
     _Archetype(
-        "adhesion", _rx(r"adhesion", r"cadherin", r"integrin", r"junction", r"extracellular matrix"),
+        "adhesion",
+        _rx(r"adhesion", r"cadherin", r"integrin", r"junction", r"extracellular matrix"),
         ("climber", "grappler"),
-        (("a grappling hook and a coil of sticky rope", "grappling hook"),
-         ("gloves with suction pads", "suction gloves")),
-        ("grapples and holds, never letting go once a grip is made",
-         "binds allies into an unbreakable line"),
+        (
+            ("a grappling hook and a coil of sticky rope", "grappling hook"),
+            ("gloves with suction pads", "suction gloves"),
+        ),
+        ("grapples and holds, never letting go once a grip is made", "binds allies into an unbreakable line"),
         (("a rope bridge over a chasm", "rope bridge"),),
     ),
     _Archetype(
-        "structural", _rx(r"actin", r"myosin", r"tubulin", r"keratin", r"collagen", r"cytoskelet",
-                          r"muscle", r"sarcomer", r"filament", r"structural", r"titin", r"spectrin"),
+        "structural",
+        _rx(
+            r"actin",
+            r"myosin",
+            r"tubulin",
+            r"keratin",
+            r"collagen",
+            r"cytoskelet",
+            r"muscle",
+            r"sarcomer",
+            r"filament",
+            r"structural",
+            r"titin",
+            r"spectrin",
+        ),
         ("acrobat", "strongman"),
-        (("coils of rope and steel springs", "coiled ropes and springs"),
-         ("a pair of hooked climbing ropes", "climbing ropes"),
-         ("a spring-loaded staff", "spring-loaded staff")),
-        ("moves like a trapeze artist, all tension, recoil and impossible leaps",
-         "holds the line by sheer structure, bracing walls that would otherwise fall"),
+        (
+            ("coils of rope and steel springs", "coiled ropes and springs"),
+            ("a pair of hooked climbing ropes", "climbing ropes"),
+            ("a spring-loaded staff", "spring-loaded staff"),
+        ),
+        (
+            "moves like a trapeze artist, all tension, recoil and impossible leaps",
+            "holds the line by sheer structure, bracing walls that would otherwise fall",
+        ),
         (("a circus rigging loft", "circus rigging"), ("a scaffolded cathedral", "scaffolding")),
     ),
     _Archetype(
-        "signal", _rx(r"hormone", r"growth factor", r"cytokine", r"signal", r"gtpase", r"\bras\b",
-                      r"ligand"),
+        "signal",
+        _rx(r"hormone", r"growth factor", r"cytokine", r"signal", r"gtpase", r"\bras\b", r"ligand"),
         ("messenger", "courier"),
-        (("a satchel of sealed letters", "satchel of letters"),
-         ("a signal lantern with shutters", "signal lantern"),
-         ("a flare pistol", "flare pistol")),
-        ("strikes from afar by sending messages that others carry out",
-         "flashes coded signals that rearrange the whole battlefield"),
+        (
+            ("a satchel of sealed letters", "satchel of letters"),
+            ("a signal lantern with shutters", "signal lantern"),
+            ("a flare pistol", "flare pistol"),
+        ),
+        (
+            "strikes from afar by sending messages that others carry out",
+            "flashes coded signals that rearrange the whole battlefield",
+        ),
         (("a post office at dawn", "post office"), ("a semaphore hill", "semaphore hill")),
     ),
     _Archetype(
-        "enzyme", _rx(r"enzyme", r"catalys", r"oxidoreductase", r"dehydrogenase", r"transferase",
-                      r"synthase", r"synthetase", r"hydrolase", r"reductase", r"oxidase",
-                      r"isomerase", r"lyase", r"ligase", r"metabolis", r"biosynthe", r"ase\b"),
+        "enzyme",
+        _rx(
+            r"enzyme",
+            r"catalys",
+            r"oxidoreductase",
+            r"dehydrogenase",
+            r"transferase",
+            r"synthase",
+            r"synthetase",
+            r"hydrolase",
+            r"reductase",
+            r"oxidase",
+            r"isomerase",
+            r"lyase",
+            r"ligase",
+            r"metabolis",
+            r"biosynthe",
+            r"ase\b",
+        ),
         ("alchemist", "artificer"),
-        (("an alchemist's belt of flasks and a pocket crucible", "alchemist flasks"),
-         ("a brass alembic worn on the back", "brass alembic"),
-         ("a mortar and pestle heavy enough to be a mace", "mortar and pestle")),
-        ("transmutes whatever is in reach, turning an enemy's weapon into harmless salt",
-         "brews reactions on the spot, speeding them a million-fold"),
-        (("a smoky alchemy laboratory", "alchemy laboratory"),
-         ("an apothecary with hanging herbs", "apothecary")),
+        (
+            ("an alchemist's belt of flasks and a pocket crucible", "alchemist flasks"),
+            ("a brass alembic worn on the back", "brass alembic"),
+            ("a mortar and pestle heavy enough to be a mace", "mortar and pestle"),
+        ),
+        (
+            "transmutes whatever is in reach, turning an enemy's weapon into harmless salt",
+            "brews reactions on the spot, speeding them a million-fold",
+        ),
+        (("a smoky alchemy laboratory", "alchemy laboratory"), ("an apothecary with hanging herbs", "apothecary")),
     ),
 )
 
 _FALLBACK = _Archetype(
-    "wanderer", re.compile(r"(?!x)x"),
+    "wanderer",
+    re.compile(r"(?!x)x"),
     ("wanderer", "adventurer"),
-    (("a walking staff carved with unreadable notes", "carved walking staff"),
-     ("a locked box whose contents nobody knows", "locked box"),
-     ("a lantern that shows what might be", "lantern")),
-    ("improvises in ways no one has catalogued yet",
-     "keeps a mysterious technique in reserve, known only by rumour"),
+    (
+        ("a walking staff carved with unreadable notes", "carved walking staff"),
+        ("a locked box whose contents nobody knows", "locked box"),
+        ("a lantern that shows what might be", "lantern"),
+    ),
+    ("improvises in ways no one has catalogued yet", "keeps a mysterious technique in reserve, known only by rumour"),
     (("a foggy crossroads", "foggy crossroads"), ("an unmapped coast", "unmapped coast")),
 )
 
@@ -893,8 +1079,13 @@ def _summary_excerpt(summary: str, max_words: int = 45) -> str:
 
 def _fmt(template: str, plan: Plan, **extra: str) -> str:
     return template.format(
-        h=plan.he, H=_cap(plan.he), hs=plan.his, Hs=_cap(plan.his), hm=plan.him,
-        S=plan.symbol, **extra,
+        h=plan.he,
+        H=_cap(plan.he),
+        hs=plan.his,
+        Hs=_cap(plan.his),
+        hm=plan.him,
+        S=plan.symbol,
+        **extra,
     )
 
 
@@ -928,16 +1119,24 @@ def _compose(traits: Mapping[str, Any] | Any, p: Plan, excerpt_words: int, extra
     paras: list[str] = []
 
     # 1. who, body, age
-    opening = _fmt(_choose(seed, _SLOTS["open"], _OPENINGS), p, W=p.weight_adj, aW=_with_article(p.weight_adj), T=p.title, F=p.family)
+    opening = _fmt(
+        _choose(seed, _SLOTS["open"], _OPENINGS),
+        p,
+        W=p.weight_adj,
+        aW=_with_article(p.weight_adj),
+        T=p.title,
+        F=p.family,
+    )
     if p.family_size <= 1:
         kin = f"{_cap(p.he)} is the only {p.family} of {p.his} kind, with no siblings to share the name."
     else:
-        kin = (f"{_cap(p.he)} is one of {p.family_size} {p.family} relatives, and the family likeness "
-               f"is plain to see.")
+        kin = f"{_cap(p.he)} is one of {p.family_size} {p.family} relatives, and the family likeness is plain to see."
     sex_word = "man" if p.he == "he" else "woman"
     kg = float(_get(traits, "weight_kg", 60.0))
-    body = (f"Known in full as the {name}, {p.he} is {_with_article(p.weight_adj)} {sex_word} of {kg:,.0f} kg who "
-            f"{p.stature}, and {p.he} is {p.age_text}.")
+    body = (
+        f"Known in full as the {name}, {p.he} is {_with_article(p.weight_adj)} {sex_word} of {kg:,.0f} kg who "
+        f"{p.stature}, and {p.he} is {p.age_text}."
+    )
     paras.append(" ".join([opening, body, kin]))
 
     # 2. looks: skin, face, hair, feature
@@ -949,8 +1148,10 @@ def _compose(traits: Mapping[str, Any] | Any, p: Plan, excerpt_words: int, extra
         tmpl = _choose(seed, _SLOTS["feat"], _FEATURE_LINES)
         looks.append(_fmt(tmpl, p, X=_with_article(p.feature), x=p.feature))
     else:
-        looks.append(f"Unusually for this crowd, {p.he} has no fantastic feature at all, "
-                     f"which somehow makes {p.him} stranger still.")
+        looks.append(
+            f"Unusually for this crowd, {p.he} has no fantastic feature at all, "
+            f"which somehow makes {p.him} stranger still."
+        )
     tm = bool(_get(traits, "transmembrane", False))
     looks.append(_fmt(_choose(seed, _SLOTS["tm"], _TM_LINES if tm else _SOLUBLE_LINES), p))
     paras.append(" ".join(looks))
@@ -961,15 +1162,16 @@ def _compose(traits: Mapping[str, Any] | Any, p: Plan, excerpt_words: int, extra
     if len(names) == 1:
         outfit = f"{_cap(p.he)} dresses in pure {names[0]}: {garments[0]}."
     else:
-        outfit = (f"{_cap(p.his)} wardrobe mixes {_join(names)}: "
-                  f"{'; '.join(garments[:-1])}; and {garments[-1]}.")
+        outfit = f"{_cap(p.his)} wardrobe mixes {_join(names)}: {'; '.join(garments[:-1])}; and {garments[-1]}."
     if clans and extras:
-        outfit += (f" Each piece honours a school {p.he} trained in — "
-                   f"{_join(clans)} — and old hands can read {p.his} lineage in the cut.")
+        outfit += (
+            f" Each piece honours a school {p.he} trained in — "
+            f"{_join(clans)} — and old hands can read {p.his} lineage in the cut."
+        )
     paras.append(outfit)
 
     # 4. prop, fighting style, function
-    fight = (f"{_cap(p.his)} signature prop is {p.prop[0]}, and in a fight {p.he} {p.style}.")
+    fight = f"{_cap(p.his)} signature prop is {p.prop[0]}, and in a fight {p.he} {p.style}."
     excerpt = _summary_excerpt(summary, excerpt_words)
     if excerpt:
         fight += " " + _fmt(_choose(seed, _SLOTS["lead"], _SUMMARY_LEADS), p, Q=f"“{excerpt}”")
@@ -1052,8 +1254,11 @@ def tag_groups(traits: Mapping[str, Any] | Any, sample: str = "") -> dict[str, l
     # never the skin tag and never a group's last tag.
     total = sum(word_count(t) for ts in groups.values() for t in ts)
     while total > MAX_TAG_WORDS:
-        cat = max((c for c in TAG_CATEGORIES if len(groups[c]) > (2 if c == "body" else 1)),
-                  key=lambda c: sum(word_count(t) for t in groups[c]), default=None)
+        cat = max(
+            (c for c in TAG_CATEGORIES if len(groups[c]) > (2 if c == "body" else 1)),
+            key=lambda c: sum(word_count(t) for t in groups[c]),
+            default=None,
+        )
         if cat is None:
             # still too long: shorten the longest single tags
             cat = max(TAG_CATEGORIES, key=lambda c: max((word_count(t) for t in groups[c]), default=0))

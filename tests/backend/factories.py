@@ -58,15 +58,33 @@ def png_bytes(colour=(200, 40, 40), size=(48, 64)) -> bytes:
 def gene_values(symbol: str, **fields) -> dict:
     """The field values of a valid gene row (a p53-like soluble protein), with ``fields`` over them."""
     values = dict(
-        symbol=symbol, name=f"{symbol} protein", hgnc_id=f"HGNC:{90000 + _next()}",
-        length=393, mass_da=43653.0, mass_source=MassSource.UNIPROT_SEQUENCE.value,
-        transmembrane=False, transmembrane_source=TransmembraneSource.TMHMM.value,
-        discovery_year=1986, discovery_year_source=DiscoveryYearSource.HGNC_APPROVAL.value,
-        sex=Sex.FEMALE.value, weight_kg=60.0, age=30,
-        aesthetics=["Cottagecore"], aesthetic_fallback=True,  # Cottagecore: gene_data/mappings/aesthetics.csv, family "fallback"
-        family="solo", family_size=1, hue=210.0, saturation=0.5, lightness=0.5,
-        color_hex="#336699", text_color_hex="#ffffff", color_name="steel blue", faction=Faction.NONE.value,
-        sample_label=f"{symbol}-1", sample="MEEPQSDPSV", tags="a stern guardian, silver armour",
+        symbol=symbol,
+        name=f"{symbol} protein",
+        hgnc_id=f"HGNC:{90000 + _next()}",
+        length=393,
+        mass_da=43653.0,
+        mass_source=MassSource.UNIPROT_SEQUENCE.value,
+        transmembrane=False,
+        transmembrane_source=TransmembraneSource.TMHMM.value,
+        discovery_year=1986,
+        discovery_year_source=DiscoveryYearSource.HGNC_APPROVAL.value,
+        sex=Sex.FEMALE.value,
+        weight_kg=60.0,
+        age=30,
+        aesthetics=["Cottagecore"],
+        aesthetic_fallback=True,  # Cottagecore: gene_data/mappings/aesthetics.csv, family "fallback"
+        family="solo",
+        family_size=1,
+        hue=210.0,
+        saturation=0.5,
+        lightness=0.5,
+        color_hex="#336699",
+        text_color_hex="#ffffff",
+        color_name="steel blue",
+        faction=Faction.NONE.value,
+        sample_label=f"{symbol}-1",
+        sample="MEEPQSDPSV",
+        tags="a stern guardian, silver armour",
     )
     values.update(fields)
     return values
@@ -93,8 +111,14 @@ def make_gene(symbol: str = "TP53", *, aliases=(), previous=(), **fields) -> Gen
 def make_emulsion(emulsion_id: str | None = None, *, artists: str = "", **fields) -> Emulsion:
     """An emulsion; ``emulsion_id`` defaults to the next of E9001, E9002, … (clear of gene_data/emulsions.csv)."""
     values = dict(
-        emulsion_id=emulsion_id or f"E{next(_emulsion_serial)}", name="Risograph Field Guide",
-        style_words="risograph print, two inks", sampler="euler", steps=20, guidance=7.0, width=768, height=1024,
+        emulsion_id=emulsion_id or f"E{next(_emulsion_serial)}",
+        name="Risograph Field Guide",
+        style_words="risograph print, two inks",
+        sampler="euler",
+        steps=20,
+        guidance=7.0,
+        width=768,
+        height=1024,
         artists=artists,
     )
     values.update(fields)
@@ -107,7 +131,18 @@ def make_emulsion(emulsion_id: str | None = None, *, artists: str = "", **fields
 # ---------------------------------------------------------------- portraits
 
 # The keyword arguments register_candidate takes; other fields (hidden, …) are set on the row after.
-_CANDIDATE_ARGS = {"renderer", "blot", "blot_suffix", "model", "seed", "prompt", "origin", "created_by", "transferred_from", "set_canonical"}
+_CANDIDATE_ARGS = {
+    "renderer",
+    "blot",
+    "blot_suffix",
+    "model",
+    "seed",
+    "prompt",
+    "origin",
+    "created_by",
+    "transferred_from",
+    "set_canonical",
+}
 
 
 def make_portrait(gene: Gene, emulsion: Emulsion | None = None, **fields) -> Portrait:

@@ -17,7 +17,9 @@ def test_register_creates_account_with_token_and_starter_genes(api_client, setti
     settings.ICONOPLASM_STARTER_GENES = ["TP53", "INS", "HBB"]
     for symbol in ("TP53", "INS", "HBB", "BRCA1"):
         make_gene(symbol)
-    response = api_client.post("/api/auth/register/", {"username": "ada", "password": PASSWORD, "email": "ada@example.org"}, format="json")
+    response = api_client.post(
+        "/api/auth/register/", {"username": "ada", "password": PASSWORD, "email": "ada@example.org"}, format="json"
+    )
     assert response.status_code == 201, response.content
     user = get_user_model().objects.get(username="ada")
     assert user.email == "ada@example.org"
@@ -30,7 +32,10 @@ def test_register_creates_account_with_token_and_starter_genes(api_client, setti
 def test_register_skips_starter_genes_missing_from_the_database(api_client, settings):
     settings.ICONOPLASM_STARTER_GENES = ["TP53", "INS", "HBB"]
     make_gene("INS")
-    assert api_client.post("/api/auth/register/", {"username": "ada", "password": PASSWORD}, format="json").status_code == 201
+    assert (
+        api_client.post("/api/auth/register/", {"username": "ada", "password": PASSWORD}, format="json").status_code
+        == 201
+    )
     assert list(Discovery.objects.values_list("gene__symbol", flat=True)) == ["INS"]
 
 
@@ -71,7 +76,12 @@ def test_register_rejects_taken_username_case_insensitively(api_client):
 def test_register_is_rate_limited(api_client, settings):
     settings.ICONOPLASM_RATE_LIMITS = {**settings.ICONOPLASM_RATE_LIMITS, "register": (2, 3600)}
     for i in range(2):
-        assert api_client.post("/api/auth/register/", {"username": f"u{i}", "password": PASSWORD}, format="json").status_code == 201
+        assert (
+            api_client.post(
+                "/api/auth/register/", {"username": f"u{i}", "password": PASSWORD}, format="json"
+            ).status_code
+            == 201
+        )
     response = api_client.post("/api/auth/register/", {"username": "u9", "password": PASSWORD}, format="json")
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1
@@ -84,7 +94,10 @@ def test_token_for_good_credentials_is_stable(api_client):
     first = api_client.post("/api/auth/token/", {"username": "ada", "password": PASSWORD}, format="json")
     assert first.status_code == 200
     assert first.json() == {"token": Token.objects.get(user=user).key}
-    assert api_client.post("/api/auth/token/", {"username": "ada", "password": PASSWORD}, format="json").json() == first.json()
+    assert (
+        api_client.post("/api/auth/token/", {"username": "ada", "password": PASSWORD}, format="json").json()
+        == first.json()
+    )
 
 
 @pytest.mark.parametrize("username, password", [("ada", "wrong-password"), ("nobody", PASSWORD)])
@@ -98,7 +111,9 @@ def test_token_bad_credentials_are_400_with_a_clear_message(api_client, username
 
 def test_token_inactive_user_gets_no_token(api_client):
     make_user("ada", PASSWORD, is_active=False)
-    assert api_client.post("/api/auth/token/", {"username": "ada", "password": PASSWORD}, format="json").status_code == 400
+    assert (
+        api_client.post("/api/auth/token/", {"username": "ada", "password": PASSWORD}, format="json").status_code == 400
+    )
 
 
 def test_token_missing_fields_are_400(api_client):
@@ -109,7 +124,9 @@ def test_token_missing_fields_are_400(api_client):
 
 def test_token_authenticates_api_calls(api_client):
     make_user("ada", PASSWORD)
-    token = api_client.post("/api/auth/token/", {"username": "ada", "password": PASSWORD}, format="json").json()["token"]
+    token = api_client.post("/api/auth/token/", {"username": "ada", "password": PASSWORD}, format="json").json()[
+        "token"
+    ]
     assert api_client.get("/api/me/discoveries/").status_code in (401, 403)
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api_client.get("/api/me/discoveries/").status_code == 200

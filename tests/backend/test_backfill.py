@@ -47,8 +47,10 @@ def test_a_failing_gene_is_reported_and_the_others_go_on():
     make_gene("BRCA1"), make_gene("INS"), make_gene("TP53")
     make_emulsion("E0001")
     outcomes = []
-    made = backfill_portraits(renderer=FailingFor("INS").renderer(),
-                              on_done=lambda gene, portrait, error: outcomes.append((gene.symbol, error and str(error))))
+    made = backfill_portraits(
+        renderer=FailingFor("INS").renderer(),
+        on_done=lambda gene, portrait, error: outcomes.append((gene.symbol, error and str(error))),
+    )
     assert made == 2
     assert outcomes == [("BRCA1", None), ("INS", "cannot draw INS"), ("TP53", None)]
     assert [g.symbol for g in genes_without_portraits()] == ["INS"]
@@ -71,7 +73,9 @@ def test_the_command_renders_real_procedural_portraits(capsys):
     call_command("render_missing", "--limit", "1", "--first", "INS")
     assert "rendered 1 first portrait(s)" in capsys.readouterr().out
     [portrait] = Portrait.objects.all()
-    assert portrait.gene.symbol == "INS" and portrait.renderer == "procedural" and portrait.model.startswith("procedural-")
+    assert (
+        portrait.gene.symbol == "INS" and portrait.renderer == "procedural" and portrait.model.startswith("procedural-")
+    )
     assert (portrait.width, portrait.height) == (768, 1024)
     with pytest.raises(CommandError, match="E0999"):
         call_command("render_missing", "--emulsion", "E0999")

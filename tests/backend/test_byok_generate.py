@@ -51,7 +51,9 @@ def test_generates_and_registers_a_byok_candidate(image_api, keyed_user, caplog)
     assert seen.headers["authorization"] == f"Bearer {API_KEY}"
     assert seen.body["model"] == "dall-e-3" and seen.body["response_format"] == "b64_json"
     assert seen.body["size"] == "1024x1792"
-    assert "a stern guardian, silver armour" in seen.body["prompt"] and "risograph print, two inks" in seen.body["prompt"]
+    assert (
+        "a stern guardian, silver armour" in seen.body["prompt"] and "risograph print, two inks" in seen.body["prompt"]
+    )
     assert SECRET_ARTIST not in seen.body["prompt"]
     portrait = Portrait.objects.get()
     assert (portrait.gene, portrait.emulsion, portrait.created_by) == (gene, emulsion, keyed_user)
@@ -78,10 +80,14 @@ def test_provider_errors_are_502_with_the_providers_message(image_api, keyed_use
     caplog.set_level(logging.DEBUG)
     make_gene()
     client = client_for(keyed_user)
-    image_api.respond(400, {"error": {"message": "Your request was rejected by the safety system.", "type": "invalid_request_error"}})
+    image_api.respond(
+        400, {"error": {"message": "Your request was rejected by the safety system.", "type": "invalid_request_error"}}
+    )
     refused = client.post("/api/genes/TP53/byok-generate/", {}, format="json")
     assert refused.status_code == 502
-    assert refused.json()["detail"] == "the image provider answered 400: Your request was rejected by the safety system."
+    assert (
+        refused.json()["detail"] == "the image provider answered 400: Your request was rejected by the safety system."
+    )
     # A provider that echoes the key back: the message is passed on, the key is not.
     image_api.respond(401, {"error": {"message": f"Incorrect API key provided: {API_KEY}."}})
     echoed = client.post("/api/genes/TP53/byok-generate/", {}, format="json")

@@ -16,7 +16,9 @@ from .factories import API_KEY, client_for, database_text, make_user
 def test_put_stores_the_key_encrypted_and_get_shows_only_the_fingerprint():
     user = make_user()
     client = client_for(user)
-    put = client.put("/api/me/provider-key/", {"provider": "openai", "api_key": API_KEY, "model": "gpt-image-1"}, format="json")
+    put = client.put(
+        "/api/me/provider-key/", {"provider": "openai", "api_key": API_KEY, "model": "gpt-image-1"}, format="json"
+    )
     assert put.status_code == 200, put.content
     assert set(put.json()) == {"provider", "model", "fingerprint", "updated_at"}
     assert put.json()["fingerprint"].startswith("sk-…1a2b · ")
@@ -50,14 +52,19 @@ def test_bad_input_is_400_and_never_echoes_the_key():
     bad_provider = client.put("/api/me/provider-key/", {"provider": "acme", "api_key": API_KEY}, format="json")
     assert bad_provider.status_code == 400 and "provider" in bad_provider.json()
     assert API_KEY not in bad_provider.content.decode()
-    assert client.put("/api/me/provider-key/", {"provider": "openai", "api_key": "short"}, format="json").status_code == 400
+    assert (
+        client.put("/api/me/provider-key/", {"provider": "openai", "api_key": "short"}, format="json").status_code
+        == 400
+    )
     assert ProviderKey.objects.count() == 0
 
 
 @pytest.mark.django_db
 def test_guests_have_no_key_endpoint():
     assert APIClient().get("/api/me/provider-key/").status_code in (401, 403)
-    assert APIClient().put("/api/me/provider-key/", {"provider": "openai", "api_key": API_KEY}, format="json").status_code in (401, 403)
+    assert APIClient().put(
+        "/api/me/provider-key/", {"provider": "openai", "api_key": API_KEY}, format="json"
+    ).status_code in (401, 403)
 
 
 def test_encryption_uses_the_configured_key(settings):

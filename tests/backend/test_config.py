@@ -24,9 +24,15 @@ def test_sqlite_urls(url, name):
 def test_postgres_url_with_options():
     db = database_from_url("postgres://ada:s%40cret@db.local:6543/genes?sslmode=require", Path("unused"))
     assert db == {
-        "ENGINE": "django.db.backends.postgresql", "NAME": "genes", "USER": "ada", "PASSWORD": "s@cret",
-        "HOST": "db.local", "PORT": "6543", "OPTIONS": {"sslmode": "require"},
-        "CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True,
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "genes",
+        "USER": "ada",
+        "PASSWORD": "s@cret",
+        "HOST": "db.local",
+        "PORT": "6543",
+        "OPTIONS": {"sslmode": "require"},
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 

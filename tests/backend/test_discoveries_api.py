@@ -33,7 +33,12 @@ def test_my_discoveries_lists_genes_with_count_out_of_total(api, user):
     assert body["count"] == 1 and body["total"] == 3
     (gene,) = body["genes"]
     assert set(gene) == {"symbol", "name", "color_hex", "text_color_hex", "discovered_at"}
-    assert (gene["symbol"], gene["name"], gene["color_hex"], gene["text_color_hex"]) == ("TP53", "tumor protein p53", "#aa0000", "#ffffff")
+    assert (gene["symbol"], gene["name"], gene["color_hex"], gene["text_color_hex"]) == (
+        "TP53",
+        "tumor protein p53",
+        "#aa0000",
+        "#ffffff",
+    )
 
 
 def test_merge_guest_discoveries_after_sign_in(api, user, settings):

@@ -31,8 +31,16 @@ def test_a_gene_s_other_names_are_on_the_row_and_in_the_name_table():
     assert set(GeneName.objects.values_list("name", "kind")) == {("p53", GeneName.ALIAS), ("OLD53", GeneName.PREVIOUS)}
 
 
-@pytest.mark.parametrize("field, value", [("faction", "order"), ("mass_source", "uniprot"), ("transmembrane_source", "uniprot"),
-                                          ("sex", "unknown"), ("aesthetics", [])])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("faction", "order"),
+        ("mass_source", "uniprot"),
+        ("transmembrane_source", "uniprot"),
+        ("sex", "unknown"),
+        ("aesthetics", []),
+    ],
+)
 def test_an_impossible_gene_is_refused_before_it_is_saved(field, value):
     with pytest.raises(ValidationError) as refused:
         make_gene("TP53", **{field: value})

@@ -54,7 +54,9 @@ def test_batch_cards_and_missing(client, catalogue):
 
 
 def test_batch_limits_and_malformed_json(client, catalogue):
-    too_many = client.post("/api/genes/batch/", {"symbols": [f"G{i}" for i in range(101)]}, content_type="application/json")
+    too_many = client.post(
+        "/api/genes/batch/", {"symbols": [f"G{i}" for i in range(101)]}, content_type="application/json"
+    )
     assert too_many.status_code == 400 and "at most 100" in json.dumps(too_many.json())
     broken = client.post("/api/genes/batch/", "{not json", content_type="application/json")
     assert broken.status_code == 400 and "JSON parse error" in broken.json()["detail"]

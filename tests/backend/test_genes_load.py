@@ -45,4 +45,6 @@ def test_a_changed_gene_gets_a_new_stamp_and_card_etag(tmp_path, client):
     assert tp53.weight_kg == 99.9 and tp53.updated_at > before
     response = client.get("/api/genes/TP53/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and response["ETag"] != etag
-    assert {"trait": "weight", "value": "99.9 kg", "origin": response.json()["traits"][1]["origin"]} in response.json()["traits"]
+    assert {"trait": "weight", "value": "99.9 kg", "origin": response.json()["traits"][1]["origin"]} in response.json()[
+        "traits"
+    ]

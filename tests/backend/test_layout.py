@@ -62,13 +62,17 @@ def violations() -> list[str]:
             if owner == PROJECT or target in FOUNDATIONS:
                 continue
             if owner in FOUNDATIONS:
-                found.append(f"{path.relative_to(REPO_ROOT)} imports {module}: backend.{owner} is shared and imports no app")
+                found.append(
+                    f"{path.relative_to(REPO_ROOT)} imports {module}: backend.{owner} is shared and imports no app"
+                )
             elif target == PROJECT or target not in FLOW or owner not in FLOW:
                 found.append(f"{path.relative_to(REPO_ROOT)} imports {module}: not a known app of the data flow")
             elif FLOW.index(target) > FLOW.index(owner):
                 found.append(f"{path.relative_to(REPO_ROOT)} imports {module}: {target} is downstream of {owner}")
             elif frozenset({owner, target}) in SIBLINGS:
-                found.append(f"{path.relative_to(REPO_ROOT)} imports {module}: {owner} and {target} must stay independent")
+                found.append(
+                    f"{path.relative_to(REPO_ROOT)} imports {module}: {owner} and {target} must stay independent"
+                )
     return found
 
 

@@ -21,11 +21,18 @@ URL = "/api/artist-optout/"
 
 
 def test_optout_is_stored_and_answered_201(api_client):
-    response = api_client.post(URL, {"name": "Jane Doe", "contact": "jane@example.org", "message": "please stop"}, format="json")
+    response = api_client.post(
+        URL, {"name": "Jane Doe", "contact": "jane@example.org", "message": "please stop"}, format="json"
+    )
     assert response.status_code == 201
     assert "received" in response.json()["detail"]
     optout = ArtistOptOut.objects.get()
-    assert (optout.name, optout.contact, optout.message, optout.status) == ("Jane Doe", "jane@example.org", "please stop", "new")
+    assert (optout.name, optout.contact, optout.message, optout.status) == (
+        "Jane Doe",
+        "jane@example.org",
+        "please stop",
+        "new",
+    )
 
 
 def test_optout_message_is_optional(api_client):
@@ -38,7 +45,9 @@ def test_optout_works_for_signed_in_users_too(api_client):
 
 
 def test_honeypot_pretends_success_but_stores_nothing(api_client):
-    response = api_client.post(URL, {"name": "Bot", "contact": "bot@example.org", "website": "http://spam.example"}, format="json")
+    response = api_client.post(
+        URL, {"name": "Bot", "contact": "bot@example.org", "website": "http://spam.example"}, format="json"
+    )
     assert response.status_code == 201
     assert response.json() == api_client.post(URL, {"name": "Jane", "contact": "j@example.org"}, format="json").json()
     assert list(ArtistOptOut.objects.values_list("name", flat=True)) == ["Jane"]

@@ -35,7 +35,9 @@ def public_routes() -> list[str]:
 
 
 def fill(route: str, values: dict[str, str]) -> str:
-    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: values.get(m.group(2), values.get(m.group(1) or "str", "x")), route)
+    return "/" + re.sub(
+        r"<(?:(\w+):)?(\w+)>", lambda m: values.get(m.group(2), values.get(m.group(1) or "str", "x")), route
+    )
 
 
 def test_artist_names_are_never_public(settings):

@@ -35,7 +35,12 @@ def test_whole_name_matching(name, text, found):
 def test_submit_optout_stores_the_request():
     optout = services.submit_optout(name="  Jane   Doe ", contact="jane@example.org", message="please")
     assert optout is not None
-    assert (optout.name, optout.contact, optout.message, optout.status) == ("Jane Doe", "jane@example.org", "please", "new")
+    assert (optout.name, optout.contact, optout.message, optout.status) == (
+        "Jane Doe",
+        "jane@example.org",
+        "please",
+        "new",
+    )
 
 
 def test_honeypot_stores_nothing():

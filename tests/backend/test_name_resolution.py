@@ -47,7 +47,7 @@ def test_find_gene_takes_two_queries_whatever_the_name(fixture_genes, django_ass
 def test_the_site_lexicon_carries_the_names_the_rule_reads(fixture_genes):
     body = json.loads(build_lexicon().body)
     fields = body["fields"]
-    rows = [dict(zip(fields, row)) for row in body["genes"]]
+    rows = [dict(zip(fields, row, strict=True)) for row in body["genes"]]
     tables = NameTables.from_genes((row["symbol"], row["previous_symbols"], row["aliases"]) for row in rows)
     for case in FIXTURE["cases"]:
         assert resolve_name(case["name"], tables) == expected(case["expect"]), case["name"]
@@ -60,7 +60,10 @@ def test_the_extension_resolves_the_site_lexicon_as_the_rule_does(fixture_genes,
     lexicon.write_bytes(build_lexicon().body)
     result = subprocess.run(
         [node, "--test", str(EXTENSION_TEST)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "ICONOPLASM_TEST_LEXICON": str(lexicon)},
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

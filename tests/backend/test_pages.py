@@ -42,8 +42,18 @@ def text(response) -> str:
 # ---------------------------------------------------------------- every page
 
 
-PAGES = ["/", "/?view=others", "/genes/TP53/", "/genes/LAIR1/", "/stats/", "/search/", "/accounts/settings/",
-         "/accounts/login/", "/accounts/signup/", "/artist-optout/"]
+PAGES = [
+    "/",
+    "/?view=others",
+    "/genes/TP53/",
+    "/genes/LAIR1/",
+    "/stats/",
+    "/search/",
+    "/accounts/settings/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/artist-optout/",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -96,13 +106,17 @@ def test_guest_home_counts_the_built_gene_table(client, site, tmp_path):
 
 
 def test_counter_counts_thousands_with_a_separator(member, site):
-    Gene.objects.bulk_create([Gene(**{**_gene_values(site.tp53), "symbol": f"X{i}", "hgnc_id": f"HGNC:X{i}"}) for i in range(1000)])
+    Gene.objects.bulk_create(
+        [Gene(**{**_gene_values(site.tp53), "symbol": f"X{i}", "hgnc_id": f"HGNC:X{i}"}) for i in range(1000)]
+    )
     page = text(member.get("/"))
     assert "2 <small>/ 1,005 genes discovered" in page
 
 
 def _gene_values(gene: Gene) -> dict:
-    return {f.attname: getattr(gene, f.attname) for f in Gene._meta.concrete_fields if f.name not in ("id", "updated_at")}
+    return {
+        f.attname: getattr(gene, f.attname) for f in Gene._meta.concrete_fields if f.name not in ("id", "updated_at")
+    }
 
 
 def test_others_view_lists_recent_and_most_discovered_genes(client, site):
@@ -146,7 +160,10 @@ def test_gene_page_shows_card_candidates_and_request_form(member, site):
     assert "← soluble" in page and "kDa" in page and "LOEUF" in page
     assert 'href="/genes/TP53/print.png"' in page and f'href="/genes/TP53/print.png?portrait={site.second.pk}"' in page
     assert f'id="candidate-{site.first.pk}"' in page and f'id="candidate-{site.second.pk}"' in page
-    assert f'action="/portraits/{site.first.pk}/vote/"' in page and f'action="/portraits/{site.first.pk}/transfer/"' in page
+    assert (
+        f'action="/portraits/{site.first.pk}/vote/"' in page
+        and f'action="/portraits/{site.first.pk}/transfer/"' in page
+    )
     assert 'action="/genes/TP53/request/"' in page
     assert '<option value="E0001">Risograph Field Guide</option>' in page
     assert "E0002" not in page and "Withdrawn Style" not in page
@@ -229,9 +246,14 @@ def test_vote_rate_limit_is_a_429_with_retry_after(member, site, settings):
 
 @pytest.mark.parametrize(
     "url, data",
-    [("/portraits/{pk}/vote/", {"value": "1"}), ("/portraits/{pk}/transfer/", {"to": "LAIR1"}),
-     ("/genes/TP53/request/", {"emulsion_id": "E0001"}), ("/accounts/settings/", {"provider": "openai", "api_key": PLAIN_KEY}),
-     ("/accounts/settings/provider-key/delete/", {}), ("/artist-optout/", {"name": "A", "contact": "a@example.org"})],
+    [
+        ("/portraits/{pk}/vote/", {"value": "1"}),
+        ("/portraits/{pk}/transfer/", {"to": "LAIR1"}),
+        ("/genes/TP53/request/", {"emulsion_id": "E0001"}),
+        ("/accounts/settings/", {"provider": "openai", "api_key": PLAIN_KEY}),
+        ("/accounts/settings/provider-key/delete/", {}),
+        ("/artist-optout/", {"name": "A", "contact": "a@example.org"}),
+    ],
 )
 def test_page_writes_require_the_csrf_token(site, url, data):
     client = Client(enforce_csrf_checks=True)
@@ -287,7 +309,9 @@ def test_request_is_queued_and_listed_with_its_status(member, site):
 
 
 def test_failed_requests_show_their_error_escaped(member, site):
-    GenerationRequest.objects.create(user=site.user, gene=site.tp53, emulsion=site.emulsion, status="failed", error=SCRIPT)
+    GenerationRequest.objects.create(
+        user=site.user, gene=site.tp53, emulsion=site.emulsion, status="failed", error=SCRIPT
+    )
     page = text(member.get("/genes/TP53/"))
     assert "status-failed" in page and SCRIPT not in page and ESCAPED_SCRIPT in page
 
@@ -375,8 +399,16 @@ def test_stats_shows_and_serves_the_built_plots(client, site, tmp_path):
     assert b"".join(response.streaming_content) == b"\x89PNG weight"
 
 
-@pytest.mark.parametrize("url", ["/stats/plots/missing.png", "/stats/plots/..%2Fcoverage.png", "/stats/plots/Weight.png",
-                                 "/stats/plots/notes.png", "/stats/plots/a.b.png"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/stats/plots/missing.png",
+        "/stats/plots/..%2Fcoverage.png",
+        "/stats/plots/Weight.png",
+        "/stats/plots/notes.png",
+        "/stats/plots/a.b.png",
+    ],
+)
 def test_only_plot_files_with_safe_names_are_served(client, site, tmp_path, url):
     (tmp_path / "data" / "plots").mkdir(parents=True)
     (tmp_path / "data" / "coverage.png").write_bytes(b"outside the plots folder")

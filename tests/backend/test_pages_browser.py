@@ -144,7 +144,12 @@ def test_request_from_the_gene_page_is_queued_and_listed(page, site):
     picker.select_option(label="Risograph Field Guide")
     page.get_by_role("button", name="Queue request").click()
     queued = GenerationRequest.objects.get()
-    assert (queued.user, queued.gene.symbol, queued.emulsion.emulsion_id, queued.status) == (site.user, "TP53", "E0001", "queued")
+    assert (queued.user, queued.gene.symbol, queued.emulsion.emulsion_id, queued.status) == (
+        site.user,
+        "TP53",
+        "E0001",
+        "queued",
+    )
     expect(page.get_by_role("status")).to_have_text(f"Request #{queued.pk} queued: TP53 in Risograph Field Guide.")
     row = page.locator(f"tr[data-request='{queued.pk}']")
     expect(row).to_contain_text("Risograph Field Guide")
@@ -242,7 +247,9 @@ def test_pages_fit_the_screen_and_load_without_errors(browser, live_server, site
 def _check_layout(page: Page, viewport: dict, screenshots: str | None, name: str) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {viewport['width']}px"
-    page.evaluate("Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode().catch(() => null); }))")
+    page.evaluate(
+        "Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode().catch(() => null); }))"
+    )
     broken = page.evaluate("[...document.images].filter(i => i.complete && i.naturalWidth === 0).map(i => i.src)")
     assert broken == [], f"{page.url}: images failed to load: {broken}"
     if screenshots:
@@ -258,7 +265,9 @@ def test_sign_up_starts_an_archive_with_the_starter_genes(page, site):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.locator(".account")).to_contain_text("grace")
-    expect(page.locator("#archive-counter")).to_have_text("1 / 5 genes discovered")  # TP53, the starter gene in the catalogue
+    expect(page.locator("#archive-counter")).to_have_text(
+        "1 / 5 genes discovered"
+    )  # TP53, the starter gene in the catalogue
     expect(page.locator(".gallery a[data-symbol='TP53']")).to_be_visible()
 
 

@@ -64,9 +64,18 @@ def catalogue(tmp_path, settings, db):
 
 def site_made(origin: str) -> list[dict]:
     return [
-        {"symbol": p.gene.symbol, "seed": p.seed, "prompt": p.prompt, "renderer": p.renderer,
-         "emulsion_id": p.emulsion.emulsion_id if p.emulsion else None, "width": p.width, "height": p.height,
-         "image": read(p.image), "blot": read(p.blot), "name": p.gene.name}
+        {
+            "symbol": p.gene.symbol,
+            "seed": p.seed,
+            "prompt": p.prompt,
+            "renderer": p.renderer,
+            "emulsion_id": p.emulsion.emulsion_id if p.emulsion else None,
+            "width": p.width,
+            "height": p.height,
+            "image": read(p.image),
+            "blot": read(p.blot),
+            "name": p.gene.name,
+        }
         for p in Portrait.objects.filter(origin=origin).select_related("gene", "emulsion").order_by("gene__symbol")
     ]
 
@@ -82,8 +91,11 @@ def assert_one_path(made: list[dict], traits: pd.DataFrame) -> None:
     """Each image and blot is exactly what the one portrait function makes from the same inputs."""
     rows = traits.set_index("symbol")
     for m in made:
-        job = PortraitJob(traits=dict(rows.loc[m["symbol"]], symbol=m["symbol"], name=m["name"]),
-                          emulsion=get_emulsion(m["emulsion_id"]), seed=m["seed"])
+        job = PortraitJob(
+            traits=dict(rows.loc[m["symbol"]], symbol=m["symbol"], name=m["name"]),
+            emulsion=get_emulsion(m["emulsion_id"]),
+            seed=m["seed"],
+        )
         direct = render_portrait(job, procedural_renderer())
         assert (direct.image, direct.blot, direct.prompt.text) == (m["image"], m["blot"], m["prompt"])
 
@@ -91,12 +103,32 @@ def assert_one_path(made: list[dict], traits: pd.DataFrame) -> None:
 def test_the_render_command(catalogue):
     out = catalogue / "render"
     symbols = ",".join(e["symbol"] for e in BEFORE["cli"])
-    assert cli.main(["render", "--genes", symbols, "--emulsion", "E0042", "--seed", "7", "--data", str(catalogue),
-                     "--out", str(out)]) == 0
+    assert (
+        cli.main(
+            [
+                "render",
+                "--genes",
+                symbols,
+                "--emulsion",
+                "E0042",
+                "--seed",
+                "7",
+                "--data",
+                str(catalogue),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     names = dict(Gene.objects.values_list("symbol", "name"))
     made = [
-        {**{key: e[key] for key in RECORDED}, "image": (out / e["path"]).read_bytes(),
-         "blot": (out / e["blot_path"]).read_bytes(), "name": names[e["symbol"]]}
+        {
+            **{key: e[key] for key in RECORDED},
+            "image": (out / e["path"]).read_bytes(),
+            "blot": (out / e["blot_path"]).read_bytes(),
+            "name": names[e["symbol"]],
+        }
         for e in batch.read_manifest(out)
     ]
     assert_as_before(made, "cli")

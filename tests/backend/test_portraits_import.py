@@ -30,9 +30,18 @@ def add_image(out: Path, symbol: str, colour, emulsion_id: str = "E0001", seed: 
     blot_path.parent.mkdir(parents=True, exist_ok=True)
     blot_path.write_bytes(blot)
     return {
-        "symbol": symbol, "sha256": sha, "path": str(path.relative_to(out)), "blot_path": str(blot_path.relative_to(out)),
-        "renderer": "procedural", "model": "", "emulsion_id": emulsion_id, "seed": seed, "prompt": "a character, risograph",
-        "width": 48, "height": 64, "created_at": "2025-01-01T00:00:00+00:00",
+        "symbol": symbol,
+        "sha256": sha,
+        "path": str(path.relative_to(out)),
+        "blot_path": str(blot_path.relative_to(out)),
+        "renderer": "procedural",
+        "model": "",
+        "emulsion_id": emulsion_id,
+        "seed": seed,
+        "prompt": "a character, risograph",
+        "width": 48,
+        "height": 64,
+        "created_at": "2025-01-01T00:00:00+00:00",
     }
 
 
@@ -64,7 +73,13 @@ def test_import_registers_candidates_and_sets_first_canonical(render_dir):
     out, err = run(manifest)
     assert "3 imported" in out and err == ""
     first = Portrait.objects.get(sha256=tp53_a["sha256"])
-    assert (first.gene.symbol, first.origin, first.renderer, first.seed, first.emulsion.emulsion_id) == ("TP53", "import", "procedural", 1, "E0001")
+    assert (first.gene.symbol, first.origin, first.renderer, first.seed, first.emulsion.emulsion_id) == (
+        "TP53",
+        "import",
+        "procedural",
+        1,
+        "E0001",
+    )
     assert (first.width, first.height, first.prompt) == (48, 64, "a character, risograph")
     with first.image.open("rb") as fh:
         assert hashlib.sha256(fh.read()).hexdigest() == tp53_a["sha256"]
@@ -75,7 +90,9 @@ def test_import_registers_candidates_and_sets_first_canonical(render_dir):
 
 
 def test_reimport_is_a_no_op(render_dir):
-    manifest = write_manifest(render_dir, [add_image(render_dir, "TP53", (1, 2, 3)), add_image(render_dir, "INS", (4, 5, 6))])
+    manifest = write_manifest(
+        render_dir, [add_image(render_dir, "TP53", (1, 2, 3)), add_image(render_dir, "INS", (4, 5, 6))]
+    )
     run(manifest)
     files = sorted(p for p in Path(default_storage.location).rglob("*") if p.is_file())
     out, err = run(manifest)
@@ -96,7 +113,18 @@ def test_problems_are_reported_and_the_rest_goes_on(render_dir):
     also_good = add_image(render_dir, "INS", (7, 7, 7))
     manifest = write_manifest(
         render_dir,
-        [good, unknown_gene, "{not json", missing, '["a list"]', {"symbol": "INS"}, unknown_emulsion, wrong_hash, escaping, also_good],
+        [
+            good,
+            unknown_gene,
+            "{not json",
+            missing,
+            '["a list"]',
+            {"symbol": "INS"},
+            unknown_emulsion,
+            wrong_hash,
+            escaping,
+            also_good,
+        ],
         torn_tail='{"symbol": "TP53", "sha256": "ab',
     )
     out, err = run(manifest)

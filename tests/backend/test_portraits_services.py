@@ -81,7 +81,7 @@ def test_concurrent_votes_from_threads_lose_nothing():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=cast, args=(u, v)) for u, v in zip(users, values)]
+    threads = [threading.Thread(target=cast, args=(u, v)) for u, v in zip(users, values, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -95,7 +95,7 @@ def test_concurrent_votes_from_threads_lose_nothing():
     # And again: everyone flips or clears at once.
     new_values = [0 if i % 2 else -1 for i in range(len(users))]
     barrier = threading.Barrier(len(users))
-    threads = [threading.Thread(target=cast, args=(u, v)) for u, v in zip(users, new_values)]
+    threads = [threading.Thread(target=cast, args=(u, v)) for u, v in zip(users, new_values, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -167,6 +167,7 @@ def test_ties_go_to_the_older_candidate():
     gene = make_gene("TP53")
     shown, older, newer = make_portrait(gene), make_portrait(gene), make_portrait(gene)
     services.ensure_canonical(gene)
+    assert canonical_of(gene) == shown
     # Both reach the same score at once (as the totals would after concurrent votes), then the rule runs.
     Portrait.objects.filter(pk__in=[older.pk, newer.pk]).update(score=3, votes_count=3)
     services.update_canonical(gene)
@@ -188,7 +189,9 @@ def test_pinned_portrait_never_flips_by_votes_and_pins_are_logged():
     services.unpin_canonical(gene, changed_by=admin)  # the votes decide again
     assert canonical_of(gene) == challenger
     assert [c.reason.split(":")[0] for c in CanonicalChange.objects.filter(gene=gene).order_by("id")] == [
-        "pinned by admin", "unpinned by admin", "votes",
+        "pinned by admin",
+        "unpinned by admin",
+        "votes",
     ]
 
 
@@ -231,7 +234,12 @@ def test_transfer_copies_the_image_as_a_new_candidate():
     (user,) = make_users(1)
     copy, created = copies.transfer_portrait(original, target, user)
     assert created
-    assert (copy.gene, copy.origin, copy.transferred_from, copy.created_by) == (target, Portrait.TRANSFER, original, user)
+    assert (copy.gene, copy.origin, copy.transferred_from, copy.created_by) == (
+        target,
+        Portrait.TRANSFER,
+        original,
+        user,
+    )
     assert (copy.sha256, copy.emulsion, copy.score, copy.votes_count) == (original.sha256, emulsion, 0, 0)
     assert copy.image.name != original.image.name
     assert default_storage.exists(copy.image.name)
@@ -299,6 +307,7 @@ def test_refresh_canonicals_after_a_bulk_block():
     emulsion = make_emulsion("E0003")
     blocked, other = make_portrait(gene, emulsion=emulsion), make_portrait(gene)
     services.ensure_canonical(gene)
+    assert canonical_of(gene) == blocked
     Emulsion.objects.filter(pk=emulsion.pk).update(blocked=True)  # what an artist opt-out does
     assert services.refresh_canonicals(Portrait.objects.filter(emulsion=emulsion)) == 1
     assert canonical_of(gene) == other

@@ -39,14 +39,18 @@ def test_the_emulsion_model_has_exactly_the_records_fields():
     assert model_fields(Emulsion) == records.EMULSION_COLUMNS
 
 
-@pytest.mark.parametrize(("model", "record"), [(Gene, records.GeneFacts), (Gene, records.Traits), (Emulsion, records.Emulsion)])
+@pytest.mark.parametrize(
+    ("model", "record"), [(Gene, records.GeneFacts), (Gene, records.Traits), (Emulsion, records.Emulsion)]
+)
 def test_every_enum_field_has_the_enums_choices(model, record):
     checked = 0
     for field in dataclasses.fields(record):
         enum = enum_of(record, field.name)
         if enum is None:
             continue
-        assert [value for value, _ in model._meta.get_field(field.name).choices] == list(records.values(enum)), field.name
+        assert [value for value, _ in model._meta.get_field(field.name).choices] == list(records.values(enum)), (
+            field.name
+        )
         checked += 1
     assert checked >= 2
 
@@ -58,16 +62,34 @@ def test_the_table_schemas_check_the_records_columns_and_categories(schema, reco
         enum = enum_of(record, name)
         if enum is None:
             continue
-        [allowed] = [check.statistics["allowed_values"] for check in column.checks if "allowed_values" in check.statistics]
+        [allowed] = [
+            check.statistics["allowed_values"] for check in column.checks if "allowed_values" in check.statistics
+        ]
         assert sorted(allowed) == sorted(records.values(enum)), name
 
 
 @pytest.mark.django_db
 def test_a_row_outside_the_categories_is_refused():
-    gene = Gene(symbol="TP53", name="p53", hgnc_id="HGNC:11998", mass_source="uniprot", transmembrane_source="tmhmm",
-                discovery_year_source="pubmed", sex="female", saturation=0.2, lightness=0.3, color_hex="#000000",
-                text_color_hex="#ffffff", color_name="black", faction="order", sample_label="TP53-1", sample=".",
-                tags="", family="TP", aesthetics=["Cottagecore"])
+    gene = Gene(
+        symbol="TP53",
+        name="p53",
+        hgnc_id="HGNC:11998",
+        mass_source="uniprot",
+        transmembrane_source="tmhmm",
+        discovery_year_source="pubmed",
+        sex="female",
+        saturation=0.2,
+        lightness=0.3,
+        color_hex="#000000",
+        text_color_hex="#ffffff",
+        color_name="black",
+        faction="order",
+        sample_label="TP53-1",
+        sample=".",
+        tags="",
+        family="TP",
+        aesthetics=["Cottagecore"],
+    )
     with pytest.raises(ValidationError) as refused:
         gene.full_clean()
     assert set(refused.value.message_dict) == {"mass_source", "faction"}
@@ -77,6 +99,10 @@ def test_an_emulsion_row_gives_back_the_pipelines_record():
     from pipeline.emulsions import get_emulsion
 
     record = get_emulsion("E0042")
-    row = Emulsion(**{name: getattr(record, name).value if isinstance(getattr(record, name), StrEnum) else getattr(record, name)
-                      for name in records.EMULSION_COLUMNS})
+    row = Emulsion(
+        **{
+            name: getattr(record, name).value if isinstance(getattr(record, name), StrEnum) else getattr(record, name)
+            for name in records.EMULSION_COLUMNS
+        }
+    )
     assert row.record() == record

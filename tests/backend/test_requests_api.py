@@ -63,12 +63,19 @@ def test_request_rate_limit_answers_429_with_retry_after(settings):
     settings.ICONOPLASM_RATE_LIMITS = {**settings.ICONOPLASM_RATE_LIMITS, "request": (2, 3600)}
     make_gene(), make_emulsion("E0042")
     client = client_for(make_user())
-    codes = [client.post("/api/genes/TP53/requests/", {"emulsion_id": "E0042"}, format="json").status_code for _ in range(3)]
+    codes = [
+        client.post("/api/genes/TP53/requests/", {"emulsion_id": "E0042"}, format="json").status_code for _ in range(3)
+    ]
     assert codes == [201, 201, 429]
     limited = client.post("/api/genes/TP53/requests/", {"emulsion_id": "E0042"}, format="json")
     assert int(limited["Retry-After"]) >= 1 and "detail" in limited.json()
     # another user has their own budget
-    assert client_for(make_user("bob")).post("/api/genes/TP53/requests/", {"emulsion_id": "E0042"}, format="json").status_code == 201
+    assert (
+        client_for(make_user("bob"))
+        .post("/api/genes/TP53/requests/", {"emulsion_id": "E0042"}, format="json")
+        .status_code
+        == 201
+    )
 
 
 @pytest.mark.django_db
@@ -76,7 +83,9 @@ def test_list_shows_only_the_users_requests_with_status():
     gene, emulsion = make_gene(), make_emulsion("E0042")
     ada, bob = make_user("ada"), make_user("bob")
     first = GenerationRequest.objects.create(user=ada, gene=gene, emulsion=emulsion)
-    GenerationRequest.objects.create(user=ada, gene=gene, emulsion=emulsion, status=GenerationRequest.FAILED, attempts=3, error="boom")
+    GenerationRequest.objects.create(
+        user=ada, gene=gene, emulsion=emulsion, status=GenerationRequest.FAILED, attempts=3, error="boom"
+    )
     GenerationRequest.objects.create(user=bob, gene=gene, emulsion=emulsion)
     results = client_for(ada).get("/api/requests/").json()["results"]
     assert [r["status"] for r in results] == ["failed", "queued"]

@@ -178,8 +178,10 @@ def test_render_worker_command_once(monkeypatch):
     [request] = queue()
     fake = FakeRenderer()
     monkeypatch.setattr(services, "procedural_renderer", fake.renderer)
-    monkeypatch.setattr("backend.studio.management.commands.render_worker.run_worker",
-                        lambda **kw: services.run_worker(**{**kw, "renderer": fake.renderer()}))
+    monkeypatch.setattr(
+        "backend.studio.management.commands.render_worker.run_worker",
+        lambda **kw: services.run_worker(**{**kw, "renderer": fake.renderer()}),
+    )
     call_command("render_worker", "--once", "--worker-id", "cmd-1", "--poll", "0.1")
     request.refresh_from_db()
     assert (request.status, request.claimed_by) == ("done", "cmd-1")
@@ -194,7 +196,11 @@ def test_the_real_procedural_renderer_and_blot(tmp_path):
     load_genes(*write_catalogue(tmp_path))
     from backend.genes.models import Gene
 
-    gene, emulsion, user = Gene.objects.get(symbol="TP53"), make_emulsion(palette="risograph", texture="grain"), make_user()
+    gene, emulsion, user = (
+        Gene.objects.get(symbol="TP53"),
+        make_emulsion(palette="risograph", texture="grain"),
+        make_user(),
+    )
     request = GenerationRequest.objects.create(user=user, gene=gene, emulsion=emulsion)
     assert run_worker(worker_id="real", once=True) == 1
     request.refresh_from_db()

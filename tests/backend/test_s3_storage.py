@@ -39,13 +39,20 @@ def s3_endpoint():
 def s3_storage(s3_endpoint, settings, monkeypatch):
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", **{k.lower(): v for k, v in CREDENTIALS.items()})
+    client = boto3.client(
+        "s3", endpoint_url=s3_endpoint, region_name="us-east-1", **{k.lower(): v for k, v in CREDENTIALS.items()}
+    )
     client.create_bucket(Bucket=BUCKET)
     # A private bucket: portrait URLs are signed (the other choice is a public-read bucket).
-    settings.STORAGES = storage_settings({
-        "ICONOPLASM_S3_BUCKET": BUCKET, "ICONOPLASM_S3_ENDPOINT_URL": s3_endpoint, "ICONOPLASM_S3_REGION": "us-east-1",
-        "ICONOPLASM_S3_SIGNED_URLS": "1", **CREDENTIALS,
-    })
+    settings.STORAGES = storage_settings(
+        {
+            "ICONOPLASM_S3_BUCKET": BUCKET,
+            "ICONOPLASM_S3_ENDPOINT_URL": s3_endpoint,
+            "ICONOPLASM_S3_REGION": "us-east-1",
+            "ICONOPLASM_S3_SIGNED_URLS": "1",
+            **CREDENTIALS,
+        }
+    )
     yield client
     for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
         client.delete_object(Bucket=BUCKET, Key=item["Key"])

@@ -63,7 +63,10 @@ class LiveSite:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
-                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -87,7 +90,9 @@ class LiveSite:
         if token:
             headers["Authorization"] = f"Token {token}"
         data = None if body is None else json.dumps(body).encode()
-        with urllib.request.urlopen(urllib.request.Request(self.url + path, data=data, headers=headers), timeout=10) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(self.url + path, data=data, headers=headers), timeout=10
+        ) as response:
             return json.load(response)
 
     def token(self) -> str:

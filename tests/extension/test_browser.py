@@ -36,7 +36,16 @@ READING_LIST = """<!doctype html>
 </script>
 </body></html>
 """
-EXPECTED = [("TP53", "TP53"), ("p53", "TP53"), ("LAIR1", "LAIR1"), ("CD305", "LAIR1"), ("NEWG1", "NEWG1"), ("OLDG1", "NEWG1"), ("SIGP1", "SIGP1"), ("TP53", "TP53")]
+EXPECTED = [
+    ("TP53", "TP53"),
+    ("p53", "TP53"),
+    ("LAIR1", "LAIR1"),
+    ("CD305", "LAIR1"),
+    ("NEWG1", "NEWG1"),
+    ("OLDG1", "NEWG1"),
+    ("SIGP1", "SIGP1"),
+    ("TP53", "TP53"),
+]
 HIGHLIGHTS = "els => els.map(e => [e.textContent, e.dataset.gene])"
 
 
@@ -53,7 +62,9 @@ def open_reading_list(browser, pages, highlights=None):
 
 
 def card_text(page, selector):
-    return page.evaluate(f"document.querySelector('iconoplasm-card').shadowRoot.querySelector({selector!r})?.textContent ?? null")
+    return page.evaluate(
+        f"document.querySelector('iconoplasm-card').shadowRoot.querySelector({selector!r})?.textContent ?? null"
+    )
 
 
 def hover_for(page, symbol, seconds):
@@ -77,7 +88,9 @@ def test_highlights_exactly_the_prose_and_the_page_keeps_working(configured, pag
     assert page.input_value("#notes") == "TP53 notes"
     assert page.text_content("#prose") == "The TP53 gene, also written p53, pairs with LAIR1 (CD305)."
     tp53 = site.request("/api/genes/TP53/")
-    background = page.eval_on_selector("span.iconoplasm-gene[data-gene=TP53]", "e => getComputedStyle(e).backgroundColor")
+    background = page.eval_on_selector(
+        "span.iconoplasm-gene[data-gene=TP53]", "e => getComputedStyle(e).backgroundColor"
+    )
     red, green, blue = (int(tp53["color_hex"][i : i + 2], 16) for i in (1, 3, 5))
     assert background == f"rgb({red}, {green}, {blue})"
     page.click("#counter")
@@ -93,12 +106,16 @@ def test_hover_shows_the_card_with_its_portrait_and_a_click_opens_the_gene_page(
     context, _ = configured
     page = open_reading_list(configured, pages)
     page.hover("#prose span.iconoplasm-gene[data-gene=TP53]")
-    page.wait_for_function("document.querySelector('iconoplasm-card')?.shadowRoot.querySelector('img.portrait')?.complete")
+    page.wait_for_function(
+        "document.querySelector('iconoplasm-card')?.shadowRoot.querySelector('img.portrait')?.complete"
+    )
     assert card_text(page, ".symbol") == "TP53"
     assert card_text(page, ".name") == "tumor protein p53"
     assert "sex" in card_text(page, ".traits") and "← soluble" in card_text(page, ".traits")
     assert card_text(page, ".faction") == "Faction: pro-control"
-    size = page.evaluate("(() => { const img = document.querySelector('iconoplasm-card').shadowRoot.querySelector('img.portrait'); return [img.naturalWidth, img.naturalHeight, img.src.slice(0, 15)]; })()")
+    size = page.evaluate(
+        "(() => { const img = document.querySelector('iconoplasm-card').shadowRoot.querySelector('img.portrait'); return [img.naturalWidth, img.naturalHeight, img.src.slice(0, 15)]; })()"
+    )
     assert size == [48, 64, "data:image/png;"]
     with context.expect_page() as opened:
         page.evaluate("document.querySelector('iconoplasm-card').shadowRoot.querySelector('a.card').click()")
@@ -196,7 +213,10 @@ def test_with_the_server_stopped_pages_are_still_highlighted_from_the_saved_lexi
         assert [tuple(pair) for pair in page.eval_on_selector_all("span.iconoplasm-gene", HIGHLIGHTS)] == EXPECTED
         page.hover("#prose span.iconoplasm-gene[data-gene=LAIR1]")
         page.wait_for_function("document.querySelector('iconoplasm-card')?.shadowRoot.querySelector('.problem')")
-        assert card_text(page, ".problem") == f"Cannot reach the Iconoplasm server at {site.url}. Is it running, and is the address right?"
+        assert (
+            card_text(page, ".problem")
+            == f"Cannot reach the Iconoplasm server at {site.url}. Is it running, and is the address right?"
+        )
         assert context.service_workers[0].evaluate("typeof globalThis.beforeRestart") == "undefined"
         page.close()
     finally:

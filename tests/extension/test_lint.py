@@ -16,10 +16,25 @@ def test_web_ext_lint_reports_no_errors():
     web_ext = REPO_ROOT / "node_modules" / ".bin" / "web-ext"
     assert web_ext.exists(), "run `npm ci` at the repository root first (./dev test does)"
     result = subprocess.run(
-        [str(web_ext), "lint", "--source-dir", "extension", "--self-hosted", "--output", "json", "--no-config-discovery",
-         # The unit tests and analysis tools live beside the extension but are not shipped in it.
-         "--ignore-files", "test/**", "testing/**", "tools/**"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=180,
+        [
+            str(web_ext),
+            "lint",
+            "--source-dir",
+            "extension",
+            "--self-hosted",
+            "--output",
+            "json",
+            "--no-config-discovery",
+            # The unit tests and analysis tools live beside the extension but are not shipped in it.
+            "--ignore-files",
+            "test/**",
+            "testing/**",
+            "tools/**",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     report = json.loads(result.stdout)
     assert report["errors"] == [], report["errors"]

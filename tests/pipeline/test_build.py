@@ -153,7 +153,9 @@ def test_interrupted_write_keeps_the_previous_table(tmp_path):
 
 def test_a_missing_source_whose_field_others_fill_says_so(fixture_sources):
     sources = locate(fixture_sources)
-    transmembrane_feeders = [key for key, spec in sources.specs.items() if "transmembrane" in spec.feeds and sources.files.get(key)]
+    transmembrane_feeders = [
+        key for key, spec in sources.specs.items() if "transmembrane" in spec.feeds and sources.files.get(key)
+    ]
     assert "uniprot_transmembrane" not in transmembrane_feeders and transmembrane_feeders  # the fixture has TMHMM/HPA
     result = build_gene_table(sources, current_year=2026)
     [note] = [n for n in result.notes if "uniprot_transmembrane" in n]

@@ -99,9 +99,19 @@ def test_get_emulsion_unknown_id_has_a_helpful_message(emulsions):
 # --- the loader rejects broken tables, naming the file -------------------------
 
 GOOD_ROW = {
-    "emulsion_id": "E0001", "name": "Test Style", "style_words": "ink, paper", "negative_words": "blurry",
-    "sampler": "euler", "steps": "25", "guidance": "7.0", "width": "768", "height": "1024",
-    "line_weight": "1.5", "palette": "noir", "texture": "paper", "artists": "",
+    "emulsion_id": "E0001",
+    "name": "Test Style",
+    "style_words": "ink, paper",
+    "negative_words": "blurry",
+    "sampler": "euler",
+    "steps": "25",
+    "guidance": "7.0",
+    "width": "768",
+    "height": "1024",
+    "line_weight": "1.5",
+    "palette": "noir",
+    "texture": "paper",
+    "artists": "",
 }
 
 

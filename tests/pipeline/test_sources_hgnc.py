@@ -15,9 +15,15 @@ def test_universe_keeps_only_approved_protein_coding(fixture_sources):
 
 
 def test_newest_release_first_and_undated_download_counts_as_newest():
-    paths = [Path("hgnc_complete_set_2018-12.txt.gz"), Path("hgnc_complete_set.txt"), Path("hgnc_complete_set_2024-10.txt.gz")]
+    paths = [
+        Path("hgnc_complete_set_2018-12.txt.gz"),
+        Path("hgnc_complete_set.txt"),
+        Path("hgnc_complete_set_2024-10.txt.gz"),
+    ]
     assert [p.name for p in hgnc.newest_first(paths)] == [
-        "hgnc_complete_set.txt", "hgnc_complete_set_2024-10.txt.gz", "hgnc_complete_set_2018-12.txt.gz",
+        "hgnc_complete_set.txt",
+        "hgnc_complete_set_2024-10.txt.gz",
+        "hgnc_complete_set_2018-12.txt.gz",
     ]
 
 

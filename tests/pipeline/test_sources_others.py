@@ -49,7 +49,8 @@ def test_summaries_drop_empty(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "onco, tsg, expected", [(True, True, "both"), (True, False, "oncogene"), (False, True, "tumor_suppressor"), (False, False, "none")]
+    "onco, tsg, expected",
+    [(True, True, "both"), (True, False, "oncogene"), (False, True, "tumor_suppressor"), (False, False, "none")],
 )
 def test_cancer_role(onco, tsg, expected):
     assert oncokb.role(onco, tsg) == expected

@@ -37,7 +37,9 @@ def _records(rows):
 def test_choose_canonical_prefers_reviewed_accession_named_for_the_symbol():
     swissprot = _records([("P1", "OTHER", True, 2, "AG"), ("P2", "GENE", True, 1, "G"), ("P3", "GENE2", True, 1, "G")])
     proteome = _records([("T9", "GENE3", False, 3, "AGG")])
-    genes = pd.DataFrame({"symbol": ["GENE", "GENE2", "GENE3", "NONE"], "uniprot_candidates": [["P1", "P2"], [], ["X"], []]})
+    genes = pd.DataFrame(
+        {"symbol": ["GENE", "GENE2", "GENE3", "NONE"], "uniprot_candidates": [["P1", "P2"], [], ["X"], []]}
+    )
     chosen = uniprot.choose_canonical(genes, swissprot, proteome)
     assert chosen["uniprot_id"].tolist()[:3] == ["P2", "P3", "T9"]
     assert pd.isna(chosen["uniprot_id"].iloc[3])

@@ -27,7 +27,9 @@ GENES = pd.DataFrame(
         "prev_symbols": [[], [], []],
     }
 )
-TRAITS = pd.DataFrame({"symbol": ["TP53", "COASY", "LAIR1"], "tags": ["woman, scholar", "woman, artificer", "man, guard"]})
+TRAITS = pd.DataFrame(
+    {"symbol": ["TP53", "COASY", "LAIR1"], "tags": ["woman, scholar", "woman, artificer", "man, guard"]}
+)
 
 
 def _png(symbol, seed):
@@ -55,7 +57,9 @@ class FakeRenderer:
 
 def run(jobs, out, fake, **kwargs):
     renderer = Renderer(name="procedural", model="procedural-test", draw=fake.draw)
-    return batch.render_jobs(jobs, TRAITS, dict(zip(GENES["symbol"], GENES["name"], strict=True)), EMULSIONS, renderer, out, **kwargs)
+    return batch.render_jobs(
+        jobs, TRAITS, dict(zip(GENES["symbol"], GENES["name"], strict=True)), EMULSIONS, renderer, out, **kwargs
+    )
 
 
 def test_aliases_resolve_and_unknown_genes_are_named():
@@ -89,8 +93,21 @@ def test_files_are_content_addressed_and_manifest_complete(tmp_path):
         assert (entry["width"], entry["height"]) == (48, 64)
         assert entry["prompt"].endswith(", ink")
         assert entry["negative_prompt"] == "blurry"
-        assert set(entry) == {"symbol", "sha256", "path", "blot_path", "renderer", "model", "emulsion_id", "seed", "prompt",
-                              "negative_prompt", "width", "height", "created_at"}
+        assert set(entry) == {
+            "symbol",
+            "sha256",
+            "path",
+            "blot_path",
+            "renderer",
+            "model",
+            "emulsion_id",
+            "seed",
+            "prompt",
+            "negative_prompt",
+            "width",
+            "height",
+            "created_at",
+        }
 
 
 def test_rerun_skips_what_is_done(tmp_path):

@@ -60,6 +60,7 @@ def _luma(image: Image.Image, box: tuple[int, int, int, int]) -> float:
 
 # --- size and format -----------------------------------------------------------
 
+
 def test_blot_is_768_by_1024_webp_by_default():
     image = _decode(make_blot(_portrait(), "TP53", "tumor protein p53"))
     assert image.format == "WEBP"
@@ -80,7 +81,9 @@ def test_flat_art_is_encoded_as_lossless_webp():
 
 
 def test_grainy_blot_is_lossy_webp_smaller_than_lossless():
-    grain = Image.merge("RGB", [Image.effect_noise(BLOT_SIZE, 40).point(lambda v, k=k: (v + 60 * k) % 256) for k in range(3)])
+    grain = Image.merge(
+        "RGB", [Image.effect_noise(BLOT_SIZE, 40).point(lambda v, k=k: (v + 60 * k) % 256) for k in range(3)]
+    )
     data = make_blot(grain, "TP53", "tumor protein p53")
     card = render_blot(grain, "TP53", "tumor protein p53")
     lossless = io.BytesIO()
@@ -120,6 +123,7 @@ def test_custom_size_and_unknown_format():
 
 
 # --- cover crop ----------------------------------------------------------------
+
 
 def _stripes(size: tuple[int, int], vertical: bool) -> Image.Image:
     """Red | green | blue thirds-ish: the outer 30% each side red/blue, the middle 40% green."""
@@ -169,6 +173,7 @@ def test_small_input_is_scaled_up_to_cover():
 
 # --- gradient ------------------------------------------------------------------
 
+
 def test_bottom_is_darker_than_the_plain_cover_crop():
     portrait = _portrait()
     plain = cover_crop(portrait, BLOT_SIZE)
@@ -188,6 +193,7 @@ def test_bottom_is_darker_than_the_plain_cover_crop():
 
 
 # --- text ------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def blots():
@@ -225,8 +231,10 @@ def test_symbol_is_right_of_the_name(blots):
     # With both, the differences are exactly those two regions.
     both = _diff_box(blots["both"], blots["empty"])
     assert both == (
-        min(name_box[0], symbol_box[0]), min(name_box[1], symbol_box[1]),
-        max(name_box[2], symbol_box[2]), max(name_box[3], symbol_box[3]),
+        min(name_box[0], symbol_box[0]),
+        min(name_box[1], symbol_box[1]),
+        max(name_box[2], symbol_box[2]),
+        max(name_box[3], symbol_box[3]),
     )
 
 
@@ -237,6 +245,7 @@ def test_symbol_is_set_larger_than_the_name():
 
 
 # --- long names, odd symbols, non-ASCII -----------------------------------------
+
 
 def _inside(box: tuple[int, int, int, int], size: tuple[int, int]) -> bool:
     return 0 <= box[0] < box[2] <= size[0] and 0 <= box[1] < box[3] <= size[1]
@@ -305,6 +314,7 @@ def test_whitespace_is_normalised():
 
 # --- determinism ------------------------------------------------------------------
 
+
 def test_bytes_are_deterministic():
     portrait = _portrait()
     assert make_blot(portrait, "HLA-A", LONG_NAME) == make_blot(portrait.copy(), "HLA-A", LONG_NAME)
@@ -324,6 +334,7 @@ def test_same_pixels_from_image_or_bytes():
 
 
 # --- inputs ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("mode", ["RGBA", "LA", "L", "P", "CMYK", "I;16", "1"])
 def test_any_image_mode_is_accepted(mode):
@@ -364,6 +375,7 @@ def test_non_image_input_is_a_clear_error(bad):
 
 
 # --- the bundled font --------------------------------------------------------------
+
 
 def test_bundled_font_and_licence_are_present_and_small():
     assert REGULAR_FONT.is_file() and BOLD_FONT.is_file()

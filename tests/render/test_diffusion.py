@@ -43,8 +43,17 @@ LONG_TAGS = ", ".join(f"knight {i} with engraved plate armour and a tall spear" 
 
 def emulsion(sampler: str = "euler_a", steps: int = 3, **overrides) -> Emulsion:
     fields = dict(
-        emulsion_id="E0001", name="test", style_words="oil painting, dramatic light", negative_words="blurry, lowres",
-        sampler=sampler, steps=steps, guidance=6.5, width=768, height=1024, line_weight=1.0, palette="natural",
+        emulsion_id="E0001",
+        name="test",
+        style_words="oil painting, dramatic light",
+        negative_words="blurry, lowres",
+        sampler=sampler,
+        steps=steps,
+        guidance=6.5,
+        width=768,
+        height=1024,
+        line_weight=1.0,
+        palette="natural",
         texture="none",
     )
     fields.update(overrides)
@@ -239,10 +248,12 @@ def test_unsupported_pipeline(tmp_path: Path) -> None:
 def test_sdxl_family_is_detected(tmp_path: Path) -> None:
     index = {"_class_name": "StableDiffusionXLPipeline"}
     for name, (library, cls) in {
-        "unet": ("diffusers", "UNet2DConditionModel"), "vae": ("diffusers", "AutoencoderKL"),
+        "unet": ("diffusers", "UNet2DConditionModel"),
+        "vae": ("diffusers", "AutoencoderKL"),
         "text_encoder": ("transformers", "CLIPTextModel"),
         "text_encoder_2": ("transformers", "CLIPTextModelWithProjection"),
-        "tokenizer": ("transformers", "CLIPTokenizer"), "tokenizer_2": ("transformers", "CLIPTokenizer"),
+        "tokenizer": ("transformers", "CLIPTokenizer"),
+        "tokenizer_2": ("transformers", "CLIPTokenizer"),
         "scheduler": ("diffusers", "EulerDiscreteScheduler"),
     }.items():
         index[name] = [library, cls]

@@ -18,8 +18,14 @@ def emulsion(palette="natural", texture="none", line_weight=1.0) -> Emulsion:
 
 def traits(**over) -> dict:
     base = {
-        "symbol": "TEST1", "sex": "male", "weight_kg": 60.0, "age": 20, "aesthetics": ["Normcore"],
-        "feature": "", "color_hex": "#c0567a", "faction": "none",
+        "symbol": "TEST1",
+        "sex": "male",
+        "weight_kg": 60.0,
+        "age": 20,
+        "aesthetics": ["Normcore"],
+        "feature": "",
+        "color_hex": "#c0567a",
+        "faction": "none",
     }
     base.update(over)
     return base
@@ -43,7 +49,9 @@ def test_deterministic_and_sensitive_to_seed_and_emulsion():
     assert a != render_portrait(traits(), emulsion("noir", "halftone"), seed=3)
 
 
-@pytest.mark.parametrize("palette,texture", [("natural", "none"), ("noir", "grain"), ("duotone", "hatching"), ("watercolour", "paper")])
+@pytest.mark.parametrize(
+    "palette,texture", [("natural", "none"), ("noir", "grain"), ("duotone", "hatching"), ("watercolour", "paper")]
+)
 def test_exact_skin_colour_in_face_region(palette, texture):
     t = traits(color_hex="#3c485f")
     g = layout(t)
@@ -65,7 +73,7 @@ def test_sex_changes_silhouette():
 
 
 def _widest_body_row(mask: np.ndarray, g: dict) -> int:
-    body = mask[int(g["shoulder_y"]) + 20:int(g["hip_y"])]
+    body = mask[int(g["shoulder_y"]) + 20 : int(g["hip_y"])]
     return int(body.sum(axis=1).max())
 
 
@@ -91,9 +99,15 @@ def _diff_box(a: np.ndarray, b: np.ndarray):
     return ys, xs
 
 
-@pytest.mark.parametrize("feature,region", [
-    ("demon horns", "above_head"), ("fox ears and tail", "above_head"), ("pig nose", "face"), ("metal hands", "hands"),
-])
+@pytest.mark.parametrize(
+    "feature,region",
+    [
+        ("demon horns", "above_head"),
+        ("fox ears and tail", "above_head"),
+        ("pig nose", "face"),
+        ("metal hands", "hands"),
+    ],
+)
 def test_feature_overlays_drawn_in_expected_region(feature, region):
     base = traits(feature="")
     g = layout(base)
@@ -116,11 +130,17 @@ def test_feature_overlays_drawn_in_expected_region(feature, region):
 def test_fox_feature_draws_a_tail_beside_the_body():
     base = traits(feature="")
     g = layout(base)
-    ys, xs = _diff_box(pixels(render_portrait(base, emulsion())), pixels(render_portrait(traits(feature="fox ears and tail"), emulsion())))
+    ys, xs = _diff_box(
+        pixels(render_portrait(base, emulsion())),
+        pixels(render_portrait(traits(feature="fox ears and tail"), emulsion())),
+    )
     assert ((ys > g["shoulder_y"]) & (abs(xs - g["cx"]) > g["hip_w"])).sum() > 500
 
 
-@pytest.mark.parametrize("feature", ["tin eye stalks", "chrome butterfly wings", "serpent tail", "bone halo", "crab pincer claws", "coral gills"])
+@pytest.mark.parametrize(
+    "feature",
+    ["tin eye stalks", "chrome butterfly wings", "serpent tail", "bone halo", "crab pincer claws", "coral gills"],
+)
 def test_generic_features_draw_something(feature):
     assert render_portrait(traits(feature=feature), emulsion()) != render_portrait(traits(), emulsion())
 
@@ -128,7 +148,10 @@ def test_generic_features_draw_something(feature):
 def _outfit_hist(t: dict) -> np.ndarray:
     g = layout(t)
     img = pixels(render_portrait(t, emulsion()))
-    region = img[int(g["shoulder_y"]) + 30:int(g["hip_y"]), int(g["cx"] - g["waist_w"] * 0.8):int(g["cx"] + g["waist_w"] * 0.8)]
+    region = img[
+        int(g["shoulder_y"]) + 30 : int(g["hip_y"]),
+        int(g["cx"] - g["waist_w"] * 0.8) : int(g["cx"] + g["waist_w"] * 0.8),
+    ]
     q = (region // 64).reshape(-1, 3)
     hist = np.bincount(q[:, 0] * 16 + q[:, 1] * 4 + q[:, 2], minlength=64).astype(float)
     return hist / hist.sum()
@@ -148,7 +171,10 @@ def test_several_aesthetics_are_layered():
 
 
 def test_faction_emblems_differ():
-    imgs = {f: pixels(render_portrait(traits(faction=f), emulsion())) for f in ("none", "pro-growth", "pro-control", "turncoat")}
+    imgs = {
+        f: pixels(render_portrait(traits(faction=f), emulsion()))
+        for f in ("none", "pro-growth", "pro-control", "turncoat")
+    }
     names = list(imgs)
     top = slice(0, 300)
     for i in range(4):
@@ -161,8 +187,8 @@ def test_turncoat_emblem_is_split_between_the_two_sides():
     g = layout(traits())
     img = pixels(render_portrait(traits(faction="turncoat"), emulsion())).astype(int)
     y = int(g["head_cy"] + 20 - 100)
-    left = img[y - 5:y + 5, int(g["cx"] - 255):int(g["cx"] - 245)].reshape(-1, 3).mean(axis=0)
-    right = img[y - 5:y + 5, int(g["cx"] + 245):int(g["cx"] + 255)].reshape(-1, 3).mean(axis=0)
+    left = img[y - 5 : y + 5, int(g["cx"] - 255) : int(g["cx"] - 245)].reshape(-1, 3).mean(axis=0)
+    right = img[y - 5 : y + 5, int(g["cx"] + 245) : int(g["cx"] + 255)].reshape(-1, 3).mean(axis=0)
     assert left[0] > left[2] + 60 and right[2] > right[0] + 60
 
 

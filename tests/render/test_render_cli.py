@@ -34,20 +34,49 @@ def test_procedural_render_writes_portraits_blots_and_manifest(data_dir, tmp_pat
 def test_unknown_gene_and_emulsion_are_clear_errors(data_dir, tmp_path, capsys):
     assert cli.main(["render", "--genes", "TP53,NOTAGENE", "--data", str(data_dir), "--out", str(tmp_path)]) == 2
     assert "unknown gene symbol(s): NOTAGENE" in capsys.readouterr().err
-    assert cli.main(["render", "--genes", "TP53", "--emulsion", "E9999", "--data", str(data_dir), "--out", str(tmp_path)]) == 2
+    assert (
+        cli.main(["render", "--genes", "TP53", "--emulsion", "E9999", "--data", str(data_dir), "--out", str(tmp_path)])
+        == 2
+    )
     assert "unknown emulsion 'E9999'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("flag, value", [("--size", "65x48"), ("--size", "big"), ("--steps", "0")])
 def test_bad_draft_overrides_are_rejected(data_dir, tmp_path, capsys, flag, value):
     with pytest.raises(SystemExit) as exit_info:
-        cli.main(["render", "--genes", "TP53", "--renderer", "diffusion", flag, value, "--data", str(data_dir), "--out", str(tmp_path)])
+        cli.main(
+            [
+                "render",
+                "--genes",
+                "TP53",
+                "--renderer",
+                "diffusion",
+                flag,
+                value,
+                "--data",
+                str(data_dir),
+                "--out",
+                str(tmp_path),
+            ]
+        )
     assert exit_info.value.code == 2
     assert value in capsys.readouterr().err
 
 
 def test_missing_model_path_is_a_clear_error(data_dir, tmp_path, capsys):
-    argv = ["render", "--genes", "TP53", "--renderer", "diffusion", "--model", str(tmp_path / "no-model"), "--data", str(data_dir), "--out", str(tmp_path / "o")]
+    argv = [
+        "render",
+        "--genes",
+        "TP53",
+        "--renderer",
+        "diffusion",
+        "--model",
+        str(tmp_path / "no-model"),
+        "--data",
+        str(data_dir),
+        "--out",
+        str(tmp_path / "o"),
+    ]
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert "no-model" in err and "Traceback" not in err
@@ -58,11 +87,34 @@ def test_diffusion_render_with_the_tiny_model(data_dir, tmp_path):
 
     model = build_tiny_pipeline(tmp_path / "tiny")
     out = tmp_path / "out"
-    argv = ["render", "--genes", "TP53,LAIR1", "--renderer", "diffusion", "--model", str(model), "--emulsions", "random",
-            "--batch-size", "2", "--size", "64x48", "--steps", "2", "--data", str(data_dir), "--out", str(out), "--device", "cpu"]
+    argv = [
+        "render",
+        "--genes",
+        "TP53,LAIR1",
+        "--renderer",
+        "diffusion",
+        "--model",
+        str(model),
+        "--emulsions",
+        "random",
+        "--batch-size",
+        "2",
+        "--size",
+        "64x48",
+        "--steps",
+        "2",
+        "--data",
+        str(data_dir),
+        "--out",
+        str(out),
+        "--device",
+        "cpu",
+    ]
     assert cli.main(argv) == 0
     entries = batch.read_manifest(out)
-    assert len(entries) == 2 and all(e["renderer"] == "diffusion" and e["model"] == "tiny (draft height=48, steps=2, width=64)" for e in entries)
+    assert len(entries) == 2 and all(
+        e["renderer"] == "diffusion" and e["model"] == "tiny (draft height=48, steps=2, width=64)" for e in entries
+    )
     assert all((e["width"], e["height"]) == (64, 48) for e in entries)
     assert all((out / e["path"]).exists() for e in entries)
 
@@ -75,8 +127,27 @@ def test_the_diffusion_model_is_given_the_recorded_prompt_with_style_words_once(
 
     model = build_tiny_pipeline(tmp_path / "tiny")
     out = tmp_path / "out"
-    argv = ["render", "--genes", "TP53", "--renderer", "diffusion", "--model", str(model), "--emulsion", "E0042",
-            "--size", "64x48", "--steps", "2", "--data", str(data_dir), "--out", str(out), "--device", "cpu"]
+    argv = [
+        "render",
+        "--genes",
+        "TP53",
+        "--renderer",
+        "diffusion",
+        "--model",
+        str(model),
+        "--emulsion",
+        "E0042",
+        "--size",
+        "64x48",
+        "--steps",
+        "2",
+        "--data",
+        str(data_dir),
+        "--out",
+        str(out),
+        "--device",
+        "cpu",
+    ]
     assert cli.main(argv) == 0
     [entry] = batch.read_manifest(out)
     emulsion = get_emulsion("E0042")

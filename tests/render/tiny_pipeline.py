@@ -38,7 +38,9 @@ def byte_alphabet() -> list[str]:
     are shifted to code points from 256 upwards, so that every byte has a
     visible, non-whitespace character (the scheme GPT-2 and CLIP use).
     """
-    kept = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    kept = (
+        list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    )
     chars: dict[int, str] = {b: chr(b) for b in kept}
     shift = 0
     for b in range(256):
@@ -113,12 +115,22 @@ def build_tiny_components(work: Path, sample_size: int = 8) -> dict[str, object]
     )
     text_encoder = CLIPTextModel(text_config)
     scheduler = PNDMScheduler(
-        beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", num_train_timesteps=1000,
-        skip_prk_steps=True, set_alpha_to_one=False, steps_offset=1,
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        num_train_timesteps=1000,
+        skip_prk_steps=True,
+        set_alpha_to_one=False,
+        steps_offset=1,
     )
     return {
-        "unet": unet, "vae": vae, "text_encoder": text_encoder, "tokenizer": tokenizer,
-        "scheduler": scheduler, "safety_checker": None, "feature_extractor": None,
+        "unet": unet,
+        "vae": vae,
+        "text_encoder": text_encoder,
+        "tokenizer": tokenizer,
+        "scheduler": scheduler,
+        "safety_checker": None,
+        "feature_extractor": None,
     }
 
 

@@ -67,8 +67,10 @@ def test_tables_are_one_to_one_and_known(mapping):
 def test_related_clans_share_a_family(mapping):
     family = dict(zip(mapping.aesthetics["name"], mapping.aesthetics["family"], strict=True))
     names = by_name(mapping)
+
     def fam(clan: str) -> str:
         return family[names[clan]]
+
     assert fam("C2H2-zf") == fam("CCCH_zf") == fam("Zn_Beta_Ribbon") == fam("Tbcl_zf") == "academia"
     assert fam("PKinase") == fam("P-loop_NTPase") == fam("AAA_lid")
     assert fam("GPCR_A") == fam("Ion_channel") == fam("MFS") == fam("ABC_membrane")
@@ -113,7 +115,9 @@ def test_fallback_is_one_deterministic_style_shared_by_a_family():
     assert gene_aesthetics(["CLX"], MAP, "OR", POOL)[0] == styles
     # independent of pool order given as sorted, and stable across calls
     assert fallback_aesthetic("OR", POOL) == fallback_aesthetic("OR", list(POOL))
-    picks = {fallback_aesthetic(stem, sorted(POOL)) for stem in ["OR", "KRTAP", "ZNF", "TMEM", "FAM", "ORF", "SLC", "CCDC"]}
+    picks = {
+        fallback_aesthetic(stem, sorted(POOL)) for stem in ["OR", "KRTAP", "ZNF", "TMEM", "FAM", "ORF", "SLC", "CCDC"]
+    }
     assert len(picks) > 1
 
 
@@ -131,6 +135,7 @@ def test_empty_pool_is_an_error():
 
 
 # --- validation -------------------------------------------------------------
+
 
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
@@ -188,7 +193,9 @@ def test_bad_curated_flag_and_missing_clan_columns(tmp_path, aesthetics_file):
 
 
 def test_valid_small_tables_load(tmp_path, aesthetics_file):
-    good = write(tmp_path / "clan_aesthetics.csv", "clan_acc,clan_name,aesthetic,curated\nCL1,a,A,true\nCL2,b,B,false\n")
+    good = write(
+        tmp_path / "clan_aesthetics.csv", "clan_acc,clan_name,aesthetic,curated\nCL1,a,A,true\nCL2,b,B,false\n"
+    )
     mapping = load_mapping(aesthetics_file, good)
     assert mapping.clan_to_aesthetic == {"CL1": "A", "CL2": "B"}
     assert mapping.fallback_pool == ["C"]

@@ -111,8 +111,15 @@ def test_colour_table_flags_and_determinism():
     )
     table = colour_table(genes)
     assert list(table.columns) == [
-        "symbol", "hue", "saturation", "lightness", "color_hex", "text_color_hex",
-        "color_name", "loeuf_missing", "tau_missing",
+        "symbol",
+        "hue",
+        "saturation",
+        "lightness",
+        "color_hex",
+        "text_color_hex",
+        "color_name",
+        "loeuf_missing",
+        "tau_missing",
     ]
     assert table["loeuf_missing"].tolist() == [False, False, False, True, False, False]
     assert table["tau_missing"].tolist() == [False, False, True, False, False, False]

@@ -22,19 +22,67 @@ from ..real_sources import REAL_SOURCES as SOURCES
 FEATURES = GENE_DATA / "mappings" / "stem_features.csv"
 
 SAMPLE = pd.Series(
-    ["OR1A1", "OR51E2", "ZNF91", "IL6", "IL1B", "FOXA1", "FOXB1", "FOXC1", "FOXP3", "ABCA1", "ABCB1",
-     "ABCC1", "KCNA1", "KCNB1", "KCNJ11", "BRCA1", "BRCA2", "BRCC3", "TP53", "HLA-A", "HLA-DRB1",
-     "C9orf72", "CXorf38", "NKX2-1", "SHH", "H2AC1", "H1-0", "S100A8", "CYP1A1", "CYB5A"]
+    [
+        "OR1A1",
+        "OR51E2",
+        "ZNF91",
+        "IL6",
+        "IL1B",
+        "FOXA1",
+        "FOXB1",
+        "FOXC1",
+        "FOXP3",
+        "ABCA1",
+        "ABCB1",
+        "ABCC1",
+        "KCNA1",
+        "KCNB1",
+        "KCNJ11",
+        "BRCA1",
+        "BRCA2",
+        "BRCC3",
+        "TP53",
+        "HLA-A",
+        "HLA-DRB1",
+        "C9orf72",
+        "CXorf38",
+        "NKX2-1",
+        "SHH",
+        "H2AC1",
+        "H1-0",
+        "S100A8",
+        "CYP1A1",
+        "CYB5A",
+    ]
 )
 
 
 @pytest.mark.parametrize(
     "symbol, stem",
-    [("OR1A1", "OR"), ("ZNF91", "ZNF"), ("IL6", "IL"), ("IL1B", "IL"), ("FOXP3", "FOX"), ("OR51E2", "OR"),
-     ("BRCA1", "BRCA"), ("TP53", "TP"), ("ABCB1", "ABC"), ("KCNJ11", "KCN"), ("HLA-A", "HLA"),
-     ("HLA-DRB1", "HLA"), ("C9orf72", "ORF"), ("CXorf38", "ORF"), ("NKX2-1", "NKX"), ("SHH", "SHH"),
-     ("H2AC1", "H2"), ("H1-0", "H1"), ("S100A8", "S100"), ("CYP1A1", "CYP"), ("APOBEC3A_B", "APOBEC"),
-     ("ilb6", "ILB")],
+    [
+        ("OR1A1", "OR"),
+        ("ZNF91", "ZNF"),
+        ("IL6", "IL"),
+        ("IL1B", "IL"),
+        ("FOXP3", "FOX"),
+        ("OR51E2", "OR"),
+        ("BRCA1", "BRCA"),
+        ("TP53", "TP"),
+        ("ABCB1", "ABC"),
+        ("KCNJ11", "KCN"),
+        ("HLA-A", "HLA"),
+        ("HLA-DRB1", "HLA"),
+        ("C9orf72", "ORF"),
+        ("CXorf38", "ORF"),
+        ("NKX2-1", "NKX"),
+        ("SHH", "SHH"),
+        ("H2AC1", "H2"),
+        ("H1-0", "H1"),
+        ("S100A8", "S100"),
+        ("CYP1A1", "CYP"),
+        ("APOBEC3A_B", "APOBEC"),
+        ("ilb6", "ILB"),
+    ],
 )
 def test_symbol_stem_documented_examples(symbol, stem):
     assert symbol_stem(symbol) == stem

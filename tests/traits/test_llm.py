@@ -48,8 +48,9 @@ class _Fake(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("content-length", 0)))
         payload = json.loads(body)
-        self.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
-                              "json": payload})
+        self.requests.append(
+            {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "json": payload}
+        )
         model = payload.get("model", "")
         if model == "http-error":
             return self._send(429, {"error": {"type": "rate_limit", "message": "slow down please"}})
@@ -66,16 +67,36 @@ class _Fake(BaseHTTPRequestHandler):
         if model == "bad-shape":
             return self._send(200, {"unexpected": True})
         if model == "cut-off":
-            return self._send(200, {"choices": [{"message": {"content": "She stood and"}, "finish_reason": "length"}],
-                                    "content": [{"type": "text", "text": "She stood and"}], "stop_reason": "max_tokens"})
+            return self._send(
+                200,
+                {
+                    "choices": [{"message": {"content": "She stood and"}, "finish_reason": "length"}],
+                    "content": [{"type": "text", "text": "She stood and"}],
+                    "stop_reason": "max_tokens",
+                },
+            )
         if model == "empty":
             return self._send(200, {"choices": [{"message": {"content": "   "}}], "content": []})
         if self.path == "/chat/completions":
-            return self._send(200, {"choices": [{"message": {"role": "assistant", "content": "  An OpenAI-style sample.  "},
-                                                 "finish_reason": "stop"}]})
+            return self._send(
+                200,
+                {
+                    "choices": [
+                        {
+                            "message": {"role": "assistant", "content": "  An OpenAI-style sample.  "},
+                            "finish_reason": "stop",
+                        }
+                    ]
+                },
+            )
         if self.path == "/v1/messages":
-            return self._send(200, {"content": [{"type": "text", "text": "An Anthropic "}, {"type": "text", "text": "sample."}],
-                                    "stop_reason": "end_turn"})
+            return self._send(
+                200,
+                {
+                    "content": [{"type": "text", "text": "An Anthropic "}, {"type": "text", "text": "sample."}],
+                    "stop_reason": "end_turn",
+                },
+            )
         return self._send(404, {"error": {"message": f"no route {self.path}"}})
 
     def _send(self, status: int, obj) -> None:
@@ -93,9 +114,21 @@ WRITERS = [llm.OpenAICompatibleWriter, llm.AnthropicWriter]
 
 
 def _assert_traits_in(prompt: str) -> None:
-    for needle in ("COASY", "Coenzyme A synthase", "62.3 kg", "Dark Academia", "Cybergoth",
-                   "fox ears and tail", "slate grey", "tumour suppressor", "coenzyme A biosynthesis",
-                   "P-loop_NTPase", "female", "future", "120-400"):
+    for needle in (
+        "COASY",
+        "Coenzyme A synthase",
+        "62.3 kg",
+        "Dark Academia",
+        "Cybergoth",
+        "fox ears and tail",
+        "slate grey",
+        "tumour suppressor",
+        "coenzyme A biosynthesis",
+        "P-loop_NTPase",
+        "female",
+        "future",
+        "120-400",
+    ):
         assert needle in prompt, needle
 
 
@@ -167,9 +200,15 @@ def test_a_key_the_server_quotes_back_is_masked(server: str, cls, model: str) ->
 
 
 @pytest.mark.parametrize("cls", WRITERS)
-@pytest.mark.parametrize("model, problem", [("bad-json", "malformed JSON"), ("bad-shape", "reply has no"),
-                                            ("cut-off", "cut the sample off at max_tokens=900"),
-                                            ("empty", "empty sample")])
+@pytest.mark.parametrize(
+    "model, problem",
+    [
+        ("bad-json", "malformed JSON"),
+        ("bad-shape", "reply has no"),
+        ("cut-off", "cut the sample off at max_tokens=900"),
+        ("empty", "empty sample"),
+    ],
+)
 def test_unusable_replies(server: str, cls, model: str, problem: str) -> None:
     with pytest.raises(llm.LLMError, match=problem) as caught:
         cls(server, model, KEY).write("p")
@@ -260,9 +299,12 @@ def test_cache_numbers_each_symbol_from_2_and_survives_a_reload(tmp_path: Path) 
 def test_cache_key_covers_provider_model_and_prompt() -> None:
     prompt = llm.build_prompt(TRAITS)
     openai = llm.OpenAICompatibleWriter(None, "m", KEY)
-    keys = {llm.sample_key("COASY", openai, prompt), llm.sample_key("COASY", openai, prompt + "!"),
-            llm.sample_key("COASY", llm.OpenAICompatibleWriter(None, "other", KEY), prompt),
-            llm.sample_key("COASY", llm.AnthropicWriter(None, "m", KEY), prompt)}
+    keys = {
+        llm.sample_key("COASY", openai, prompt),
+        llm.sample_key("COASY", openai, prompt + "!"),
+        llm.sample_key("COASY", llm.OpenAICompatibleWriter(None, "other", KEY), prompt),
+        llm.sample_key("COASY", llm.AnthropicWriter(None, "m", KEY), prompt),
+    }
     assert len(keys) == 4
     assert llm.sample_key("COASY", openai, prompt) == llm.sample_key("COASY", openai, prompt)
 
@@ -278,9 +320,16 @@ def test_torn_last_line_is_dropped_and_the_next_append_starts_clean(tmp_path: Pa
     assert [json.loads(line)["symbol"] for line in path.read_text(encoding="utf-8").splitlines()] == ["COASY", "TP53"]
 
 
-@pytest.mark.parametrize("bad", [b"not json", b'{"symbol": "X"}', b"[1, 2]",
-                                 b'{"symbol": "X", "provider": "openai", "model": "m", "prompt_sha256": "ab", '
-                                 b'"version": 1, "sample": "v1 is the deterministic one"}'])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b"not json",
+        b'{"symbol": "X"}',
+        b"[1, 2]",
+        b'{"symbol": "X", "provider": "openai", "model": "m", "prompt_sha256": "ab", '
+        b'"version": 1, "sample": "v1 is the deterministic one"}',
+    ],
+)
 def test_an_unreadable_complete_line_is_an_error_naming_it(tmp_path: Path, bad: bytes) -> None:
     path = tmp_path / llm.CACHE_NAME
     llm.SampleCache(path).add(_key("COASY"), "kept")

@@ -58,15 +58,27 @@ class _Handler(BaseHTTPRequestHandler):
         symbol = re.match(r"Gene (\S+) ", prompt).group(1)
         with fake.lock:
             answered = len(fake.requests)
-            fake.requests.append({"path": self.path, "authorization": self.headers.get("authorization"),
-                                  "model": payload["model"], "symbol": symbol,
-                                  "at": fake.clock() if fake.clock else None})
+            fake.requests.append(
+                {
+                    "path": self.path,
+                    "authorization": self.headers.get("authorization"),
+                    "model": payload["model"],
+                    "symbol": symbol,
+                    "at": fake.clock() if fake.clock else None,
+                }
+            )
         if fake.fail_after is not None and answered >= fake.fail_after:
             if fake.failure == "500":
                 return self._send(500, json.dumps({"error": {"message": f"overloaded, key {KEY} rejected"}}).encode())
             return self._send(200, b"<html>proxy error</html>")
-        reply = {"choices": [{"message": {"role": "assistant", "content": sample_for(symbol, payload["model"])},
-                              "finish_reason": "stop"}]}
+        reply = {
+            "choices": [
+                {
+                    "message": {"role": "assistant", "content": sample_for(symbol, payload["model"])},
+                    "finish_reason": "stop",
+                }
+            ]
+        }
         self._send(200, json.dumps(reply).encode())
 
     def _send(self, status: int, data: bytes) -> None:
@@ -99,8 +111,25 @@ def _key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(genes_path: Path, out: Path, fake: FakeLLM, *extra: str) -> int:
-    return cli.main(["traits", "build", "--genes", str(genes_path), "--out", str(out), "--writer", "llm",
-                     "--llm-model", MODEL, "--llm-base-url", fake.url, "--llm-rps", "1000", *extra])
+    return cli.main(
+        [
+            "traits",
+            "build",
+            "--genes",
+            str(genes_path),
+            "--out",
+            str(out),
+            "--writer",
+            "llm",
+            "--llm-model",
+            MODEL,
+            "--llm-base-url",
+            fake.url,
+            "--llm-rps",
+            "1000",
+            *extra,
+        ]
+    )
 
 
 def cache_lines(out: Path) -> list[dict]:
@@ -118,8 +147,9 @@ def test_samples_come_from_the_model_as_version_2(genes_path, gene_table, fake, 
     assert {r["model"] for r in fake.requests} == {MODEL}
     assert list(traits["sample"]) == [sample_for(s) for s in traits["symbol"]]
     assert list(traits["sample_label"]) == [f"{s}-2" for s in traits["symbol"]]
-    assert [(r["symbol"], r["version"], r["sample"]) for r in cache_lines(out)] == \
-        [(s, 2, sample_for(s)) for s in fake.symbols()]
+    assert [(r["symbol"], r["version"], r["sample"]) for r in cache_lines(out)] == [
+        (s, 2, sample_for(s)) for s in fake.symbols()
+    ]
     err = capsys.readouterr().err
     assert "llm samples (fake-model)" in err and KEY not in err
 
@@ -144,10 +174,12 @@ def test_a_rerun_asks_nothing_and_writes_the_same_bytes(genes_path, fake, tmp_pa
     assert (out / "traits.parquet").read_bytes() == first
 
 
-@pytest.mark.parametrize("failure, problem", [("500", "answered HTTP 500: overloaded"),
-                                              ("html", "returned malformed JSON")])
-def test_failure_stops_keeps_the_cache_and_a_rerun_resumes(genes_path, gene_table, fake, tmp_path, capsys,
-                                                           failure, problem) -> None:
+@pytest.mark.parametrize(
+    "failure, problem", [("500", "answered HTTP 500: overloaded"), ("html", "returned malformed JSON")]
+)
+def test_failure_stops_keeps_the_cache_and_a_rerun_resumes(
+    genes_path, gene_table, fake, tmp_path, capsys, failure, problem
+) -> None:
     out = tmp_path / "out"
     fake.fail_after, fake.failure = 2, failure
     assert run(genes_path, out, fake) == 2
@@ -194,8 +226,27 @@ def test_changed_traits_or_model_get_the_next_version(genes_path, gene_table, fa
     assert labels["TP53"] == "TP53-3" and labels["LAIR1"] == "LAIR1-2"
 
     fake.requests.clear()
-    assert cli.main(["traits", "build", "--genes", str(genes_path), "--out", str(out), "--writer", "llm",
-                     "--llm-model", "other-model", "--llm-base-url", fake.url, "--llm-rps", "1000"]) == 0
+    assert (
+        cli.main(
+            [
+                "traits",
+                "build",
+                "--genes",
+                str(genes_path),
+                "--out",
+                str(out),
+                "--writer",
+                "llm",
+                "--llm-model",
+                "other-model",
+                "--llm-base-url",
+                fake.url,
+                "--llm-rps",
+                "1000",
+            ]
+        )
+        == 0
+    )
     assert len(fake.requests) == len(gene_table)
     traits = pd.read_parquet(out / "traits.parquet").set_index("symbol")
     assert traits.loc["TP53", "sample_label"] == "TP53-4" and traits.loc["LAIR1", "sample_label"] == "LAIR1-3"
@@ -241,20 +292,35 @@ def test_missing_key_is_an_error_before_any_request(genes_path, fake, tmp_path, 
 
 def test_unreachable_server_is_an_error(genes_path, tmp_path, capsys) -> None:
     out = tmp_path / "out"
-    args = ["traits", "build", "--genes", str(genes_path), "--out", str(out), "--writer", "llm",
-            "--llm-model", MODEL, "--llm-base-url", "http://127.0.0.1:9"]
+    args = [
+        "traits",
+        "build",
+        "--genes",
+        str(genes_path),
+        "--out",
+        str(out),
+        "--writer",
+        "llm",
+        "--llm-model",
+        MODEL,
+        "--llm-base-url",
+        "http://127.0.0.1:9",
+    ]
     assert cli.main(args) == 2
     err = capsys.readouterr().err
     assert "could not reach http://127.0.0.1:9/chat/completions" in err and "--llm-base-url" in err
     assert not (out / "traits.parquet").exists()
 
 
-@pytest.mark.parametrize("args, problem", [
-    (["--writer", "llm"], "--writer llm needs --llm-model"),
-    (["--writer", "llm", "--llm-model", MODEL, "--llm-rps", "0"], "--llm-rps must be a positive number"),
-    (["--llm-model", MODEL], "--llm-model only apply with --writer llm"),
-    (["--limit", "3", "--llm-rps", "5"], "--llm-rps, --limit only apply with --writer llm"),
-])
+@pytest.mark.parametrize(
+    "args, problem",
+    [
+        (["--writer", "llm"], "--writer llm needs --llm-model"),
+        (["--writer", "llm", "--llm-model", MODEL, "--llm-rps", "0"], "--llm-rps must be a positive number"),
+        (["--llm-model", MODEL], "--llm-model only apply with --writer llm"),
+        (["--limit", "3", "--llm-rps", "5"], "--llm-rps, --limit only apply with --writer llm"),
+    ],
+)
 def test_option_mistakes_are_errors(genes_path, tmp_path, capsys, args, problem) -> None:
     out = tmp_path / "out"
     assert cli.main(["traits", "build", "--genes", str(genes_path), "--out", str(out), *args]) == 2
@@ -265,7 +331,10 @@ def test_option_mistakes_are_errors(genes_path, tmp_path, capsys, args, problem)
 def test_deterministic_writer_is_the_default(genes_path, tmp_path) -> None:
     default, explicit = tmp_path / "default", tmp_path / "explicit"
     assert cli.main(["traits", "build", "--genes", str(genes_path), "--out", str(default)]) == 0
-    assert cli.main(["traits", "build", "--genes", str(genes_path), "--out", str(explicit), "--writer", "deterministic"]) == 0
+    assert (
+        cli.main(["traits", "build", "--genes", str(genes_path), "--out", str(explicit), "--writer", "deterministic"])
+        == 0
+    )
     assert (default / "traits.parquet").read_bytes() == (explicit / "traits.parquet").read_bytes()
     traits = pd.read_parquet(default / "traits.parquet")
     assert list(traits["sample_label"]) == [text.sample_label(s, 1) for s in traits["symbol"]]

@@ -40,8 +40,14 @@ AESTHETICS = pd.DataFrame(
     {
         "name": ["Steampunk", "Cottagecore", "Seapunk", "Dark Academia", "Vaporwave", "Normcore"],
         "family": ["punk", "nature", "wave", "academia", "wave", "fallback"],
-        "description": ["brass engine gears", "garden flowers bread", "ocean dolphins water",
-                        "books library zinc", "statues computers", "plain clothes"],
+        "description": [
+            "brass engine gears",
+            "garden flowers bread",
+            "ocean dolphins water",
+            "books library zinc",
+            "statues computers",
+            "plain clothes",
+        ],
     }
 )
 CLANS = pd.DataFrame({"clan_acc": ["CL1", "CL2", "CL3", "CL4"], "clan_name": ["Engine", "Garden", "Ocean", "Zinc"]})
@@ -76,7 +82,9 @@ def test_never_overrides_curated_rows_even_on_refresh():
     assert "Seapunk" not in set(refreshed.rows["aesthetic"])
     merged = merge_clan_aesthetics(table, refreshed.rows, refresh=True)
     curated = merged[merged["curated"].astype(bool)]
-    assert curated.to_dict("records") == [{"clan_acc": "CL4", "clan_name": "Zinc", "aesthetic": "Seapunk", "curated": True, "rationale": "hand"}]
+    assert curated.to_dict("records") == [
+        {"clan_acc": "CL4", "clan_name": "Zinc", "aesthetic": "Seapunk", "curated": True, "rationale": "hand"}
+    ]
     assert merged["clan_acc"].is_unique and merged["aesthetic"].is_unique
 
 
@@ -95,7 +103,9 @@ def test_too_few_free_styles_is_an_error():
 
 
 def test_nothing_to_do_returns_empty_without_embedding():
-    table = existing([(a, n, s, True) for (a, n), s in zip(CLANS.itertuples(index=False), AESTHETICS["name"], strict=False)])
+    table = existing(
+        [(a, n, s, True) for (a, n), s in zip(CLANS.itertuples(index=False), AESTHETICS["name"], strict=False)]
+    )
     embedder = FakeEmbedder()
     result = suggest_clan_aesthetics(CLANS, TEXT, AESTHETICS, table, embedder)
     assert result.rows.empty and embedder.calls == 0
@@ -109,7 +119,13 @@ def test_write_merge_round_trip(tmp_path):
     path = tmp_path / "clan_aesthetics.csv"
     write_clan_aesthetics(merge_clan_aesthetics(table, result.rows), path, load_aesthetics(aesthetics_path))
     loaded = load_clan_aesthetics(path)
-    assert loaded.iloc[0].to_dict() == {"clan_acc": "CL4", "clan_name": "Zinc", "aesthetic": "Dark Academia", "curated": True, "rationale": "hand"}
+    assert loaded.iloc[0].to_dict() == {
+        "clan_acc": "CL4",
+        "clan_name": "Zinc",
+        "aesthetic": "Dark Academia",
+        "curated": True,
+        "rationale": "hand",
+    }
     assert set(loaded["clan_acc"]) == {"CL1", "CL2", "CL3", "CL4"}
     assert "true" in path.read_text() and "false" in path.read_text()
 
@@ -139,5 +155,8 @@ def test_real_model_offline_assignment(monkeypatch):
     text = {"CL1": "sea water waves ocean dolphins", "CL2": "flowers garden plants bread baking"}
     first = suggest_clan_aesthetics(clans, text, AESTHETICS, existing([]), embedder)
     again = suggest_clan_aesthetics(clans, text, AESTHETICS, existing([]), embedder)
-    assert dict(zip(first.rows["clan_acc"], first.rows["aesthetic"], strict=True)) == {"CL1": "Seapunk", "CL2": "Cottagecore"}
+    assert dict(zip(first.rows["clan_acc"], first.rows["aesthetic"], strict=True)) == {
+        "CL1": "Seapunk",
+        "CL2": "Cottagecore",
+    }
     pd.testing.assert_frame_equal(first.rows, again.rows)

@@ -11,9 +11,22 @@ import pytest
 from pipeline.traits import text as T
 
 AESTHETICS = [
-    "Dark Academia", "Cybergoth", "Pastel Goth", "White Goth", "Cottagecore", "Gopnik",
-    "Russian 2K17", "Slavic Violence Tumblr", "Theatre Academia", "Art Academia", "Vaporwave",
-    "Normcore", "Red Scare", "Fairy Kei", "Steampunk", "Rococo",
+    "Dark Academia",
+    "Cybergoth",
+    "Pastel Goth",
+    "White Goth",
+    "Cottagecore",
+    "Gopnik",
+    "Russian 2K17",
+    "Slavic Violence Tumblr",
+    "Theatre Academia",
+    "Art Academia",
+    "Vaporwave",
+    "Normcore",
+    "Red Scare",
+    "Fairy Kei",
+    "Steampunk",
+    "Rococo",
 ]
 FEATURES = ["demon horns", "fox ears and tail", "pig nose", "metal hands", "golden antlers", ""]
 COLOURS = ["slate grey", "crimson", "burnt orange", "sky blue", "moss green", "near black", "ivory"]
@@ -101,8 +114,12 @@ def test_extreme_inputs_stay_in_range() -> None:
 
 
 def test_every_trait_appears() -> None:
-    faction_words = {"pro-growth": "oncogene", "pro-control": "tumour suppressor",
-                     "turncoat": "turncoat", "none": "no faction"}
+    faction_words = {
+        "pro-growth": "oncogene",
+        "pro-control": "tumour suppressor",
+        "turncoat": "turncoat",
+        "none": "no faction",
+    }
     for t in VARIANTS[:60]:
         s = T.write_sample(t)
         low = s.lower()
@@ -125,15 +142,14 @@ def test_function_archetypes() -> None:
         "transcription": make_traits(0, name="zinc finger protein 91", clan_names=[], summary=""),
         "receptor": make_traits(0, name="something", clan_names=["GPCR_A"], summary=""),
         "enzyme": make_traits(0, name="aldehyde dehydrogenase", clan_names=[], summary=""),
-        "structural": make_traits(0, name="titin", summary="a large protein of striated muscle",
-                                  clan_names=[]),
+        "structural": make_traits(0, name="titin", summary="a large protein of striated muscle", clan_names=[]),
         "wanderer": make_traits(0, name="open reading frame 7", clan_names=[], summary=""),
     }
     for expected, t in cases.items():
         assert T.function_archetype(t) == expected, expected
-    assert "phosphate" in T.write_sample(make_traits(0, name="protein kinase X", symbol="KX"), 1) or \
-        any("phosphate" in T.write_sample(make_traits(0, name="protein kinase X", symbol="KX"), v)
-            for v in range(2, 8))
+    assert "phosphate" in T.write_sample(make_traits(0, name="protein kinase X", symbol="KX"), 1) or any(
+        "phosphate" in T.write_sample(make_traits(0, name="protein kinase X", symbol="KX"), v) for v in range(2, 8)
+    )
 
 
 def test_family_resemblance() -> None:
@@ -178,8 +194,11 @@ def test_empty_summary() -> None:
 
 
 def test_summary_citations_stripped() -> None:
-    t = make_traits(2, summary="This gene encodes a zinc finger protein (Bellefroid et al., 1991). "
-                               "Expression Ubiquitous expression in testis (RPKM 3.5).")
+    t = make_traits(
+        2,
+        summary="This gene encodes a zinc finger protein (Bellefroid et al., 1991). "
+        "Expression Ubiquitous expression in testis (RPKM 3.5).",
+    )
     s = T.write_sample(t)
     assert "et al" not in s and "RPKM" not in s
 
@@ -226,8 +245,14 @@ def test_tags_follow_the_sample() -> None:
 
 def test_no_colour_words_outside_skin_tag() -> None:
     # include aesthetics and features that carry colour words
-    extra = [make_traits(i, aesthetics=["Pastel Goth", "White Goth", "Red Scare", "Black Metal"],
-                         feature="golden antlers and silver wings") for i in range(20)]
+    extra = [
+        make_traits(
+            i,
+            aesthetics=["Pastel Goth", "White Goth", "Red Scare", "Black Metal"],
+            feature="golden antlers and silver wings",
+        )
+        for i in range(20)
+    ]
     for t in VARIANTS + extra:
         s = T.write_sample(t)
         groups = T.tag_groups(t, s)
@@ -280,8 +305,13 @@ def test_real_genes_sample(real_gene_table) -> None:
     df = getattr(real_gene_table, "table", real_gene_table)
     rows = df.sample(n=min(300, len(df)), random_state=1)
     for i, (_, r) in enumerate(rows.iterrows()):
-        t = make_traits(i, symbol=r["symbol"], name=r["name"], summary=r.get("summary") or "",
-                        clan_names=list(r.get("clan_names") or []))
+        t = make_traits(
+            i,
+            symbol=r["symbol"],
+            name=r["name"],
+            summary=r.get("summary") or "",
+            clan_names=list(r.get("clan_names") or []),
+        )
         s = T.write_sample(t)
         assert T.MIN_WORDS <= T.word_count(s) <= T.MAX_WORDS, r["symbol"]
         assert T.word_count(T.tags_for(t, s)) <= T.MAX_TAG_WORDS

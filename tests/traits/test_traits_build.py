@@ -39,7 +39,12 @@ def test_lair1_male_lair2_female(traits):
 
 @pytest.mark.parametrize(
     "symbol, family, feature",
-    [("IL6", "IL", "demon horns"), ("ZNF91", "ZNF", "metal hands"), ("FOXP3", "FOX", "fox ears and tail"), ("OR1A1", "OR", "pig nose")],
+    [
+        ("IL6", "IL", "demon horns"),
+        ("ZNF91", "ZNF", "metal hands"),
+        ("FOXP3", "FOX", "fox ears and tail"),
+        ("OR1A1", "OR", "pig nose"),
+    ],
 )
 def test_family_features(traits, symbol, family, feature):
     assert traits.loc[symbol, "family"] == family

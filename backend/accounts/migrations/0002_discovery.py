@@ -6,27 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_provider_key'),
-        ('genes', '0001_initial'),
+        ("accounts", "0001_provider_key"),
+        ("genes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Discovery',
+            name="Discovery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('discovered_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('starter', models.BooleanField(default=False, help_text='granted with the account, not found by the user')),
-                ('gene', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discoveries', to='genes.gene')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discoveries', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("discovered_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "starter",
+                    models.BooleanField(default=False, help_text="granted with the account, not found by the user"),
+                ),
+                (
+                    "gene",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="discoveries", to="genes.gene"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="discoveries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'discoveries',
-                'ordering': ['-discovered_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'gene'), name='one_discovery_per_user_gene')],
+                "verbose_name_plural": "discoveries",
+                "ordering": ["-discovered_at", "-id"],
+                "constraints": [models.UniqueConstraint(fields=("user", "gene"), name="one_discovery_per_user_gene")],
             },
         ),
     ]

@@ -5,11 +5,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("accounts", "0002_discovery"),
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(state_operations=[migrations.DeleteModel(name="ProviderKey")], database_operations=[]),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.DeleteModel(name="ProviderKey")], database_operations=[]
+        ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('genes', '0001_initial'),
+        ("genes", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='gene',
-            name='updated_at',
+            model_name="gene",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True, db_index=True),
         ),
     ]

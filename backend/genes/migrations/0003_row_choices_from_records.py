@@ -4,75 +4,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('genes', '0002_index_updated_at'),
+        ("genes", "0002_index_updated_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='gene',
-            name='aesthetic_clans',
+            model_name="gene",
+            name="aesthetic_clans",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='aliases',
+            model_name="gene",
+            name="aliases",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='cancer_role',
-            field=models.CharField(blank=True, choices=[('oncogene', 'oncogene'), ('tumor_suppressor', 'tumor suppressor'), ('both', 'both'), ('none', 'none')], max_length=24),
+            model_name="gene",
+            name="cancer_role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("oncogene", "oncogene"),
+                    ("tumor_suppressor", "tumor suppressor"),
+                    ("both", "both"),
+                    ("none", "none"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='clan_names',
+            model_name="gene",
+            name="clan_names",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='clans',
+            model_name="gene",
+            name="clans",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='discovery_year_source',
-            field=models.CharField(choices=[('pubmed', 'pubmed'), ('hgnc_approval', 'hgnc approval'), ('hgnc_approval_floor', 'hgnc approval floor'), ('missing', 'missing')], max_length=32),
+            model_name="gene",
+            name="discovery_year_source",
+            field=models.CharField(
+                choices=[
+                    ("pubmed", "pubmed"),
+                    ("hgnc_approval", "hgnc approval"),
+                    ("hgnc_approval_floor", "hgnc approval floor"),
+                    ("missing", "missing"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='faction',
-            field=models.CharField(choices=[('pro-growth', 'pro-growth'), ('pro-control', 'pro-control'), ('turncoat', 'turncoat'), ('none', 'none')], max_length=16),
+            model_name="gene",
+            name="faction",
+            field=models.CharField(
+                choices=[
+                    ("pro-growth", "pro-growth"),
+                    ("pro-control", "pro-control"),
+                    ("turncoat", "turncoat"),
+                    ("none", "none"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='mass_source',
-            field=models.CharField(choices=[('uniprot_sequence', 'uniprot sequence'), ('estimated_from_length', 'estimated from length'), ('missing', 'missing')], max_length=32),
+            model_name="gene",
+            name="mass_source",
+            field=models.CharField(
+                choices=[
+                    ("uniprot_sequence", "uniprot sequence"),
+                    ("estimated_from_length", "estimated from length"),
+                    ("missing", "missing"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='prev_symbols',
+            model_name="gene",
+            name="prev_symbols",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='sex',
-            field=models.CharField(choices=[('male', 'male'), ('female', 'female')], max_length=8),
+            model_name="gene",
+            name="sex",
+            field=models.CharField(choices=[("male", "male"), ("female", "female")], max_length=8),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='tags',
+            model_name="gene",
+            name="tags",
             field=models.TextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='transmembrane',
+            model_name="gene",
+            name="transmembrane",
             field=models.BooleanField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='gene',
-            name='transmembrane_source',
-            field=models.CharField(choices=[('uniprot_annotation', 'uniprot annotation'), ('tmhmm', 'tmhmm'), ('tmhmm+hpa', 'tmhmm+hpa'), ('hpa', 'hpa'), ('missing', 'missing')], max_length=32),
+            model_name="gene",
+            name="transmembrane_source",
+            field=models.CharField(
+                choices=[
+                    ("uniprot_annotation", "uniprot annotation"),
+                    ("tmhmm", "tmhmm"),
+                    ("tmhmm+hpa", "tmhmm+hpa"),
+                    ("hpa", "hpa"),
+                    ("missing", "missing"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

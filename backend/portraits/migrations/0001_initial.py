@@ -6,109 +6,198 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('genes', '0001_initial'),
+        ("genes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Emulsion',
+            name="Emulsion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('emulsion_id', models.CharField(max_length=8, unique=True)),
-                ('name', models.CharField(max_length=128)),
-                ('style_words', models.TextField(blank=True)),
-                ('negative_words', models.TextField(blank=True)),
-                ('sampler', models.CharField(max_length=32)),
-                ('steps', models.IntegerField()),
-                ('guidance', models.FloatField()),
-                ('width', models.IntegerField()),
-                ('height', models.IntegerField()),
-                ('line_weight', models.FloatField(default=1.0)),
-                ('palette', models.CharField(default='natural', max_length=32)),
-                ('texture', models.CharField(default='none', max_length=32)),
-                ('artists', models.TextField(blank=True, help_text='private: never shown publicly')),
-                ('blocked', models.BooleanField(default=False, help_text='hidden after an artist opt-out')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("emulsion_id", models.CharField(max_length=8, unique=True)),
+                ("name", models.CharField(max_length=128)),
+                ("style_words", models.TextField(blank=True)),
+                ("negative_words", models.TextField(blank=True)),
+                ("sampler", models.CharField(max_length=32)),
+                ("steps", models.IntegerField()),
+                ("guidance", models.FloatField()),
+                ("width", models.IntegerField()),
+                ("height", models.IntegerField()),
+                ("line_weight", models.FloatField(default=1.0)),
+                ("palette", models.CharField(default="natural", max_length=32)),
+                ("texture", models.CharField(default="none", max_length=32)),
+                ("artists", models.TextField(blank=True, help_text="private: never shown publicly")),
+                ("blocked", models.BooleanField(default=False, help_text="hidden after an artist opt-out")),
             ],
             options={
-                'ordering': ['emulsion_id'],
+                "ordering": ["emulsion_id"],
             },
         ),
         migrations.CreateModel(
-            name='Portrait',
+            name="Portrait",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.FileField(upload_to='portraits/')),
-                ('blot', models.FileField(blank=True, upload_to='blots/')),
-                ('sha256', models.CharField(max_length=64)),
-                ('renderer', models.CharField(max_length=32)),
-                ('model', models.CharField(blank=True, max_length=255)),
-                ('seed', models.BigIntegerField(blank=True, null=True)),
-                ('prompt', models.TextField(blank=True)),
-                ('width', models.IntegerField()),
-                ('height', models.IntegerField()),
-                ('origin', models.CharField(choices=[('import', 'batch import'), ('request', 'generation request'), ('transfer', 'transfer'), ('byok', 'own provider key')], default='import', max_length=16)),
-                ('hidden', models.BooleanField(default=False, help_text='removed from public view by moderation')),
-                ('score', models.IntegerField(default=0, help_text='sum of votes (kept in step with Vote rows)')),
-                ('votes_count', models.IntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('emulsion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='portraits', to='portraits.emulsion')),
-                ('gene', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='portraits', to='genes.gene')),
-                ('transferred_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transfers', to='portraits.portrait')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("image", models.FileField(upload_to="portraits/")),
+                ("blot", models.FileField(blank=True, upload_to="blots/")),
+                ("sha256", models.CharField(max_length=64)),
+                ("renderer", models.CharField(max_length=32)),
+                ("model", models.CharField(blank=True, max_length=255)),
+                ("seed", models.BigIntegerField(blank=True, null=True)),
+                ("prompt", models.TextField(blank=True)),
+                ("width", models.IntegerField()),
+                ("height", models.IntegerField()),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("import", "batch import"),
+                            ("request", "generation request"),
+                            ("transfer", "transfer"),
+                            ("byok", "own provider key"),
+                        ],
+                        default="import",
+                        max_length=16,
+                    ),
+                ),
+                ("hidden", models.BooleanField(default=False, help_text="removed from public view by moderation")),
+                ("score", models.IntegerField(default=0, help_text="sum of votes (kept in step with Vote rows)")),
+                ("votes_count", models.IntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "emulsion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="portraits",
+                        to="portraits.emulsion",
+                    ),
+                ),
+                (
+                    "gene",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="portraits", to="genes.gene"
+                    ),
+                ),
+                (
+                    "transferred_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="transfers",
+                        to="portraits.portrait",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'created_at', 'id'],
+                "ordering": ["-score", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CanonicalChange',
+            name="CanonicalChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=255)),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('gene', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='canonical_changes', to='genes.gene')),
-                ('new_portrait', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='portraits.portrait')),
-                ('old_portrait', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='portraits.portrait')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.CharField(max_length=255)),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "gene",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="canonical_changes", to="genes.gene"
+                    ),
+                ),
+                (
+                    "new_portrait",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="portraits.portrait",
+                    ),
+                ),
+                (
+                    "old_portrait",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="portraits.portrait",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-id'],
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Canonical',
+            name="Canonical",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pinned', models.BooleanField(default=False)),
-                ('changed_at', models.DateTimeField(auto_now=True)),
-                ('gene', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='canonical', to='genes.gene')),
-                ('portrait', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portraits.portrait')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("pinned", models.BooleanField(default=False)),
+                ("changed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "gene",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="canonical", to="genes.gene"
+                    ),
+                ),
+                (
+                    "portrait",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="portraits.portrait"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField()),
-                ('portrait', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='portraits.portrait')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.SmallIntegerField()),
+                (
+                    "portrait",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="portraits.portrait"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='portrait',
-            constraint=models.UniqueConstraint(fields=('gene', 'sha256'), name='unique_portrait_per_gene'),
+            model_name="portrait",
+            constraint=models.UniqueConstraint(fields=("gene", "sha256"), name="unique_portrait_per_gene"),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('user', 'portrait'), name='one_vote_per_user'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(fields=("user", "portrait"), name="one_vote_per_user"),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.CheckConstraint(condition=models.Q(('value__in', [-1, 1])), name='vote_is_plus_or_minus_one'),
+            model_name="vote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__in", [-1, 1])), name="vote_is_plus_or_minus_one"
+            ),
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portraits', '0001_initial'),
+        ("portraits", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='portrait',
-            name='origin',
-            field=models.CharField(choices=[('import', 'batch import'), ('request', 'generation request'), ('transfer', 'transfer'), ('byok', 'own provider key'), ('backfill', 'first portrait, rendered for a gene that had none')], default='import', max_length=16),
+            model_name="portrait",
+            name="origin",
+            field=models.CharField(
+                choices=[
+                    ("import", "batch import"),
+                    ("request", "generation request"),
+                    ("transfer", "transfer"),
+                    ("byok", "own provider key"),
+                    ("backfill", "first portrait, rendered for a gene that had none"),
+                ],
+                default="import",
+                max_length=16,
+            ),
         ),
     ]

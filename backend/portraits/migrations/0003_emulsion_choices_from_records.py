@@ -4,25 +4,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portraits', '0002_backfill_origin'),
+        ("portraits", "0002_backfill_origin"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='emulsion',
-            name='palette',
-            field=models.CharField(choices=[('natural', 'natural'), ('pastel', 'pastel'), ('noir', 'noir'), ('sepia', 'sepia'), ('duotone', 'duotone'), ('neon', 'neon'), ('muted', 'muted'), ('vivid', 'vivid'), ('risograph', 'risograph'), ('watercolour', 'watercolour')], default='natural', max_length=32),
+            model_name="emulsion",
+            name="palette",
+            field=models.CharField(
+                choices=[
+                    ("natural", "natural"),
+                    ("pastel", "pastel"),
+                    ("noir", "noir"),
+                    ("sepia", "sepia"),
+                    ("duotone", "duotone"),
+                    ("neon", "neon"),
+                    ("muted", "muted"),
+                    ("vivid", "vivid"),
+                    ("risograph", "risograph"),
+                    ("watercolour", "watercolour"),
+                ],
+                default="natural",
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='emulsion',
-            name='sampler',
-            field=models.CharField(choices=[('euler', 'euler'), ('euler_a', 'euler a'), ('dpmpp_2m', 'dpmpp 2m'), ('dpmpp_2m_karras', 'dpmpp 2m karras'), ('ddim', 'ddim'), ('pndm', 'pndm'), ('lms', 'lms'), ('heun', 'heun'), ('unipc', 'unipc')], max_length=32),
+            model_name="emulsion",
+            name="sampler",
+            field=models.CharField(
+                choices=[
+                    ("euler", "euler"),
+                    ("euler_a", "euler a"),
+                    ("dpmpp_2m", "dpmpp 2m"),
+                    ("dpmpp_2m_karras", "dpmpp 2m karras"),
+                    ("ddim", "ddim"),
+                    ("pndm", "pndm"),
+                    ("lms", "lms"),
+                    ("heun", "heun"),
+                    ("unipc", "unipc"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='emulsion',
-            name='texture',
-            field=models.CharField(choices=[('none', 'none'), ('grain', 'grain'), ('halftone', 'halftone'), ('hatching', 'hatching'), ('paper', 'paper'), ('scanlines', 'scanlines'), ('canvas', 'canvas'), ('stipple', 'stipple')], default='none', max_length=32),
+            model_name="emulsion",
+            name="texture",
+            field=models.CharField(
+                choices=[
+                    ("none", "none"),
+                    ("grain", "grain"),
+                    ("halftone", "halftone"),
+                    ("hatching", "hatching"),
+                    ("paper", "paper"),
+                    ("scanlines", "scanlines"),
+                    ("canvas", "canvas"),
+                    ("stipple", "stipple"),
+                ],
+                default="none",
+                max_length=32,
+            ),
         ),
     ]

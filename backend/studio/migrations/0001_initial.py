@@ -48,7 +48,6 @@ def state_only(*operations):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -64,18 +63,63 @@ class Migration(migrations.Migration):
             migrations.CreateModel(
                 name="GenerationRequest",
                 fields=[
-                    ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                    ("status", models.CharField(choices=[("queued", "queued"), ("running", "running"), ("done", "done"), ("failed", "failed")], default="queued", max_length=8)),
+                    (
+                        "id",
+                        models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                    ),
+                    (
+                        "status",
+                        models.CharField(
+                            choices=[
+                                ("queued", "queued"),
+                                ("running", "running"),
+                                ("done", "done"),
+                                ("failed", "failed"),
+                            ],
+                            default="queued",
+                            max_length=8,
+                        ),
+                    ),
                     ("attempts", models.PositiveIntegerField(default=0)),
                     ("claimed_by", models.CharField(blank=True, max_length=128)),
                     ("claimed_at", models.DateTimeField(blank=True, null=True)),
                     ("finished_at", models.DateTimeField(blank=True, null=True)),
                     ("error", models.TextField(blank=True)),
                     ("created_at", models.DateTimeField(auto_now_add=True)),
-                    ("emulsion", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="generation_requests", to="portraits.emulsion")),
-                    ("gene", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="generation_requests", to="genes.gene")),
-                    ("portrait", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="portraits.portrait")),
-                    ("user", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="generation_requests", to=settings.AUTH_USER_MODEL)),
+                    (
+                        "emulsion",
+                        models.ForeignKey(
+                            on_delete=django.db.models.deletion.PROTECT,
+                            related_name="generation_requests",
+                            to="portraits.emulsion",
+                        ),
+                    ),
+                    (
+                        "gene",
+                        models.ForeignKey(
+                            on_delete=django.db.models.deletion.CASCADE,
+                            related_name="generation_requests",
+                            to="genes.gene",
+                        ),
+                    ),
+                    (
+                        "portrait",
+                        models.ForeignKey(
+                            blank=True,
+                            null=True,
+                            on_delete=django.db.models.deletion.SET_NULL,
+                            related_name="+",
+                            to="portraits.portrait",
+                        ),
+                    ),
+                    (
+                        "user",
+                        models.ForeignKey(
+                            on_delete=django.db.models.deletion.CASCADE,
+                            related_name="generation_requests",
+                            to=settings.AUTH_USER_MODEL,
+                        ),
+                    ),
                 ],
                 options={
                     "ordering": ["-created_at", "-id"],
@@ -85,13 +129,23 @@ class Migration(migrations.Migration):
             migrations.CreateModel(
                 name="ProviderKey",
                 fields=[
-                    ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                    (
+                        "id",
+                        models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                    ),
                     ("provider", models.CharField(choices=[("openai", "OpenAI images API")], max_length=32)),
                     ("model", models.CharField(max_length=128)),
                     ("encrypted_key", models.TextField(help_text="Fernet token; never the plain key")),
                     ("fingerprint", models.CharField(max_length=64)),
                     ("updated_at", models.DateTimeField(auto_now=True)),
-                    ("user", models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name="provider_key", to=settings.AUTH_USER_MODEL)),
+                    (
+                        "user",
+                        models.OneToOneField(
+                            on_delete=django.db.models.deletion.CASCADE,
+                            related_name="provider_key",
+                            to=settings.AUTH_USER_MODEL,
+                        ),
+                    ),
                 ],
             ),
         ),

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Load (upsert) the emulsions of gene_data/emulsions.csv into the database; idempotent."
 
     def add_arguments(self, parser):
-        parser.add_argument("--csv", type=Path, default=EMULSIONS_CSV, help=f"emulsions table (default {EMULSIONS_CSV})")
+        parser.add_argument(
+            "--csv", type=Path, default=EMULSIONS_CSV, help=f"emulsions table (default {EMULSIONS_CSV})"
+        )
 
     def handle(self, *args, csv: Path, **options):
         if not csv.exists():
@@ -20,4 +22,6 @@ class Command(BaseCommand):
             report = load_emulsions(csv)
         except IconoplasmError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"emulsions: {report.created} created, {report.updated} updated, {report.unchanged} unchanged")
+        self.stdout.write(
+            f"emulsions: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+        )

@@ -13,9 +13,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, help="stop after this many portraits")
-        parser.add_argument("--emulsion", default=DEFAULT_EMULSION_ID, help=f"emulsion id (default {DEFAULT_EMULSION_ID})")
-        parser.add_argument("--first", default=",".join(settings.ICONOPLASM_STARTER_GENES),
-                            help="comma-separated symbols rendered before the rest (default: the starter genes)")
+        parser.add_argument(
+            "--emulsion", default=DEFAULT_EMULSION_ID, help=f"emulsion id (default {DEFAULT_EMULSION_ID})"
+        )
+        parser.add_argument(
+            "--first",
+            default=",".join(settings.ICONOPLASM_STARTER_GENES),
+            help="comma-separated symbols rendered before the rest (default: the starter genes)",
+        )
 
     def handle(self, *args, limit, emulsion, first, **options):
         def report(gene, portrait, error):
@@ -25,8 +30,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"{gene.symbol}: portrait {portrait.pk}")
 
         try:
-            made = backfill_portraits(emulsion_id=emulsion, first=[s.strip() for s in first.split(",") if s.strip()],
-                                      limit=limit, on_done=report)
+            made = backfill_portraits(
+                emulsion_id=emulsion,
+                first=[s.strip() for s in first.split(",") if s.strip()],
+                limit=limit,
+                on_done=report,
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"rendered {made} first portrait(s)")

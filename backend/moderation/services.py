@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from backend.portraits.canonical import refresh_canonicals
 from backend.portraits.models import Emulsion, Portrait
-from backend.portraits.services import refresh_canonicals
 
 from .models import ArtistOptOut, BlockedArtist
 

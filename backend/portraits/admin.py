@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 
-from . import services
+from . import canonical, services
 from .models import Canonical, CanonicalChange, Emulsion, Portrait, Vote
 
 
@@ -39,7 +39,7 @@ class PortraitAdmin(admin.ModelAdmin):
             self.message_user(request, "choose at most one portrait per gene", level=messages.ERROR)
             return
         for portrait in portraits:
-            services.pin_canonical(portrait, changed_by=request.user)
+            canonical.pin_canonical(portrait, changed_by=request.user)
         self.message_user(request, f"{len(portraits)} canonical portrait(s) pinned")
 
 
@@ -56,18 +56,18 @@ class CanonicalAdmin(admin.ModelAdmin):
         if obj.portrait.gene_id != obj.gene_id:
             self.message_user(request, "that portrait belongs to another gene; nothing changed", level=messages.ERROR)
             return
-        services.pin_canonical(obj.portrait, changed_by=request.user)
+        canonical.pin_canonical(obj.portrait, changed_by=request.user)
 
     @admin.action(description="Pin this portrait (votes no longer change it)")
     def pin(self, request, queryset):
         for choice in queryset.select_related("portrait__gene"):
-            services.pin_canonical(choice.portrait, changed_by=request.user)
+            canonical.pin_canonical(choice.portrait, changed_by=request.user)
         self.message_user(request, f"{queryset.count()} canonical portrait(s) pinned")
 
     @admin.action(description="Unpin (let the votes decide again)")
     def unpin(self, request, queryset):
         for choice in queryset.select_related("gene"):
-            services.unpin_canonical(choice.gene, changed_by=request.user)
+            canonical.unpin_canonical(choice.gene, changed_by=request.user)
         self.message_user(request, "unpinned")
 
 

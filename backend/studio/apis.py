@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from backend.common.ratelimit import check_rate
 from backend.genes.apis import gene_or_404
+from backend.genes.models import Gene
 from backend.portraits.apis import ERROR, candidate_context, portrait_or_404
 from backend.portraits.models import Emulsion
 from backend.portraits.selectors import usable_emulsion
@@ -33,11 +34,20 @@ from .services import request_create
 MAX_LISTED = 200
 
 
-def _emulsion_or_400(emulsion_id: str) -> Emulsion:
+def _gene_and_emulsion(request, symbol: str, *, limit: str, payload) -> tuple[Gene, Emulsion | None]:
+    """The checks both portrait-making endpoints make: under rate limit ``limit``, a known gene, valid input,
+    and an emulsion that is usable (None when the input names none and may)."""
+    check_rate(limit, request)
+    gene, _ = gene_or_404(symbol)
+    data = payload(data=request.data)
+    data.is_valid(raise_exception=True)
+    emulsion_id = data.validated_data["emulsion_id"]
+    if not emulsion_id:
+        return gene, None
     emulsion = usable_emulsion(emulsion_id)
     if emulsion is None:
         raise ValidationError({"emulsion_id": [f"unknown or withdrawn emulsion {emulsion_id!r}"]})
-    return emulsion
+    return gene, emulsion
 
 
 class GeneRequestCreateApi(APIView):
@@ -45,11 +55,7 @@ class GeneRequestCreateApi(APIView):
 
     @extend_schema(request=RequestCreateInput, responses={201: GenerationRequestOutput})
     def post(self, request, symbol: str):
-        check_rate("request", request)
-        gene, _ = gene_or_404(symbol)
-        data = RequestCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        emulsion = _emulsion_or_400(data.validated_data["emulsion_id"])
+        gene, emulsion = _gene_and_emulsion(request, symbol, limit="request", payload=RequestCreateInput)
         created = request_create(user=request.user, gene=gene, emulsion=emulsion)
         return Response(GenerationRequestOutput(created).data, status=status.HTTP_201_CREATED)
 
@@ -93,12 +99,7 @@ class ByokGenerateApi(APIView):
 
     @extend_schema(request=ByokGenerateInput, responses={201: CandidateOutput})
     def post(self, request, symbol: str):
-        check_rate("byok", request)
-        gene, _ = gene_or_404(symbol)
-        data = ByokGenerateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        emulsion_id = data.validated_data["emulsion_id"]
-        emulsion = _emulsion_or_400(emulsion_id) if emulsion_id else None
+        gene, emulsion = _gene_and_emulsion(request, symbol, limit="byok", payload=ByokGenerateInput)
         try:
             portrait = byok_generate(user=request.user, gene=gene, emulsion=emulsion)
         except ByokError as exc:

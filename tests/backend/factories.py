@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 from backend.accounts.services import record_discoveries, register_user
 from backend.genes.models import Gene, GeneName
 from backend.portraits import services as portrait_services
+from backend.portraits.canonical import ensure_canonical
 from backend.portraits.models import Emulsion, Portrait
 from pipeline.records import DiscoveryYearSource, Faction, MassSource, Sex, TransmembraneSource
 
@@ -216,7 +217,7 @@ def build_site(genes_path, traits_path) -> SimpleNamespace:
     withdrawn = make_emulsion("E0002", name="Withdrawn Style", artists=SECRET_ARTIST, blocked=True)
     tp53 = Gene.objects.get(symbol="TP53")
     first, second = make_portrait(tp53, emulsion=public), make_portrait(tp53)
-    portrait_services.ensure_canonical(tp53)
+    ensure_canonical(tp53)
     user = register_user(username="ada", password=PASSWORD)  # starts with TP53, the one starter gene in the catalogue
     record_discoveries(user=user, names=["LAIR1"])
     return SimpleNamespace(tp53=tp53, emulsion=public, withdrawn=withdrawn, first=first, second=second, user=user)

@@ -111,8 +111,8 @@ def test_mentions_blocked_artist_selector():
 
 def test_blocking_an_artist_gives_a_gene_its_next_public_candidate():
     """The canonical portrait made in a withdrawn style is replaced by the gene's other public candidate."""
+    from backend.portraits.canonical import ensure_canonical
     from backend.portraits.selectors import canonical_portrait
-    from backend.portraits.services import ensure_canonical
 
     gene = make_gene("TP53")
     by_artist = make_emulsion(artists="Katsushika Hokusai")

@@ -21,8 +21,8 @@ from PIL import Image
 
 from backend.genes.models import Gene
 from backend.genes.services import load_genes
+from backend.portraits.loading import load_emulsions
 from backend.portraits.models import Emulsion, Portrait
-from backend.portraits.services import load_emulsions
 from backend.studio.byok import byok_generate
 from backend.studio.keys import provider_key_set
 from backend.studio.models import GenerationRequest

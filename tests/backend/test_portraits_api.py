@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
-from backend.portraits import services
+from backend.portraits import canonical, services
 from backend.portraits.models import Canonical, CanonicalChange, Portrait, Vote
 
 from .factories import SECRET_ARTIST, make_emulsion, make_gene, make_portrait, make_users
@@ -23,7 +23,7 @@ def world(db):
     second = make_portrait(gene)
     hidden = make_portrait(gene, emulsion=emulsion)
     services.set_hidden([hidden], True)
-    services.ensure_canonical(gene)
+    canonical.ensure_canonical(gene)
     (user,) = make_users(1)
     return {
         "gene": gene,

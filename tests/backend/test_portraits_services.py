@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from PIL import Image
 
-from backend.portraits import selectors, services
+from backend.portraits import canonical, loading, selectors, services
 from backend.portraits.models import Canonical, CanonicalChange, Emulsion, Portrait, Vote
 from backend.studio import copies
 
@@ -113,9 +113,9 @@ def test_concurrent_votes_from_threads_lose_nothing():
 def test_first_candidate_becomes_canonical_and_is_logged():
     gene = make_gene("TP53")
     first = make_portrait(gene)
-    services.ensure_canonical(gene)
+    canonical.ensure_canonical(gene)
     make_portrait(gene)
-    services.ensure_canonical(gene)
+    canonical.ensure_canonical(gene)
     assert canonical_of(gene) == first
     change = CanonicalChange.objects.get(gene=gene)
     assert (change.old_portrait, change.new_portrait, change.reason) == (None, first, "first candidate")
@@ -133,7 +133,7 @@ def test_register_candidate_gives_a_gene_its_first_canonical():
 def test_hysteresis_one_ahead_does_not_flip_two_ahead_does():
     gene = make_gene("TP53")
     current, challenger = make_portrait(gene), make_portrait(gene)
-    services.ensure_canonical(gene)
+    canonical.ensure_canonical(gene)
     users = make_users(5)
     votes(users[:3], current)  # current: +3
     votes(users[:2], challenger)  # +2, below the vote minimum
@@ -155,7 +155,7 @@ def test_hysteresis_one_ahead_does_not_flip_two_ahead_does():
 def test_leader_needs_the_minimum_number_of_votes():
     gene = make_gene("TP53")
     current, challenger = make_portrait(gene), make_portrait(gene)
-    services.ensure_canonical(gene)
+    canonical.ensure_canonical(gene)
     votes(make_users(2), challenger)  # +2 vs 0, margin met but only 2 votes
     assert canonical_of(gene) == current
     votes(make_users(1, prefix="third"), challenger)
@@ -166,11 +166,11 @@ def test_leader_needs_the_minimum_number_of_votes():
 def test_ties_go_to_the_older_candidate():
     gene = make_gene("TP53")
     shown, older, newer = make_portrait(gene), make_portrait(gene), make_portrait(gene)
-    services.ensure_canonical(gene)
+    canonical.ensure_canonical(gene)
     assert canonical_of(gene) == shown
     # Both reach the same score at once (as the totals would after concurrent votes), then the rule runs.
     Portrait.objects.filter(pk__in=[older.pk, newer.pk]).update(score=3, votes_count=3)
-    services.update_canonical(gene)
+    canonical.update_canonical(gene)
     assert canonical_of(gene) == older
 
 
@@ -179,14 +179,14 @@ def test_pinned_portrait_never_flips_by_votes_and_pins_are_logged():
     gene = make_gene("TP53")
     pinned, challenger = make_portrait(gene), make_portrait(gene)
     (admin,) = make_users(1, prefix="admin")
-    services.pin_canonical(pinned, changed_by=admin)
+    canonical.pin_canonical(pinned, changed_by=admin)
     votes(make_users(10), challenger)
     votes(make_users(5, prefix="down"), pinned, -1)
     assert canonical_of(gene) == pinned
     assert Canonical.objects.get(gene=gene).pinned
     change = CanonicalChange.objects.get(gene=gene)
     assert (change.new_portrait, change.changed_by, change.reason) == (pinned, admin, "pinned by admin")
-    services.unpin_canonical(gene, changed_by=admin)  # the votes decide again
+    canonical.unpin_canonical(gene, changed_by=admin)  # the votes decide again
     assert canonical_of(gene) == challenger
     assert [c.reason.split(":")[0] for c in CanonicalChange.objects.filter(gene=gene).order_by("id")] == [
         "pinned by admin",
@@ -199,7 +199,7 @@ def test_pinned_portrait_never_flips_by_votes_and_pins_are_logged():
 def test_hiding_the_canonical_hands_over_and_is_logged():
     gene = make_gene("TP53")
     first, second, third = make_portrait(gene), make_portrait(gene), make_portrait(gene)
-    services.ensure_canonical(gene)
+    canonical.ensure_canonical(gene)
     services.set_hidden([first], True)
     assert canonical_of(gene) == second  # no candidate has enough votes: the oldest public one
     votes(make_users(3), third)
@@ -219,7 +219,7 @@ def test_blocked_emulsion_is_not_public():
     make_portrait(gene, emulsion=blocked)
     shown = make_portrait(gene)
     assert list(selectors.candidates(gene)) == [shown]
-    services.update_canonical(gene)
+    canonical.update_canonical(gene)
     assert canonical_of(gene) == shown
 
 
@@ -266,13 +266,13 @@ E0002,Ukiyo-e Woodblock,woodblock print,blurry,ddim,30,7.5,768,1024,2.5,muted,pa
 def test_load_emulsions_upserts_idempotently(tmp_path):
     csv = tmp_path / "emulsions.csv"
     csv.write_text(EMULSION_CSV)
-    report = services.load_emulsions(csv)
+    report = loading.load_emulsions(csv)
     assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
     assert Emulsion.objects.get(emulsion_id="E0002").artists == "Katsushika Hokusai"
     Emulsion.objects.filter(emulsion_id="E0001").update(blocked=True)
-    assert (services.load_emulsions(csv).unchanged) == 2
+    assert (loading.load_emulsions(csv).unchanged) == 2
     csv.write_text(EMULSION_CSV.replace("Ukiyo-e Woodblock", "Woodblock"))
-    report = services.load_emulsions(csv)
+    report = loading.load_emulsions(csv)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     assert Emulsion.objects.get(emulsion_id="E0002").name == "Woodblock"
     assert Emulsion.objects.get(emulsion_id="E0001").blocked  # opt-outs survive a reload
@@ -306,9 +306,9 @@ def test_refresh_canonicals_after_a_bulk_block():
     gene = make_gene("TP53")
     emulsion = make_emulsion("E0003")
     blocked, other = make_portrait(gene, emulsion=emulsion), make_portrait(gene)
-    services.ensure_canonical(gene)
+    canonical.ensure_canonical(gene)
     assert canonical_of(gene) == blocked
     Emulsion.objects.filter(pk=emulsion.pk).update(blocked=True)  # what an artist opt-out does
-    assert services.refresh_canonicals(Portrait.objects.filter(emulsion=emulsion)) == 1
+    assert canonical.refresh_canonicals(Portrait.objects.filter(emulsion=emulsion)) == 1
     assert canonical_of(gene) == other
-    assert services.refresh_canonicals() == 1
+    assert canonical.refresh_canonicals() == 1

@@ -82,35 +82,19 @@ def test_missing_model_path_is_a_clear_error(data_dir, tmp_path, capsys):
     assert "no-model" in err and "Traceback" not in err
 
 
+def tiny_diffusion_render(model, data_dir, out, *choices: str) -> int:
+    """``iconoplasm render`` with the tiny model as a 64x48, 2-step draft on the CPU."""
+    argv = ["render", "--renderer", "diffusion", "--model", str(model), *choices]
+    return cli.main([*argv, *f"--size 64x48 --steps 2 --device cpu --data {data_dir} --out {out}".split()])
+
+
 def test_diffusion_render_with_the_tiny_model(data_dir, tmp_path):
     from .tiny_pipeline import build_tiny_pipeline
 
     model = build_tiny_pipeline(tmp_path / "tiny")
     out = tmp_path / "out"
-    argv = [
-        "render",
-        "--genes",
-        "TP53,LAIR1",
-        "--renderer",
-        "diffusion",
-        "--model",
-        str(model),
-        "--emulsions",
-        "random",
-        "--batch-size",
-        "2",
-        "--size",
-        "64x48",
-        "--steps",
-        "2",
-        "--data",
-        str(data_dir),
-        "--out",
-        str(out),
-        "--device",
-        "cpu",
-    ]
-    assert cli.main(argv) == 0
+    choices = "--genes TP53,LAIR1 --emulsions random --batch-size 2".split()
+    assert tiny_diffusion_render(model, data_dir, out, *choices) == 0
     entries = batch.read_manifest(out)
     assert len(entries) == 2 and all(
         e["renderer"] == "diffusion" and e["model"] == "tiny (draft height=48, steps=2, width=64)" for e in entries
@@ -127,28 +111,7 @@ def test_the_diffusion_model_is_given_the_recorded_prompt_with_style_words_once(
 
     model = build_tiny_pipeline(tmp_path / "tiny")
     out = tmp_path / "out"
-    argv = [
-        "render",
-        "--genes",
-        "TP53",
-        "--renderer",
-        "diffusion",
-        "--model",
-        str(model),
-        "--emulsion",
-        "E0042",
-        "--size",
-        "64x48",
-        "--steps",
-        "2",
-        "--data",
-        str(data_dir),
-        "--out",
-        str(out),
-        "--device",
-        "cpu",
-    ]
-    assert cli.main(argv) == 0
+    assert tiny_diffusion_render(model, data_dir, out, *"--genes TP53 --emulsion E0042".split()) == 0
     [entry] = batch.read_manifest(out)
     emulsion = get_emulsion("E0042")
     assert encoded_texts == [entry["prompt"], entry["negative_prompt"]]

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from backend.portraits.services import import_manifest
+from backend.portraits.loading import import_manifest
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from backend.portraits.services import load_emulsions
+from backend.portraits.loading import load_emulsions
 from pipeline.emulsions import EMULSIONS_CSV
 from pipeline.errors import IconoplasmError
 

@@ -37,16 +37,17 @@ READERS = {
     "ncbi_gene_info": ncbi.read_gene_info,
     "ncbi_gene2pubmed": ncbi.read_gene2pubmed,
     "pubmed_years": pubmed.read_pmid_years,
+    "pubmed_anchors": pubmed.read_anchors,
     "ncbi_summaries": summaries.read_summaries,
     "oncokb": oncokb.read_cancer_roles,
 }
 
 
 def read_all(sources) -> None:
-    """Read every file the build reads, and nothing more (gene2pubmed only with years; the
-    aesthetics list belongs to the traits, not to the gene table)."""
+    """Read every file the build reads, and nothing more (gene2pubmed only with years or anchors
+    to date it; the aesthetics list belongs to the traits, not to the gene table)."""
     for key, reader in READERS.items():
-        if key == "ncbi_gene2pubmed" and not sources.files.get("pubmed_years"):
+        if key == "ncbi_gene2pubmed" and not (sources.files.get("pubmed_years") or sources.files.get("pubmed_anchors")):
             continue
         for path in sources.files.get(key, []):
             reader(path)

@@ -49,6 +49,31 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_data_fetch_pubmed_years(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .genes.locate import fetched_dir, locate, resolve_sources_dir
+    from .sources import eutils
+
+    root = resolve_sources_dir(args.sources)
+    if root is None:
+        raise SourceError("no gene sources found: pass --sources DIR or set ICONOPLASM_SOURCES")
+    ids = eutils.candidate_ids(locate(root), args.per_gene)
+    cache_dir, note = eutils.choose_cache_dir(root, args.cache, fetched_dir())
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    client = eutils.client_from_environment(args.base_url)
+    with tqdm(total=0, unit="id", desc="PubMed years", file=sys.stderr) as bar:
+
+        def start(total: int) -> None:
+            bar.total = total
+            bar.refresh()
+
+        report = eutils.fetch_years(ids, cache_dir / eutils.CACHE_NAME, client, args.limit, bar.update, start)
+    print(eutils.summary(report, len(ids)))
+    return 0
+
+
 def cmd_traits_build(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -62,14 +87,15 @@ def cmd_traits_build(args: argparse.Namespace) -> int:
     if not genes_path.exists():
         raise SourceError(f"{genes_path}: gene table not found; run `iconoplasm data build` first")
     samples = traits_sample_source(args)
+    genes = pd.read_parquet(genes_path)
     try:
-        traits = build_traits(pd.read_parquet(genes_path), samples=samples)
+        traits = build_traits(genes, samples=samples)
     except SampleLimitReached as pause:
         print(pause, file=sys.stderr)
         return 0
     out: Path = args.out
     write_parquet(traits, out / "traits.parquet")
-    plots = write_plots(traits, out / "plots")
+    plots = write_plots(traits, out / "plots", genes=genes)
     print(
         f"wrote {len(traits)} characters to {out / 'traits.parquet'} and {len(plots)} plots to {out / 'plots'} in {time.perf_counter() - started:.1f} s"
     )
@@ -191,6 +217,12 @@ def positive_int(text: str) -> int:
     return value
 
 
+def eutils_default_url() -> str:
+    from .sources.eutils import DEFAULT_BASE_URL
+
+    return DEFAULT_BASE_URL
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iconoplasm", description="Iconoplasm offline pipeline.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -212,6 +244,27 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--out", type=Path, help="target directory (default: $ICONOPLASM_HOME/sources)")
     fetch.add_argument("--mirror", help="base URL to download from instead of the official release URLs")
     fetch.set_defaults(handler=cmd_data_fetch)
+
+    years = data.add_parser(
+        "fetch-pubmed-years",
+        help="exact publication years of each gene's earliest candidate papers, from NCBI E-utilities (resumable)",
+        description="Asks NCBI E-utilities (esummary) for the publication years of each gene's earliest candidate "
+        "papers and appends them to SOURCES/pubmed/pmid_year.tsv, which `data build` reads. At most 3 requests/s, 10/s with "
+        "$NCBI_API_KEY; $NCBI_EMAIL is sent when set. A rerun asks only for ids not yet cached.",
+    )
+    years.add_argument("--sources", type=Path, help="directory of upstream files (as for `data build`)")
+    years.add_argument(
+        "--per-gene", type=positive_int, default=3, help="earliest candidate papers per gene to date (default 3)"
+    )
+    years.add_argument("--limit", type=positive_int, help="ask for at most N ids this run")
+    years.add_argument(
+        "--cache",
+        type=Path,
+        help="folder for pmid_year.tsv (default SOURCES/pubmed, or $ICONOPLASM_HOME/sources/pubmed when the "
+        "sources are read-only; `data build` reads both)",
+    )
+    years.add_argument("--base-url", default=eutils_default_url(), help="E-utilities base URL (default: NCBI's)")
+    years.set_defaults(handler=cmd_data_fetch_pubmed_years)
 
     traits = commands.add_parser("traits", help="the characters").add_subparsers(dest="action", required=True)
     traits_build = traits.add_parser("build", help="build traits.parquet and genome-wide plots from genes.parquet")

@@ -31,6 +31,7 @@ class TransmembraneSource(StrEnum):
 
 class DiscoveryYearSource(StrEnum):
     PUBMED = "pubmed"
+    PUBMED_ESTIMATED = "pubmed_estimated"
     HGNC_APPROVAL = "hgnc_approval"
     HGNC_APPROVAL_FLOOR = "hgnc_approval_floor"
     MISSING = "missing"
@@ -119,6 +120,7 @@ class GeneFacts:
     clans: list[str]
     clan_names: list[str]
     discovery_year: int | None
+    discovery_pmid: int | None
     discovery_year_source: DiscoveryYearSource
     summary: str
     cancer_role: CancerRole | None

@@ -154,6 +154,27 @@ def hgnc_rows() -> list[list[object]]:
     ]
 
 
+def anchor_rows() -> list[list[object]]:
+    """Dated PMIDs 1000, 1100, ..., 6000 -> 1970, 1971, ..., 2020 (PMID n is dated 1970 + (n - 1000) / 100)."""
+    rows: list[list[object]] = [[pmid, 1970 + (pmid - 1000) // 100, "pubmedxml"] for pmid in range(1000, 6001, 100)]
+    rows.append([1050, 1970, "knowledge"])
+    return rows
+
+
+#: Two mass papers (3000 ~1990, 5500 ~2015), each linked to 101 filler genes besides the real ones.
+MASS_PAPERS = (3000, 5500)
+
+
+def gene2pubmed_rows() -> list[list[object]]:
+    """TP53: a lone old mislink (1005, ~1970) before 21 papers 2000-2200 (~1980-82; 2000 exactly 1979).
+    LAIR1: a mass paper (~1990), then 4500/4510 (~2005; 4510's exact year is impossible).
+    NEWG1 (Entrez 900002): only a mass paper (~2015). SIGP1, NOSEQ1: no links (HGNC fallback)."""
+    rows: list[list[object]] = [[7157, 1005], *([7157, pmid] for pmid in range(2000, 2201, 10))]
+    rows += [[3903, 3000], [3903, 4500], [3903, 4510], [900002, 5500]]
+    rows += [[800000 + i, pmid] for pmid in MASS_PAPERS for i in range(101)]
+    return rows
+
+
 def write_sources(root: Path) -> Path:
     """Write a complete fixture sources directory under ``root`` and return it."""
     _write(root / "hgnc/hgnc_complete_set_2024-10.txt.gz", _tsv(HGNC_HEADER, hgnc_rows()))
@@ -297,13 +318,14 @@ def write_sources(root: Path) -> Path:
             [[7157, "TP53", "tumor protein p53", "protein-coding", "17", "17p13.1"]],
         ),
     )
+    _write(root / "ncbi_gene_orgHs/gene2pubmed.tsv.gz", _tsv(["entrez_id", "pubmed_id"], gene2pubmed_rows()))
     _write(
-        root / "ncbi_gene_orgHs/gene2pubmed.tsv.gz",
-        _tsv(["entrez_id", "pubmed_id"], [[7157, 100], [7157, 200], [3903, 300]]),
+        root / "pubmed_anchors/pmid_year_anchors.tsv", _tsv(["pmid", "year", "source"], anchor_rows()), compress=False
     )
     _write(
         root / "pubmed/pmid_year.tsv",
-        _tsv(["pubmed_id", "year"], [[100, 1979], [200, 1990], [300, 2999]]),
+        # 2000 is exact (beats its estimate, 1980); 2999 is impossible and is ignored.
+        _tsv(["pubmed_id", "year"], [[2000, 1979], [4510, 2999]]),
         compress=False,
     )
     _write(

@@ -45,6 +45,7 @@ class Gene(models.Model):
     clans = models.JSONField(default=list, blank=True)
     clan_names = models.JSONField(default=list, blank=True)
     discovery_year = models.IntegerField(null=True, blank=True)
+    discovery_pmid = models.BigIntegerField(null=True, blank=True, help_text="the publication the year comes from")
     discovery_year_source = models.CharField(max_length=32, choices=choices(DiscoveryYearSource))
     summary = models.TextField(blank=True)
     cancer_role = models.CharField(max_length=24, blank=True, choices=choices(CancerRole))

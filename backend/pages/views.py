@@ -30,7 +30,7 @@ GENE_REQUESTS_SHOWN = 20
 # Captions for the plots `iconoplasm traits build` writes, in the order the stats page shows them.
 PLOT_CAPTIONS = {
     "weight": "Weight: protein mass in kDa read as kilograms.",
-    "age": "Age: years since the gene was first noted.",
+    "age": "Age: years since the gene was first described (2020 is zero), by where the year comes from.",
     "sex_ratio": "Sex: transmembrane proteins are male, soluble ones female.",
     "hue_by_letter": "Skin hue: one hue per first letter of the symbol.",
     "saturation": "Skin saturation: tissue specificity (tau).",

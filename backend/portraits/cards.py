@@ -10,16 +10,13 @@ from django.db import connection
 from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
 
-from backend.portraits.models import Portrait
-from backend.portraits.selectors import candidates, canonical_portrait, card_state_query
+from backend.genes.models import Gene
+from pipeline.records import DiscoveryYearSource
 
-from .models import Gene
+from .models import Portrait
+from .selectors import candidates, canonical_portrait, card_state_query
 
-YEAR_SOURCES = {
-    "pubmed": "first publication",
-    "hgnc_approval": "HGNC approval",
-    "hgnc_approval_floor": "HGNC approval (1986 = named before 1986)",
-}
+PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 FACTION_ORIGINS = {
     "pro-growth": "oncogene (OncoKB)",
     "pro-control": "tumour suppressor (OncoKB)",
@@ -30,6 +27,25 @@ FACTION_ORIGINS = {
 
 def _number(value: float | None, digits: int = 2) -> str:
     return "unknown" if value is None else f"{value:.{digits}f}"
+
+
+def discovery_text(gene: Gene) -> str:
+    """Where the age comes from, in plain words: the first publication (exact or estimated year), else the fallback."""
+    year, source = gene.discovery_year, gene.discovery_year_source
+    if year is None:
+        return "no dated publication and no HGNC date: year unknown"
+    if source == DiscoveryYearSource.PUBMED and gene.discovery_pmid:
+        return f"first described {year} (PMID {gene.discovery_pmid})"
+    if source == DiscoveryYearSource.PUBMED_ESTIMATED and gene.discovery_pmid:
+        return f"first described ~{year} (PMID {gene.discovery_pmid}, year estimated from the id)"
+    if source == DiscoveryYearSource.HGNC_APPROVAL_FLOOR:
+        return "no dated publication found: named by HGNC before 1986 (read as 1986)"
+    return f"no dated publication found: named by HGNC in {year}"
+
+
+def discovery_url(gene: Gene) -> str | None:
+    """The PubMed record the year comes from, when it comes from one."""
+    return PUBMED_URL.format(pmid=int(gene.discovery_pmid)) if gene.discovery_pmid else None
 
 
 def trait_origins(gene: Gene) -> list[dict]:
@@ -43,11 +59,6 @@ def trait_origins(gene: Gene) -> list[dict]:
         else f"{gene.mass_da / 1000:.1f} kDa"
         + (" (estimated from length)" if gene.mass_source == "estimated_from_length" else "")
     )
-    year = (
-        "unknown year"
-        if gene.discovery_year is None
-        else f"first noted {gene.discovery_year} ({YEAR_SOURCES.get(gene.discovery_year_source, gene.discovery_year_source)})"
-    )
     clans = ", ".join(gene.clan_names[: len(gene.aesthetic_clans) or 4])
     style_origin = (
         f"Pfam clans {clans}" if not gene.aesthetic_fallback else f"no Pfam clan: family {gene.family} fallback style"
@@ -60,7 +71,7 @@ def trait_origins(gene: Gene) -> list[dict]:
             "value": f"{gene.weight_kg} kg" if gene.weight_kg is not None else "unknown",
             "origin": kda,
         },
-        {"trait": "age", "value": gene.age, "origin": year},
+        {"trait": "age", "value": gene.age, "origin": discovery_text(gene), "url": discovery_url(gene)},
         {"trait": "aesthetics", "value": gene.aesthetics, "origin": style_origin},
         {
             "trait": "feature",

@@ -11,7 +11,7 @@ const CARD = {
   text_color_hex: "#ffffff",
   traits: [
     { trait: "sex", value: "female", origin: "soluble" },
-    { trait: "age", value: 41, origin: "first noted 1979" },
+    { trait: "age", value: 41, origin: "first described 1979 (PMID 100)", url: "https://pubmed.ncbi.nlm.nih.gov/100/" },
   ],
   faction: "pro-control",
   page_url: "http://127.0.0.1:8000/genes/TP53/",
@@ -39,7 +39,7 @@ test("the card shows portrait, symbol, name, traits with their origins and facti
   assert.equal(card.querySelector(".symbol").textContent, "TP53");
   assert.equal(card.querySelector(".name").textContent, "tumor protein p53");
   assert.deepEqual([...card.querySelectorAll("dt")].map((dt) => dt.textContent), ["sex", "age"]);
-  assert.deepEqual([...card.querySelectorAll("dd")].map((dd) => dd.textContent), ["female ← soluble", "41 ← first noted 1979"]);
+  assert.deepEqual([...card.querySelectorAll("dd")].map((dd) => dd.textContent), ["female ← soluble", "41 ← first described 1979 (PMID 100)"]);
   assert.equal(card.querySelector(".faction").textContent, "Faction: pro-control");
   assert.equal(card.querySelector("header").style.backgroundColor, "rgb(72, 72, 72)");
 });

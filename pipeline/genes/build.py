@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..records import GENE_COLUMNS as COLUMNS
+from ..records import GENE_COLUMNS as COLUMNS, DiscoveryYearSource
 from ..sources import gnomad, hgnc, hpa, ncbi, oncokb, pfam, pubmed, summaries, tmhmm, uniprot
+from ..traits.rules import AGE_REFERENCE_YEAR
 from .identifiers import resolve, symbol_lookup
 from .locate import SourceSet
 from .schema import validate
@@ -220,25 +221,49 @@ def add_clans(genes: pd.DataFrame, sources: SourceSet) -> pd.DataFrame:
 
 
 def add_discovery_year(genes: pd.DataFrame, sources: SourceSet, current_year: int) -> pd.DataFrame:
-    """Earliest linked publication year when a PMID -> year table exists, else the HGNC approval year."""
+    """Year of the earliest (supported) linked publication, else the flagged HGNC approval year.
+
+    The rule is :func:`pubmed.discovery_years`: mass papers set aside, a lone old paper needs
+    support, an exact year (``pubmed_years``) beats one estimated from the PMID (``pubmed_anchors``).
+    Sources: ``pubmed`` (exact year), ``pubmed_estimated``, ``hgnc_approval`` (or
+    ``hgnc_approval_floor``, HGNC's 1986 floor) only when no linked paper can be dated, ``missing``.
+    """
     genes = genes.copy()
     year = pd.Series(pd.NA, index=genes.index, dtype="Int64")
-    source = pd.Series("missing", index=genes.index, dtype=object)
-    links, years = sources.newest("ncbi_gene2pubmed"), sources.newest("pubmed_years")
-    if links is not None and years is not None:
-        earliest = pubmed.earliest_publication_year(
-            ncbi.read_gene2pubmed(links), pubmed.read_pmid_years(years), current_year
+    pmid = pd.Series(pd.NA, index=genes.index, dtype="Int64")
+    source = pd.Series(DiscoveryYearSource.MISSING.value, index=genes.index, dtype=object)
+    links_path, years_paths = sources.newest("ncbi_gene2pubmed"), sources.files.get("pubmed_years") or []
+    anchors_path = sources.newest("pubmed_anchors")
+    if links_path is not None and (years_paths or anchors_path is not None):
+        # Every PMID -> year table counts (the sources' own, then one fetched into $ICONOPLASM_HOME); the first wins.
+        exact = (
+            pd.concat([pubmed.read_pmid_years(path) for path in years_paths]).drop_duplicates("pubmed_id")
+            if years_paths
+            else None
         )
-        published = genes["entrez_id"].map(earliest.set_index("entrez_id")["publication_year"]).astype("Int64")
-        source[published.notna()] = "pubmed"
-        year = year.fillna(published)
+        if exact is not None:
+            exact = exact[(exact["year"] >= 1800) & (exact["year"] <= current_year)]
+        anchors = pubmed.read_anchors(anchors_path) if anchors_path is not None else pubmed.no_anchors()
+        found = pubmed.discovery_years(
+            ncbi.read_gene2pubmed(links_path), anchors, exact, never_skip_after=AGE_REFERENCE_YEAR
+        ).set_index("entrez_id")
+        found = found[found["year"] <= current_year]
+        entrez = genes["entrez_id"]
+        year = entrez.map(found["year"]).astype("Int64")
+        pmid = entrez.map(found["pubmed_id"]).astype("Int64")
+        is_exact = entrez.map(found["exact"]).astype("boolean")
+        source[year.notna() & is_exact.fillna(False)] = DiscoveryYearSource.PUBMED.value
+        source[year.notna() & ~is_exact.fillna(True)] = DiscoveryYearSource.PUBMED_ESTIMATED.value
     approval = genes["approval_year"].where(genes["approval_year"] <= current_year)
     use_approval = year.isna() & approval.notna()
     source[use_approval] = np.where(
-        approval[use_approval] <= HGNC_DATE_FLOOR_YEAR, "hgnc_approval_floor", "hgnc_approval"
+        approval[use_approval] <= HGNC_DATE_FLOOR_YEAR,
+        DiscoveryYearSource.HGNC_APPROVAL_FLOOR.value,
+        DiscoveryYearSource.HGNC_APPROVAL.value,
     )
     year = year.fillna(approval)
     genes["discovery_year"] = year.astype("Int64")
+    genes["discovery_pmid"] = pmid
     genes["discovery_year_source"] = source.astype(str)
     return genes
 
@@ -281,13 +306,15 @@ def coverage(table: pd.DataFrame, sources: SourceSet) -> dict:
     real["summary"] = table["summary"] != ""
     real["mass_da"] = real["mass_source"] = table["mass_source"] == "uniprot_sequence"
     real["transmembrane_source"] = table["transmembrane_source"] != "missing"
-    # Approval dates are a stand-in for discovery; only a publication year is real.
+    # Approval dates are a stand-in for discovery, and an estimated year is an estimate: only an
+    # exact publication year is real (``years`` below also counts the estimated ones).
     real["discovery_year"] = real["discovery_year_source"] = table["discovery_year_source"] == "pubmed"
     columns: dict[str, dict[str, Any]] = {
         column: {"real": int(real[column].sum()), "total": total} for column in COLUMNS
     }
     for column in ("mass_source", "transmembrane_source", "discovery_year_source"):
         columns[column]["by_source"] = {k: int(v) for k, v in table[column].value_counts().sort_index().items()}
+    columns["discovery_year"]["years"] = discovery_year_counts(table["discovery_year_source"])
     return {
         "genes": total,
         "sources_dir": str(sources.root),
@@ -295,6 +322,18 @@ def coverage(table: pd.DataFrame, sources: SourceSet) -> dict:
         "missing_sources": {spec.key: list(spec.feeds) for spec in sources.missing_optional},
         "columns": columns,
     }
+
+
+def discovery_year_counts(source: pd.Series) -> dict[str, int]:
+    """Genes whose discovery year is exact (publication year known), estimated (from the PMID),
+    an HGNC approval fallback (floor included), or missing."""
+    kinds = {
+        "exact": [DiscoveryYearSource.PUBMED],
+        "estimated": [DiscoveryYearSource.PUBMED_ESTIMATED],
+        "fallback": [DiscoveryYearSource.HGNC_APPROVAL, DiscoveryYearSource.HGNC_APPROVAL_FLOOR],
+        "missing": [DiscoveryYearSource.MISSING],
+    }
+    return {kind: int(source.isin([v.value for v in members]).sum()) for kind, members in kinds.items()}
 
 
 def build_gene_table(sources: SourceSet, current_year: int | None = None) -> BuildResult:

@@ -92,11 +92,22 @@ def locate(root: Path, specs: dict[str, SourceSpec] | None = None) -> SourceSet:
     if not root.is_dir():
         raise MissingSourceError(f"sources directory {root} does not exist")
     files = {key: spec.matches(root) for key, spec in specs.items()}
+    if "pubmed_years" in specs:
+        files["pubmed_years"] += fetched_pubmed_years(root, specs["pubmed_years"])
     missing_required = [spec for key, spec in specs.items() if spec.required and not files[key]]
     if missing_required:
         listed = "; ".join(describe_missing(spec, root) for spec in missing_required)
         raise MissingSourceError(f"required source file missing: {listed}")
     return SourceSet(root=root, specs=specs, files=files)
+
+
+def fetched_pubmed_years(root: Path, spec: SourceSpec) -> list[Path]:
+    """PMID -> year tables that ``iconoplasm data fetch-pubmed-years`` cached in
+    ``$ICONOPLASM_HOME/sources`` because ``root`` was read-only; ``root``'s own table comes first."""
+    home = fetched_dir()
+    if not home.is_dir() or home.resolve() == root.resolve():
+        return []
+    return spec.matches(home)
 
 
 def candidate_dirs() -> list[Path]:

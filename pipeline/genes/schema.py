@@ -47,6 +47,7 @@ GENE_TABLE = pa.DataFrameSchema(
         ),
         "clan_names": _string_list(),
         "discovery_year": pa.Column("Int64", nullable=True),
+        "discovery_pmid": pa.Column("Int64", pa.Check.gt(0), nullable=True),
         "discovery_year_source": pa.Column(str, pa.Check.isin(values(DiscoveryYearSource))),
         "summary": pa.Column(str),
         "cancer_role": pa.Column(str, pa.Check.isin(values(CancerRole)), nullable=True),
@@ -60,6 +61,10 @@ GENE_TABLE = pa.DataFrameSchema(
         pa.Check(
             lambda df: df["mass_da"].isna() == (df["mass_source"] == "missing"),
             error="mass_source disagrees with mass_da",
+        ),
+        pa.Check(
+            lambda df: df["discovery_pmid"].notna() == df["discovery_year_source"].isin(["pubmed", "pubmed_estimated"]),
+            error="discovery_pmid must be set exactly for publication-based years",
         ),
     ],
 )

@@ -35,8 +35,54 @@ def _histogram(values: pd.Series, title: str, xlabel: str, path: Path, bins, log
     _save(fig, path)
 
 
-def write_plots(traits: pd.DataFrame, out: Path) -> list[Path]:
-    """Write one PNG per trait distribution into ``out`` and return their paths."""
+#: Age histogram layers, bottom to top: where each gene's discovery year comes from.
+AGE_SOURCES = (
+    ("pubmed", "exact publication year", "#2f5d8a"),
+    ("pubmed_estimated", "year estimated from the PMID", "#7fa7cf"),
+    ("hgnc_approval", "HGNC approval year (fallback)", "#d9a441"),
+    ("hgnc_approval_floor", "HGNC 1986 floor (fallback)", "#b5533c"),
+)
+
+
+def _age_by_source(traits: pd.DataFrame, genes: pd.DataFrame | None, path: Path) -> None:
+    """Stacked age histogram, one layer per ``discovery_year_source`` (one layer without ``genes``)."""
+    ages = traits["age"].astype(float)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    finite = ages.dropna()
+    low, high = (finite.min(), finite.max()) if len(finite) else (0.0, 1.0)
+    bins = (np.arange(np.floor(low), np.ceil(high) + 2) - 0.5).tolist()
+    if genes is not None and "discovery_year_source" in genes:
+        source = traits["symbol"].map(genes.set_index("symbol")["discovery_year_source"])
+        layers = [
+            (ages[source == key].dropna(), f"{label} ({int((source == key).sum()):,})", colour)
+            for key, label, colour in AGE_SOURCES
+        ]
+        layers = [layer for layer in layers if len(layer[0])]
+        if layers:
+            ax.hist(
+                [v for v, _, _ in layers],
+                bins=bins,
+                stacked=True,
+                label=[lab for _, lab, _ in layers],
+                color=[c for _, _, c in layers],
+                edgecolor="white",
+                linewidth=0.2,
+            )
+            ax.legend(fontsize=8)
+    else:
+        ax.hist(finite, bins=bins, color="#4c6a92", edgecolor="white", linewidth=0.2)
+    median = f", median {finite.median():.0f}" if len(finite) else ""
+    ax.set_title(f"Age (2020 − year first described{median}; negative = not yet born)")
+    ax.set_xlabel("age (years)")
+    ax.set_ylabel("genes")
+    _save(fig, path)
+
+
+def write_plots(traits: pd.DataFrame, out: Path, genes: pd.DataFrame | None = None) -> list[Path]:
+    """Write one PNG per trait distribution into ``out`` and return their paths.
+
+    ``genes`` (the gene table) splits the age plot by where each discovery year comes from.
+    """
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / f"{name}.png" for name in PLOT_NAMES}
     weights = traits["weight_kg"].dropna()
@@ -48,13 +94,7 @@ def write_plots(traits: pd.DataFrame, out: Path) -> list[Path]:
         bins=np.logspace(np.log10(max(weights.min(), 1.0)), np.log10(weights.max()), 60),
         log_x=True,
     )
-    _histogram(
-        traits["age"].astype(float),
-        "Age (2020 − discovery year; 34 = HGNC's 1986 floor)",
-        "age (years)",
-        paths["age"],
-        bins=40,
-    )
+    _age_by_source(traits, genes, paths["age"])
     _histogram(
         traits["lightness"],
         "Skin lightness (LOEUF 0 → black, 2 → white; spike at 0.5 = LOEUF missing)",

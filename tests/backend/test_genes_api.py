@@ -20,7 +20,12 @@ def test_card_has_traits_with_their_origins(client, catalogue):
     assert card["color_hex"].startswith("#") and card["text_color_hex"] in ("#000000", "#ffffff")
     traits = {t["trait"]: t for t in card["traits"]}
     assert traits["sex"] == {"trait": "sex", "value": "female", "origin": "soluble"}
-    assert traits["age"]["value"] == 2020 - 1979 and "first noted 1979" in traits["age"]["origin"]
+    assert traits["age"] == {
+        "trait": "age",
+        "value": 2020 - 1979,
+        "origin": "first described 1979 (PMID 2000)",
+        "url": "https://pubmed.ncbi.nlm.nih.gov/2000/",
+    }
     assert traits["weight"]["origin"].endswith("kDa")
     assert "tau" in traits["colour"]["origin"] and "LOEUF 0.62" in traits["colour"]["origin"]
     assert traits["faction"]["value"] == "pro-control"

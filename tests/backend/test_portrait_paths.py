@@ -1,7 +1,8 @@
 """The four callers of the one portrait path keep their behaviour.
 
 ``iconoplasm render``, the request queue, the first-portrait backfill and bring-your-own-key each
-render the five fixture genes. What they make must look exactly as it did before they shared one
+render the five fixture genes, from the gene and traits tables as they were when the expected
+images were recorded (``fixtures/portrait_paths_catalogue/``: the same inputs, so the same images). What they make must look exactly as it did before they shared one
 path (pixels, seeds and prompts recorded from the old code in
 ``fixtures/portrait_paths_before.json``), and every image and blot must be, byte for byte, what
 :func:`pipeline.render.portrait.render_portrait` makes from the same gene, emulsion and seed.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -33,11 +35,12 @@ from pipeline.render import batch
 from pipeline.render.portrait import PortraitJob, render_portrait
 from pipeline.render.renderers import procedural_renderer
 
-from .catalogue import write_catalogue
 from .factories import png_bytes
 from .fake_image_api import FakeImageApi, images_answer
 
-BEFORE = json.loads((Path(__file__).parent / "fixtures" / "portrait_paths_before.json").read_text())
+FIXTURES = Path(__file__).parent / "fixtures"
+BEFORE = json.loads((FIXTURES / "portrait_paths_before.json").read_text())
+RECORDED_CATALOGUE = FIXTURES / "portrait_paths_catalogue"
 RECORDED = ("symbol", "seed", "prompt", "renderer", "emulsion_id", "width", "height")
 PROVIDER_IMAGE = png_bytes((200, 30, 90), (768, 1024))
 
@@ -56,8 +59,9 @@ def read(field) -> bytes:
 def catalogue(tmp_path, settings, db):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-    genes_path, traits_path = write_catalogue(tmp_path)
-    load_genes(genes_path, traits_path)
+    for table in ("genes.parquet", "traits.parquet"):
+        shutil.copy(RECORDED_CATALOGUE / table, tmp_path / table)
+    load_genes(tmp_path / "genes.parquet", tmp_path / "traits.parquet")
     load_emulsions()
     return tmp_path
 

@@ -67,12 +67,32 @@ def test_transmembrane_call(curated, helix_class, hpa_membrane, expected):
     assert transmembrane_call(curated, helix_class, hpa_membrane) == expected
 
 
-def test_discovery_year_prefers_publications_and_never_the_future(table):
-    assert table.loc["TP53", "discovery_year"] == 1979
-    assert table.loc["TP53", "discovery_year_source"] == "pubmed"
-    # LAIR1's only publication is dated 2999: ignored, approval year used.
-    assert table.loc["LAIR1", "discovery_year"] == 1997
-    assert table.loc["LAIR1", "discovery_year_source"] == "hgnc_approval"
+def test_discovery_year_from_the_earliest_supported_publication(table):
+    # TP53: a lone stray paper (~1970) among 22 is skipped; PMID 2000's exact year (1979) beats its estimate.
+    assert table.loc["TP53", ["discovery_year", "discovery_pmid", "discovery_year_source"]].tolist() == [
+        1979,
+        2000,
+        "pubmed",
+    ]
+    # LAIR1: its mass paper (~1990) is ignored; 4510's impossible exact year (2999) is dropped for its estimate.
+    assert table.loc["LAIR1", ["discovery_year", "discovery_pmid", "discovery_year_source"]].tolist() == [
+        2005,
+        4500,
+        "pubmed_estimated",
+    ]
+    # NEWG1 is known only from a mass paper, which then dates it.
+    assert table.loc["NEWG1", ["discovery_year", "discovery_pmid"]].tolist() == [2015, 5500]
+    # No linked paper: the HGNC approval year, flagged, and no PMID.
+    assert table.loc["SIGP1", "discovery_year"] == 2003
+    assert table.loc["SIGP1", "discovery_year_source"] == "hgnc_approval"
+    assert pd.isna(table.loc["SIGP1", "discovery_pmid"])
+
+
+def test_discovery_year_falls_back_to_hgnc_without_links(fixture_sources):
+    (fixture_sources / "ncbi_gene_orgHs/gene2pubmed.tsv.gz").unlink()
+    table = build_gene_table(locate(fixture_sources), current_year=2026).table.set_index("symbol")
+    assert table.loc["TP53", "discovery_year_source"] == "hgnc_approval_floor"
+    assert table["discovery_pmid"].isna().all()
 
 
 def test_other_columns(table):
@@ -98,6 +118,13 @@ def test_cli_writes_table_and_coverage(fixture_sources, tmp_path, capsys):
     assert coverage["columns"]["mass_da"] == {"real": 4, "total": 5}
     assert coverage["columns"]["mass_source"]["by_source"] == {"estimated_from_length": 1, "uniprot_sequence": 4}
     assert coverage["columns"]["discovery_year"]["real"] == 1
+    assert coverage["columns"]["discovery_year"]["years"] == {"exact": 1, "estimated": 2, "fallback": 2, "missing": 0}
+    assert coverage["columns"]["discovery_year_source"]["by_source"] == {
+        "hgnc_approval": 2,
+        "pubmed": 1,
+        "pubmed_estimated": 2,
+    }
+    assert coverage["columns"]["discovery_pmid"] == {"real": 3, "total": 5}
     assert coverage["columns"]["summary"]["real"] == 1
     assert coverage["missing_sources"] == {"uniprot_transmembrane": ["transmembrane"]}
     assert "uniprot_transmembrane" in capsys.readouterr().err

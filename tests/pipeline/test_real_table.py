@@ -55,8 +55,21 @@ def test_loeuf_tau_clans(genes, real_gene_table):
 
 def test_discovery_year_never_in_the_future(genes):
     assert genes["discovery_year"].max() <= dt.date.today().year
-    assert genes.loc["COASY", "discovery_year"] == 2004
-    assert genes.loc["TP53", "discovery_year_source"] == "hgnc_approval_floor"
+
+
+def test_discovery_years_come_from_publications(genes, real_gene_table):
+    years = real_gene_table.coverage["columns"]["discovery_year"]["years"]
+    assert (years["exact"] + years["estimated"]) / real_gene_table.coverage["genes"] >= 0.99
+    published = genes["discovery_year_source"].isin(["pubmed", "pubmed_estimated"])
+    assert genes.loc[published, "discovery_pmid"].notna().all()
+    # Only genes first described after the age reference year (2020) are "not yet born".
+    assert (genes["discovery_year"] > 2020).sum() < 100
+
+
+@pytest.mark.parametrize("symbol, low, high", [("INS", 1900, 1979), ("TP53", 1970, 1989), ("CFTR", 1988, 1990)])
+def test_well_known_genes_are_dated_by_their_early_literature(genes, symbol, low, high):
+    assert low <= genes.loc[symbol, "discovery_year"] <= high
+    assert genes.loc[symbol, "discovery_year_source"] in ("pubmed", "pubmed_estimated")
 
 
 def test_summary_and_cancer_role(genes):

@@ -35,11 +35,11 @@ def test_refseq_isoforms_count_np_only(fixture_sources):
     assert frame.set_index("entrez_id")["isoforms"].to_dict() == {3903: 1, 7157: 2}
 
 
-def test_earliest_publication_year_ignores_future_years(fixture_sources):
-    links = ncbi.read_gene2pubmed(fixture_sources / "ncbi_gene_orgHs/gene2pubmed.tsv.gz")
+def test_pmid_years_and_anchors_read(fixture_sources):
     years = pubmed.read_pmid_years(fixture_sources / "pubmed/pmid_year.tsv")
-    earliest = pubmed.earliest_publication_year(links, years, current_year=2026)
-    assert earliest.set_index("entrez_id")["publication_year"].to_dict() == {7157: 1979}
+    assert years.set_index("pubmed_id")["year"].to_dict() == {2000: 1979, 4510: 2999}
+    links = ncbi.read_gene2pubmed(fixture_sources / "ncbi_gene_orgHs/gene2pubmed.tsv.gz")
+    assert set(links.columns) == {"entrez_id", "pubmed_id"}
 
 
 def test_summaries_drop_empty(tmp_path):

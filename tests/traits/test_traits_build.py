@@ -28,7 +28,7 @@ def test_tp53_ttn_coasy(traits):
     assert traits.loc["TP53", "weight_kg"] == pytest.approx(43.7)
     assert traits.loc["TTN", "weight_kg"] == pytest.approx(3816.0)
     assert traits.loc["COASY", "weight_kg"] == pytest.approx(62.3)
-    assert traits.loc["COASY", "age"] == 2020 - 2004
+    assert traits.loc["COASY", "age"] == 2020 - 2002  # first described 2002 (PMID 11923312, CoA synthase cloned)
     assert traits.loc["TP53", "sample_label"] == "TP53-1"
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import IconoplasmError
+from ..pacing import RateLimiter
 from .base import MissingSourceError
 
 if TYPE_CHECKING:
@@ -68,36 +69,6 @@ def parse_year(record: Mapping[str, object]) -> int | None:
             if match:
                 return int(match.group(1))
     return None
-
-
-class RateLimiter:
-    """At most ``rate`` calls of :meth:`wait` in any second, spaced on a monotonic clock.
-
-    Calls are spaced ``1/rate`` seconds plus :attr:`MARGIN` apart: exactly
-    ``1/rate`` would let float rounding put ``rate + 1`` calls in one second.
-    """
-
-    MARGIN = 0.001
-
-    def __init__(
-        self,
-        rate: float,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.interval = 1.0 / rate + self.MARGIN
-        self.clock = clock
-        self.sleep = sleep
-        self._next: float | None = None
-
-    def wait(self) -> None:
-        now = self.clock()
-        if self._next is not None and now < self._next:
-            self.sleep(self._next - now)
-            now = self.clock()
-        self._next = max(now, self._next or now) + self.interval
 
 
 @dataclass

@@ -31,7 +31,6 @@ import hashlib
 import json
 import os
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
@@ -42,6 +41,7 @@ from typing import Any
 from tqdm import tqdm
 
 from ..errors import IconoplasmError
+from ..pacing import RateLimiter
 from . import text
 
 #: Value of the ``anthropic-version`` header sent to the Messages API.
@@ -413,31 +413,6 @@ class SampleCache:
         return entry
 
 
-class RateLimiter:
-    """At most ``rps`` requests per second: each :meth:`wait` returns at least ``1/rps`` after the previous.
-
-    ``clock`` and ``sleep`` are injectable so tests can run it on a fake clock.
-    """
-
-    def __init__(
-        self, rps: float, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
-    ) -> None:
-        if not rps > 0:  # also refuses NaN
-            raise LLMError(f"--llm-rps must be a positive number of requests per second, got {rps}")
-        self.interval = 1.0 / rps
-        self._clock = clock
-        self._sleep = sleep
-        self._next: float | None = None
-
-    def wait(self) -> None:
-        """Block until the next request may start, and book the slot after it."""
-        now = self._clock()
-        if self._next is not None and now < self._next:
-            self._sleep(self._next - now)
-            now = max(self._next, self._clock())
-        self._next = now + self.interval
-
-
 def write_samples(
     records: Sequence[Mapping[str, Any]],
     writer: HTTPWriter,
@@ -489,6 +464,8 @@ def sample_source(
     file) is checked here, before the first gene is asked for.
     """
     writer = make_writer(provider, base_url=base_url, model=model, api_key=api_key_from_env())
+    if not rps > 0:  # also refuses NaN
+        raise LLMError(f"--llm-rps must be a positive number of requests per second, got {rps}")
     limiter = RateLimiter(rps)
     cache = SampleCache(out / CACHE_NAME)
     return lambda records: write_samples(records, writer, cache, limiter, limit=limit)

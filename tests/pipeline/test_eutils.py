@@ -13,9 +13,11 @@ import pytest
 
 from pipeline import cli
 from pipeline.genes.locate import locate
+from pipeline.pacing import RateLimiter
 from pipeline.sources import eutils, pubmed
-from pipeline.sources.eutils import EsummaryClient, EutilsError, RateLimiter, YearCache
+from pipeline.sources.eutils import EsummaryClient, EutilsError, YearCache
 
+from ..clock import FakeClock
 from ..loopback import send_json, serving, url
 
 SECRET = "s3cr3t-ncbi-key-0123456789"
@@ -66,21 +68,6 @@ def fake_eutils(reply: Reply | None = None, clock: FakeClock | None = None):
             pass
 
     return Handler
-
-
-class FakeClock:
-    """A monotonic clock that only moves when slept on."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def client(server, clock: FakeClock | None = None, api_key: str | None = None) -> EsummaryClient:

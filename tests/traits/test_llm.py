@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -229,50 +228,6 @@ def test_make_writer(server: str) -> None:
         llm.make_writer("palm", base_url=None, model="m", api_key=KEY)
     with pytest.raises(llm.LLMError, match="--llm-model"):
         llm.make_writer("openai", base_url=None, model="", api_key=KEY)
-
-
-class FakeClock:
-    """A monotonic clock that only moves when someone sleeps on it."""
-
-    def __init__(self, start: float = 100.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def test_rate_limiter_spaces_requests() -> None:
-    clock = FakeClock()
-    limiter = llm.RateLimiter(4, clock, clock.sleep)
-    starts = []
-    for _ in range(5):
-        limiter.wait()
-        starts.append(clock.now)
-    assert clock.sleeps == pytest.approx([0.25] * 4)
-    assert starts == pytest.approx([100.0, 100.25, 100.5, 100.75, 101.0])
-
-
-def test_rate_limiter_does_not_sleep_when_time_has_passed() -> None:
-    clock = FakeClock()
-    limiter = llm.RateLimiter(2, clock, clock.sleep)
-    limiter.wait()
-    clock.now += 0.3  # a slow request
-    limiter.wait()
-    assert clock.sleeps == pytest.approx([0.2])
-    clock.now += 5
-    limiter.wait()
-    assert clock.sleeps == pytest.approx([0.2])
-
-
-@pytest.mark.parametrize("rps", [0, -1, math.nan])
-def test_rate_limiter_refuses_non_positive_rates(rps: float) -> None:
-    with pytest.raises(llm.LLMError, match="--llm-rps must be a positive number"):
-        llm.RateLimiter(rps)
 
 
 def _key(symbol: str, prompt: str = "p") -> llm.SampleKey:

@@ -15,11 +15,12 @@ import pytest
 from pipeline import cli
 from pipeline.genes.build import build_gene_table
 from pipeline.genes.locate import locate
+from pipeline.pacing import RateLimiter
 from pipeline.traits import llm, text
 from pipeline.traits.build import build_traits
 
+from ..clock import FakeClock
 from ..loopback import send_json, serving, url
-from .test_llm import FakeClock
 
 KEY = "sk-fake-build-key"
 MODEL = "fake-model"
@@ -274,10 +275,11 @@ def test_requests_keep_to_the_rate_limit(gene_table, fake, tmp_path) -> None:
     clock = FakeClock(start=10.0)
     fake.clock = clock
     writer = llm.make_writer("openai", base_url=fake.url, model=MODEL, api_key=KEY)
-    cache, limiter = llm.SampleCache(tmp_path / llm.CACHE_NAME), llm.RateLimiter(2.0, clock, clock.sleep)
+    cache, limiter = llm.SampleCache(tmp_path / llm.CACHE_NAME), RateLimiter(2.0, clock, clock.sleep)
     traits = build_traits(gene_table, samples=lambda records: llm.write_samples(records, writer, cache, limiter))
-    assert [r["at"] for r in fake.requests] == pytest.approx([10.0, 10.5, 11.0, 11.5, 12.0])
-    assert clock.sleeps == pytest.approx([0.5] * 4)
+    step = 0.5 + RateLimiter.MARGIN
+    assert [r["at"] for r in fake.requests] == pytest.approx([10.0 + k * step for k in range(5)])
+    assert clock.sleeps == pytest.approx([step] * 4)
     assert traits["sample_label"].str.endswith("-2").all()
 
 

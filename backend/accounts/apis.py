@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.common.ratelimit import check_rate
+from backend.common.ratelimit import check_rate, sign_in_attempt
 from backend.genes.models import Gene
 
 from . import selectors, services
@@ -50,7 +50,11 @@ class RegisterApi(APIView):
 
 
 class TokenApi(APIView):
-    """Exchange a username and password for the user's API token."""
+    """Exchange a username and password for the user's API token.
+
+    Failed attempts are limited per username and per address (429 + Retry-After), checked
+    before the password is hashed; a good password does not count.
+    """
 
     authentication_classes: list = []
     permission_classes: list = []
@@ -66,10 +70,12 @@ class TokenApi(APIView):
     def post(self, request):
         serializer = self.TokenInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        attempt = sign_in_attempt(request, serializer.validated_data["username"])
         try:
             key = services.issue_token(**serializer.validated_data)
         except services.BadCredentials as exc:
             raise serializers.ValidationError({"detail": str(exc)}) from exc
+        attempt.succeeded()
         return Response({"token": key})
 
 

@@ -1,4 +1,4 @@
-"""Account pages, mounted under /accounts/ (LOGIN_URL is /accounts/login/)."""
+"""Account pages, mounted under /accounts/ (LOGIN_URL is /accounts/login/; sign-in is limited, views.SignInView)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -8,7 +8,7 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
     path("settings/", views.settings_page, name="settings"),

@@ -1,23 +1,52 @@
-"""Pages: sign-up and settings (sign-in and sign-out are Django's auth views, see urls.py)."""
+"""Pages: sign-in (Django's, with failed attempts limited), sign-up and settings (sign-out is Django's, see urls.py)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import Throttled
 
-from backend.common.ratelimit import check_rate, throttled_page
+from backend.common.ratelimit import SignInUnavailable, check_rate, sign_in_attempt, throttled_page
 from backend.studio.keys import provider_key_delete, provider_key_get, provider_key_set
 from backend.studio.models import ProviderKey
 from backend.studio.serializers import ProviderKeyInput
 
 from . import services
 from .forms import SignupForm
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page; failed attempts are limited per username and per address (429, form shown again)."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        try:
+            attempt = sign_in_attempt(request, username)
+        except Throttled as exc:
+            minutes = max(1, round(int(exc.wait or 1) / 60))
+            if isinstance(exc, SignInUnavailable):
+                messages.error(request, "Signing in is briefly unavailable; please try again in a minute.")
+            else:
+                messages.error(
+                    request,
+                    f"Too many failed sign-ins for this account or from this address; try again in about {minutes} "
+                    f"minute{'s' if minutes != 1 else ''}.",
+                )
+            form = self.get_form_class()(request, initial={"username": username[:150]})
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(int(exc.wait or 1))
+            return response
+        response = super().post(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            attempt.succeeded()
+        return response
 
 
 def signup(request):

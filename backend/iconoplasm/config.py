@@ -1,11 +1,15 @@
-"""Settings read from the environment: database URL and file storage."""
+"""Settings read from the environment: database URL, file storage, logging and the key-encryption key."""
 
 from __future__ import annotations
 
+import logging
+import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 # The site, the render worker and the portrait backfill write one SQLite file at once: WAL lets
@@ -69,3 +73,84 @@ def storage_settings(env: Mapping[str, str]) -> dict:
         "querystring_auth": env.get("ICONOPLASM_S3_SIGNED_URLS", "0") == "1",
     }
     return {"default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, "staticfiles": static}
+
+
+def logging_config(level: str) -> dict:
+    """``LOGGING``: every record at ``level`` or above to stderr, errors with their tracebacks.
+
+    Django's own default sends errors to stderr only with DEBUG on (and mails them otherwise), so
+    a production server logged nothing. runserver's request lines keep their own handler.
+    """
+    name = (level or "INFO").strip().upper()
+    if not isinstance(logging.getLevelName(name), int):
+        raise ImproperlyConfigured(
+            f"ICONOPLASM_LOG_LEVEL {level!r} is not a logging level (DEBUG, INFO, WARNING, ERROR or CRITICAL)"
+        )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {"format": "{asctime} {levelname} {name} [pid {process}] {message}", "style": "{"},
+        },
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"},
+        },
+        "root": {"handlers": ["stderr"], "level": name},
+        "loggers": {"django": {"handlers": ["stderr"], "level": name, "propagate": False}},
+    }
+
+
+KEY_FILE_NAME = "fernet.key"
+GENERATE_KEY = 'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+
+
+def key_encryption_key(env: Mapping[str, str], home: Path, *, debug: bool) -> str:
+    """The Fernet key provider keys are stored under, checked now rather than at the first save.
+
+    ``ICONOPLASM_KEY_ENCRYPTION_KEY`` wins. Without it, development (``debug``) uses a random key
+    made once in ``home/fernet.key`` (mode 0600) and read from there after; production refuses
+    to start, since a key nobody configured would be lost with the machine.
+    """
+    key = env.get("ICONOPLASM_KEY_ENCRYPTION_KEY", "").strip()
+    source = "ICONOPLASM_KEY_ENCRYPTION_KEY"
+    if not key:
+        if not debug:
+            raise ImproperlyConfigured(
+                "ICONOPLASM_KEY_ENCRYPTION_KEY must be set when ICONOPLASM_DEBUG=0: the Fernet key users' provider "
+                f"keys are encrypted under (keep it, and keep it secret). Make one with: {GENERATE_KEY}"
+            )
+        path = home / KEY_FILE_NAME
+        key, source = local_key(path), str(path)
+    try:
+        Fernet(key)
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(
+            f"{source} is not a valid Fernet key (32 bytes in urlsafe base64: 44 characters ending in '='). "
+            f"Make one with: {GENERATE_KEY}"
+        ) from exc
+    return key
+
+
+def local_key(path: Path) -> str:
+    """The key in ``path``; the first caller writes a new random one there, readable by its owner only.
+
+    Processes starting together (the site and its workers) agree: the file appears complete or
+    not at all (written aside, then hard-linked into place, which fails if another got there first).
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+            os.write(fd, Fernet.generate_key() + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            aside.unlink()
+    return path.read_text().strip()

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from pipeline.paths import REPO_ROOT, default_data_dir, iconoplasm_home
 
-from .config import database_from_url, storage_settings
+from .config import database_from_url, key_encryption_key, logging_config, storage_settings
 
 HOME = iconoplasm_home()
 HOME.mkdir(parents=True, exist_ok=True)
@@ -24,6 +24,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when ICONOPLASM_DEBUG=0")
     SECRET_KEY = "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"
+
+# Log records (errors with their tracebacks) go to stderr, at ICONOPLASM_LOG_LEVEL (INFO) and above.
+LOGGING = logging_config(os.environ.get("ICONOPLASM_LOG_LEVEL", "INFO"))
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ICONOPLASM_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -38,6 +41,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     # In the order data flows; an app imports only those above it (tests/backend/test_layout.py).
+    # The rate limiter's table (a foundation, like backend/common, which alone uses it).
+    "backend.limits",
     "backend.genes",
     "backend.portraits",
     "backend.studio",
@@ -48,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # NUL bytes in URLs and over-limit bodies refused before any view; /api/ errors always JSON.
+    "backend.common.middleware.RequestHygieneMiddleware",
     # The site's own CSS and icons, also under gunicorn with DEBUG off (after `collectstatic`).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,24 +110,48 @@ MEDIA_ROOT = HOME / "media"
 STORAGES = storage_settings(os.environ)
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes DRF answer an unauthenticated call 401 (not 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON nested too deeply for the parser is a 400 (DRF's own parser lets the RecursionError through).
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.common.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Adds each operation's error responses (400, 401, 404, 413, 429) to /api/schema/.
+    "DEFAULT_SCHEMA_CLASS": "backend.common.errors.ErrorsAutoSchema",
     "EXCEPTION_HANDLER": "backend.common.errors.json_exception_handler",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Iconoplasm API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
 
+# Without Redis: a cache per process (cards, lexicon) and rate limits counted in the database,
+# so every process shares them. With ICONOPLASM_REDIS_URL: both in Redis; while it does not
+# answer, the cache is skipped and the limits are counted in the database (backend/common).
+ICONOPLASM_REDIS_URL = os.environ.get("ICONOPLASM_REDIS_URL", "")
+# A Redis that does not answer costs each request at most this long before it is skipped.
+ICONOPLASM_REDIS_TIMEOUT_S = float(os.environ.get("ICONOPLASM_REDIS_TIMEOUT_S", "0.25"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("ICONOPLASM_REDIS_URL"):
+if ICONOPLASM_REDIS_URL:
+    try:
+        import redis  # noqa: F401  (a declared dependency; fail at start, not on the first card)
+    except ImportError as exc:
+        raise ImproperlyConfigured("ICONOPLASM_REDIS_URL is set but the redis package is not installed") from exc
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["ICONOPLASM_REDIS_URL"],
+        "BACKEND": "backend.common.cache.FailSoftRedisCache",
+        "LOCATION": ICONOPLASM_REDIS_URL,
+        "OPTIONS": {
+            "socket_connect_timeout": ICONOPLASM_REDIS_TIMEOUT_S,
+            "socket_timeout": ICONOPLASM_REDIS_TIMEOUT_S,
+        },
     }
 
-# Writes per user (or client address) per window; 429 with Retry-After beyond.
+# Requests per user (or client address) in any sliding window of this many seconds; 429 with
+# Retry-After beyond. "login-user" and "login-addr" count failed sign-ins per username and per
+# address (checked before the password hash).
 ICONOPLASM_RATE_LIMITS = {
     "vote": (60, 60),
     "request": (20, 3600),
@@ -129,22 +160,18 @@ ICONOPLASM_RATE_LIMITS = {
     "register": (10, 3600),
     "discovery": (120, 60),
     "transfer": (30, 3600),
+    "login-user": (10, 900),
+    "login-addr": (30, 900),
 }
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-# Key for encrypting users' provider API keys at rest (Fernet, urlsafe base64 of 32 bytes).
-ICONOPLASM_KEY_ENCRYPTION_KEY = os.environ.get("ICONOPLASM_KEY_ENCRYPTION_KEY", "")
-if not ICONOPLASM_KEY_ENCRYPTION_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("ICONOPLASM_KEY_ENCRYPTION_KEY must be set when ICONOPLASM_DEBUG=0 (a Fernet key)")
-    # Development only: derived from the (development) secret key so restarts keep keys readable.
-    import base64
-    import hashlib
-
-    ICONOPLASM_KEY_ENCRYPTION_KEY = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+# Key for encrypting users' provider API keys at rest (Fernet, urlsafe base64 of 32 bytes): the
+# environment's, checked here; without one in development a random key made once in
+# $ICONOPLASM_HOME/fernet.key (mode 0600); required when ICONOPLASM_DEBUG=0.
+ICONOPLASM_KEY_ENCRYPTION_KEY = key_encryption_key(os.environ, HOME, debug=DEBUG)
 
 # Image provider for bring-your-own-key generation (OpenAI images API by default).
 ICONOPLASM_IMAGE_API_URL = os.environ.get("ICONOPLASM_IMAGE_API_URL", "https://api.openai.com/v1/images/generations")

@@ -4,6 +4,10 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 
+# Django's 400 page, but an over-limit body is 413 and /api/ answers JSON (DEBUG off; the
+# middleware in backend/common turns the API's other non-JSON errors into JSON).
+handler400 = "backend.common.errors.bad_request"
+
 urlpatterns = [
     path("", include("backend.pages.urls")),
     path("", include("backend.moderation.urls")),

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.portraits.canonical import refresh_canonicals
+from backend.portraits.canonical import lock_genes_of, refresh_canonicals
 from backend.portraits.models import Emulsion, Portrait
 
 from .models import ArtistOptOut, BlockedArtist
@@ -81,6 +81,7 @@ def block_artist(name: str, by_user=None) -> BlockReport:
         prompts = prompts.filter(prompt__icontains=name.split(" ")[0])
     prompt_ids = [pk for pk, prompt in prompts.values_list("pk", "prompt").iterator() if pattern.search(prompt)]
     portraits = Portrait.objects.filter(Q(emulsion_id__in=emulsion_ids) | Q(pk__in=prompt_ids))
+    lock_genes_of(list(portraits.values_list("pk", flat=True)))  # the genes first, as a vote locks them
     portrait_count = portraits.update(hidden=True)
     # A gene whose canonical portrait just left public view gets its best remaining public candidate.
     refresh_canonicals(portraits, changed_by=by_user)

@@ -85,7 +85,7 @@ def print_copy(request, symbol: str):
         return redirect("gene-print", gene.symbol)
     wanted = request.GET.get("portrait")
     if wanted:
-        if not wanted.isdigit():
+        if not (wanted.isascii() and wanted.isdigit()):  # isdigit() alone accepts "²", which int() refuses
             raise Http404("no such portrait")
         portrait = selectors.candidates(gene).filter(pk=int(wanted)).select_related("gene").first()
     else:

@@ -1,16 +1,18 @@
-"""The portraits JSON API: a gene's card and batch cards, its candidates, votes. Thin: rules live in services/selectors."""
+"""The portraits JSON API: a gene's card and batch cards, its candidates, votes, the emulsions. Thin: rules live in
+services/selectors. Error responses in the schema come from ``backend.common.errors.ErrorsAutoSchema``."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.common.errors import error_response
 from backend.common.ratelimit import check_rate
 from backend.genes.apis import gene_or_404
 from backend.genes.models import Gene
@@ -21,11 +23,13 @@ from .cards import build_card, card_body, card_stamp, card_state
 from .models import Portrait
 from .serializers import (
     CandidateSerializer,
+    EmulsionPublicSerializer,
     GeneCandidatesSerializer,
     VoteInputSerializer,
 )
 
-ERROR = OpenApiResponse(description="JSON error with a human-readable `detail`")
+# Any error an endpoint names itself (the schema lists the usual ones for every endpoint already).
+ERROR = error_response()
 
 
 def portrait_or_404(pk: int) -> Portrait:
@@ -46,7 +50,7 @@ def candidate_context(request, gene: Gene, portraits) -> dict:
 class GeneCandidatesApi(APIView):
     @extend_schema(
         summary="A gene's public candidate portraits, best score first",
-        responses={200: GeneCandidatesSerializer, 404: ERROR},
+        responses=GeneCandidatesSerializer,
     )
     def get(self, request, symbol: str):
         gene, _ = gene_or_404(symbol)
@@ -66,7 +70,7 @@ class PortraitVoteApi(APIView):
     @extend_schema(
         summary="Vote on a candidate: 1 up, -1 down, 0 clears (one vote per user and candidate)",
         request=VoteInputSerializer,
-        responses={200: CandidateSerializer, 400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 429: ERROR},
+        responses={200: CandidateSerializer, 403: error_response(403)},
     )
     def post(self, request, pk: int):
         check_rate("vote", request)
@@ -88,7 +92,7 @@ MAX_BATCH = 100
 class GeneCardView(APIView):
     @extend_schema(
         summary="A gene's character card (aliases and previous symbols resolve to the gene)",
-        responses={200: dict, 304: None, 404: dict},
+        responses={200: dict, 304: None},
     )
     def get(self, request, symbol: str):
         stamp, matched_by = card_stamp(symbol), "symbol"
@@ -112,9 +116,7 @@ class BatchSerializer(serializers.Serializer):
 
 
 class GeneBatchView(APIView):
-    @extend_schema(
-        summary=f"Cards for up to {MAX_BATCH} symbols", request=BatchSerializer, responses={200: dict, 400: dict}
-    )
+    @extend_schema(summary=f"Cards for up to {MAX_BATCH} symbols", request=BatchSerializer, responses={200: dict})
     def post(self, request):
         serializer = BatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -128,3 +130,12 @@ class GeneBatchView(APIView):
             portrait, count = card_state(gene)
             cards[symbol] = build_card(gene, request, portrait, count, matched_by)
         return Response({"cards": cards, "missing": missing})
+
+
+class EmulsionListApi(APIView):
+    @extend_schema(
+        summary="The emulsions a portrait request may name (id and name; withdrawn ones left out)",
+        responses=EmulsionPublicSerializer(many=True),
+    )
+    def get(self, request):
+        return Response(EmulsionPublicSerializer(selectors.public_emulsions(), many=True).data)

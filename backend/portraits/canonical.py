@@ -1,5 +1,12 @@
 """The canonical portrait of each gene: the rule (:func:`update_canonical`, whose docstring is the
-documented rule), admin pins, and re-running it after bulk moderation. Every change is logged."""
+documented rule), admin pins, and re-running it after bulk moderation. Every change is logged.
+
+Locking, the same everywhere so that concurrent writers never deadlock on PostgreSQL: the gene
+row first (:func:`lock_gene`), then only the rows of the gene's own tables a writer changes,
+each locked alone (``of=("self",)``, never a row joined in by ``select_related``). ``FOR NO KEY
+UPDATE`` (``no_key=True``) still lets other transactions insert rows that refer to the locked
+one (a new candidate of the gene, a log entry naming a portrait).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,19 @@ def _log_change(gene: Gene, old: Portrait | None, new: Portrait | None, reason: 
     CanonicalChange.objects.create(
         gene=gene, old_portrait=old, new_portrait=new, reason=reason[:255], changed_by=changed_by
     )
+
+
+def lock_gene(gene_id: int) -> Gene:
+    """Lock the gene row (until the transaction ends) and return it: the first lock of every writer of its canonical."""
+    return Gene.objects.select_for_update(no_key=True).get(pk=gene_id)
+
+
+def lock_genes_of(portrait_ids: list[int]) -> list[int]:
+    """Lock the genes of these portraits, in id order (as every writer does), before changing the portraits in bulk."""
+    gene_ids = sorted(set(Portrait.objects.filter(pk__in=portrait_ids).values_list("gene_id", flat=True)))
+    for gene_id in gene_ids:
+        lock_gene(gene_id)
+    return gene_ids
 
 
 def update_canonical(gene: Gene, changed_by=None) -> Portrait | None:
@@ -42,8 +62,13 @@ def update_canonical(gene: Gene, changed_by=None) -> Portrait | None:
     with transaction.atomic():
         # Locking the gene row serialises the rule per gene, also while it has no Canonical row to lock
         # (two workers finishing the first two candidates at once would otherwise both create one).
-        list(Gene.objects.select_for_update().filter(pk=gene.pk).values_list("pk", flat=True))
-        choice = Canonical.objects.select_for_update().filter(gene=gene).select_related("portrait").first()
+        list(Gene.objects.select_for_update(no_key=True).filter(pk=gene.pk).values_list("pk", flat=True))
+        choice = (
+            Canonical.objects.select_for_update(of=("self",), no_key=True)
+            .filter(gene=gene)
+            .select_related("portrait")
+            .first()
+        )
         public = selectors.public_portraits().filter(gene=gene)
         current = choice.portrait if choice is not None else None
         current_public = current is not None and public.filter(pk=current.pk).exists()
@@ -91,7 +116,13 @@ def ensure_canonical(gene: Gene) -> bool:
 def pin_canonical(portrait: Portrait, changed_by=None) -> Canonical:
     """Make ``portrait`` the gene's canonical portrait and pin it (an admin override the votes never change)."""
     with transaction.atomic():
-        choice = Canonical.objects.select_for_update().filter(gene=portrait.gene).select_related("portrait").first()
+        lock_gene(portrait.gene_id)
+        choice = (
+            Canonical.objects.select_for_update(of=("self",), no_key=True)
+            .filter(gene_id=portrait.gene_id)
+            .select_related("portrait")
+            .first()
+        )
         old = choice.portrait if choice is not None else None
         if choice is None:
             choice = Canonical.objects.create(gene=portrait.gene, portrait=portrait, pinned=True)
@@ -105,7 +136,13 @@ def pin_canonical(portrait: Portrait, changed_by=None) -> Canonical:
 def unpin_canonical(gene: Gene, changed_by=None) -> Portrait | None:
     """Lift an admin pin (logged) and let the votes decide again."""
     with transaction.atomic():
-        choice = Canonical.objects.select_for_update().filter(gene=gene, pinned=True).first()
+        lock_gene(gene.pk)
+        choice = (
+            Canonical.objects.select_for_update(of=("self",), no_key=True)
+            .filter(gene=gene, pinned=True)
+            .select_related("portrait")
+            .first()
+        )
         if choice is not None:
             choice.pinned = False
             choice.save(update_fields=["pinned", "changed_at"])

@@ -21,7 +21,7 @@ from backend.common.db import retry_when_locked
 from backend.genes.models import Gene
 from pipeline.images import inspect_image
 
-from .canonical import ensure_canonical, update_canonical
+from .canonical import ensure_canonical, lock_gene, lock_genes_of, update_canonical
 from .models import Emulsion, Portrait, Vote
 
 VOTE_VALUES = (-1, 0, 1)
@@ -106,10 +106,12 @@ def register_candidate(
 def vote(user, portrait: Portrait, value: int) -> Portrait:
     """Record ``user``'s vote on ``portrait``: +1, −1, or 0 to clear it; returns the portrait with fresh totals.
 
-    One transaction: lock the portrait row (``select_for_update``; on SQLite a first write takes the
-    database write lock), upsert or delete the user's vote, recompute ``score`` and ``votes_count``
-    from the Vote rows, then re-evaluate the gene's canonical portrait. Concurrent votes therefore
-    serialise on the portrait and none is lost.
+    One transaction that locks in one order, as every writer of a gene's canonical does: the
+    gene row first, then the portrait row alone (``of=("self",)``, no joined row). Then it
+    upserts or deletes the user's vote, recomputes ``score`` and ``votes_count`` from the Vote
+    rows and re-evaluates the gene's canonical portrait. Concurrent votes on the candidates of
+    one gene therefore queue on the gene (no deadlock on PostgreSQL) and none is lost; on SQLite
+    the first write takes the database's write lock.
     """
     if isinstance(value, bool) or value not in VOTE_VALUES:
         raise ValidationError("value must be 1, -1 or 0 (0 clears your vote)")
@@ -119,7 +121,10 @@ def vote(user, portrait: Portrait, value: int) -> Portrait:
             if connection.vendor == "sqlite":
                 # Take SQLite's write lock now rather than upgrading a read lock later (which fails at once).
                 Portrait.objects.filter(pk=portrait.pk).update(votes_count=F("votes_count"))
-            locked = Portrait.objects.select_for_update().select_related("gene").get(pk=portrait.pk)
+            # A portrait never changes gene, so reading its gene before the lock is safe.
+            gene = lock_gene(portrait.gene_id or Portrait.objects.values_list("gene_id", flat=True).get(pk=portrait.pk))
+            locked = Portrait.objects.select_for_update(of=("self",), no_key=True).get(pk=portrait.pk)
+            locked.gene = gene
             if value == 0:
                 Vote.objects.filter(user=user, portrait=locked).delete()
             else:
@@ -127,7 +132,7 @@ def vote(user, portrait: Portrait, value: int) -> Portrait:
             totals = Vote.objects.filter(portrait=locked).aggregate(score=Coalesce(Sum("value"), 0), count=Count("id"))
             Portrait.objects.filter(pk=locked.pk).update(score=totals["score"], votes_count=totals["count"])
             locked.score, locked.votes_count = totals["score"], totals["count"]
-            update_canonical(locked.gene)
+            update_canonical(gene)
             return locked
 
     return retry_when_locked(work)
@@ -140,7 +145,8 @@ def set_hidden(portraits: Iterable[Portrait], hidden: bool, changed_by=None) -> 
     """Hide portraits from public view (or show them again), then re-evaluate each affected gene's canonical."""
     ids = [p.pk for p in portraits]
     with transaction.atomic():
+        gene_ids = lock_genes_of(ids)  # the genes first, as a vote locks them, so the two never deadlock
         changed = Portrait.objects.filter(pk__in=ids).exclude(hidden=hidden).update(hidden=hidden)
-        for gene in Gene.objects.filter(portraits__pk__in=ids).distinct():
+        for gene in Gene.objects.filter(pk__in=gene_ids):
             update_canonical(gene, changed_by=changed_by)
     return changed

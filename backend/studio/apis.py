@@ -17,13 +17,12 @@ from backend.portraits.models import Emulsion
 from backend.portraits.selectors import usable_emulsion
 from backend.portraits.serializers import CandidateSerializer, TransferInputSerializer, TransferResultSerializer
 
-from .byok import ByokError, byok_generate
+from .byok import ByokError, byok_request
 from .copies import SameGeneError, transfer_portrait
 from .keys import provider_key_delete, provider_key_get, provider_key_set
-from .selectors import user_requests
+from .selectors import user_request, user_requests
 from .serializers import (
     ByokGenerateInput,
-    CandidateOutput,
     GenerationRequestOutput,
     ProviderKeyInput,
     ProviderKeyOutput,
@@ -71,6 +70,17 @@ class MyRequestsApi(APIView):
         return Response({"results": GenerationRequestOutput(requests, many=True).data})
 
 
+class MyRequestApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="request_retrieve", responses={200: GenerationRequestOutput, 404: ERROR})
+    def get(self, request, pk: int):
+        found = user_request(request.user, pk)
+        if found is None:
+            raise NotFound("no such request of yours")
+        return Response(GenerationRequestOutput(found).data)
+
+
 class ProviderKeyApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -95,16 +105,30 @@ class ProviderKeyApi(APIView):
 
 
 class ByokGenerateApi(APIView):
+    """Queues the generation (the render worker calls the provider, once); answers at once with the request."""
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ByokGenerateInput, responses={201: CandidateOutput})
+    @extend_schema(
+        summary="Queue a portrait drawn through your own provider key",
+        request=ByokGenerateInput,
+        responses={
+            202: OpenApiResponse(GenerationRequestOutput, description="queued; follow its url for the status"),
+            400: ERROR,
+            401: ERROR,
+            403: ERROR,
+            404: ERROR,
+            429: ERROR,
+        },
+    )
     def post(self, request, symbol: str):
         gene, emulsion = _gene_and_emulsion(request, symbol, limit="byok", payload=ByokGenerateInput)
         try:
-            portrait = byok_generate(user=request.user, gene=gene, emulsion=emulsion)
+            queued = byok_request(user=request.user, gene=gene, emulsion=emulsion)
         except ByokError as exc:
             return Response({"detail": exc.message}, status=exc.status)
-        return Response(CandidateOutput(portrait).data, status=status.HTTP_201_CREATED)
+        body = GenerationRequestOutput(queued).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 
 
 class PortraitTransferApi(APIView):

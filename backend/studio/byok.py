@@ -1,9 +1,14 @@
 """Bring your own key: generate a gene's portrait through the user's image provider.
 
+The web request only queues the work (:func:`byok_request`, a :class:`GenerationRequest` of kind
+``byok``); the render worker draws it (:func:`byok_renderer`, called from
+:func:`backend.studio.services.request_process`), so a slow provider never holds a web process.
+The worker calls the provider at most once per request: byok requests are never retried.
+
 The provider is called with the OpenAI images API shape: ``POST
 settings.ICONOPLASM_IMAGE_API_URL`` with ``Authorization: Bearer <key>`` and
 JSON ``{model, prompt, size, response_format: "b64_json"}``; the image is
-``data[0].b64_json``. The key is decrypted only for that request and never
+``data[0].b64_json``. The key is decrypted only in the worker, for that call, and never
 logged, stored in plain text, or put into an error message.
 """
 
@@ -20,12 +25,12 @@ from collections.abc import Sequence
 from django.conf import settings
 
 from backend.genes.models import Gene
-from backend.portraits.models import Emulsion, Portrait
+from backend.portraits.models import Emulsion
 from pipeline.images import NotAnImageError, inspect_image
 from pipeline.render.portrait import PortraitJob, Prompt, Renderer
 
 from .keys import KeyUnreadableError, provider_key_get, provider_key_plain
-from .rendering import make_candidate
+from .models import GenerationRequest
 
 logger = logging.getLogger(__name__)
 
@@ -130,17 +135,38 @@ def _provider_image(*, api_key: str, model: str, prompt: str) -> bytes:
     return image
 
 
-def byok_generate(*, user, gene: Gene, emulsion: Emulsion | None = None) -> Portrait:
-    """Generate a portrait of ``gene`` with the user's stored key and register it as a candidate (origin byok)."""
-    key = provider_key_get(user)
+NO_KEY = "no provider key stored; PUT /api/me/provider-key/ first"
+
+
+def byok_request(*, user, gene: Gene, emulsion: Emulsion | None = None) -> GenerationRequest:
+    """Queue a portrait of ``gene`` drawn through the user's stored provider key (origin byok).
+
+    ByokError (400) when the user has stored no key. The key is not read here: the render worker
+    decrypts it when it draws the request.
+    """
+    if provider_key_get(user) is None:
+        raise ByokError(NO_KEY, status=400)
+    return GenerationRequest.objects.create(user=user, gene=gene, emulsion=emulsion, kind=GenerationRequest.BYOK)
+
+
+def byok_renderer(request: GenerationRequest) -> Renderer:
+    """The requesting user's provider as a renderer, with their key decrypted (in the worker only).
+
+    ByokError when the key was deleted or cannot be decrypted since the request was queued.
+    """
+    key = provider_key_get(request.user)
     if key is None:
-        raise ByokError("no provider key stored; PUT /api/me/provider-key/ first", status=400)
+        raise ByokError(NO_KEY, status=400)
     try:
         api_key = provider_key_plain(key)
     except KeyUnreadableError as exc:
         raise ByokError(str(exc), status=409) from None
-    logger.info("byok generation for %s by user %s with %s/%s", gene.symbol, user.pk, key.provider, key.model)
-    renderer = provider_renderer(provider=key.provider, model=key.model, api_key=api_key)
-    return make_candidate(
-        gene=gene, emulsion=emulsion, seed=None, renderer=renderer, origin=Portrait.BYOK, created_by=user
+    logger.info(
+        "byok generation for %s (request %s) by user %s with %s/%s",
+        request.gene.symbol,
+        request.pk,
+        request.user_id,
+        key.provider,
+        key.model,
     )
+    return provider_renderer(provider=key.provider, model=key.model, api_key=api_key)

@@ -13,16 +13,26 @@ class GenerationRequest(models.Model):
     """A user's request for a new portrait of ``gene`` in ``emulsion``.
 
     ``queued`` → ``running`` (claimed by a worker; ``attempts`` counts claims)
-    → ``done`` (``portrait`` set) or ``failed`` (``error`` set). A running
-    claim older than ``ICONOPLASM_CLAIM_TIMEOUT_S`` is claimed again.
+    → ``done`` (``portrait`` set) or ``failed`` (``error`` set).
+
+    ``kind`` says who draws it: ``free`` requests are drawn by the render worker's own
+    renderer, and a running claim older than ``ICONOPLASM_CLAIM_TIMEOUT_S`` is claimed again;
+    ``byok`` requests are drawn through the user's own image provider (bring your own key), the
+    emulsion is optional, and they get exactly one attempt: a provider may bill every call, so a
+    byok request is never retried — a failure, or a claim that timed out, fails it.
     """
 
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
     STATUSES = [(QUEUED, "queued"), (RUNNING, "running"), (DONE, "done"), (FAILED, "failed")]
+    FREE, BYOK = "free", "byok"
+    KINDS = [(FREE, "free queue"), (BYOK, "own provider key")]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generation_requests")
     gene = models.ForeignKey(Gene, on_delete=models.CASCADE, related_name="generation_requests")
-    emulsion = models.ForeignKey(Emulsion, on_delete=models.PROTECT, related_name="generation_requests")
+    kind = models.CharField(max_length=8, choices=KINDS, default=FREE)
+    emulsion = models.ForeignKey(
+        Emulsion, null=True, blank=True, on_delete=models.PROTECT, related_name="generation_requests"
+    )
     status = models.CharField(max_length=8, choices=STATUSES, default=QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     claimed_by = models.CharField(max_length=128, blank=True)
@@ -35,6 +45,11 @@ class GenerationRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "claimed_at"], name="genreq_status_claimed")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="byok") | models.Q(emulsion__isnull=False), name="genreq_free_has_emulsion"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"request #{self.pk} {self.gene_id} {self.status}"

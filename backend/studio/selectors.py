@@ -25,12 +25,22 @@ def stale_before(now: dt.datetime | None = None) -> dt.datetime:
     return (now or timezone.now()) - dt.timedelta(seconds=settings.ICONOPLASM_CLAIM_TIMEOUT_S)
 
 
+def user_request(user, pk: int) -> GenerationRequest | None:
+    """One of the user's requests, or None (also when it is someone else's)."""
+    return user_requests(user).filter(pk=pk).first()
+
+
 def claimable(now: dt.datetime | None = None) -> QuerySet[GenerationRequest]:
-    """Queued requests, and running ones whose claim timed out with attempts left; oldest first."""
+    """Queued requests, and free-queue ones whose claim timed out with attempts left; oldest first.
+
+    A byok request whose claim timed out is never claimable again: its worker may have called
+    the provider already (see :func:`backend.studio.services.requests_expire`).
+    """
     return GenerationRequest.objects.filter(
         Q(status=GenerationRequest.QUEUED)
         | Q(
             status=GenerationRequest.RUNNING,
+            kind=GenerationRequest.FREE,
             claimed_at__lt=stale_before(now),
             attempts__lt=settings.ICONOPLASM_MAX_ATTEMPTS,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from .models import ProviderKey
@@ -13,15 +14,21 @@ class RequestCreateInput(serializers.Serializer):
 
 class GenerationRequestOutput(serializers.Serializer):
     id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    kind = serializers.CharField()
     gene = serializers.CharField(source="gene.symbol")
-    emulsion_id = serializers.CharField(source="emulsion.emulsion_id")
-    emulsion_name = serializers.CharField(source="emulsion.name")
+    # A byok request may have no emulsion.
+    emulsion_id = serializers.CharField(source="emulsion.emulsion_id", allow_null=True, default=None)
+    emulsion_name = serializers.CharField(source="emulsion.name", allow_null=True, default=None)
     status = serializers.CharField()
     attempts = serializers.IntegerField()
     error = serializers.CharField()
     portrait_id = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_url(self, request) -> str:
+        return reverse("my-request", kwargs={"pk": request.pk})
 
 
 class ProviderKeyInput(serializers.Serializer):
@@ -39,24 +46,3 @@ class ProviderKeyOutput(serializers.Serializer):
 
 class ByokGenerateInput(serializers.Serializer):
     emulsion_id = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
-
-
-class CandidateOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    gene = serializers.CharField(source="gene.symbol")
-    image = serializers.SerializerMethodField()
-    blot = serializers.SerializerMethodField()
-    renderer = serializers.CharField()
-    model = serializers.CharField()
-    emulsion_id = serializers.CharField(source="emulsion.emulsion_id", allow_null=True, default=None)
-    prompt = serializers.CharField()
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
-    origin = serializers.CharField()
-    created_at = serializers.DateTimeField()
-
-    def get_image(self, portrait) -> str:
-        return portrait.image.url if portrait.image else ""
-
-    def get_blot(self, portrait) -> str:
-        return portrait.blot.url if portrait.blot else ""

@@ -6,6 +6,11 @@ Claims are compare-and-swap UPDATEs (``WHERE id = ? AND attempts = ? AND
 alike. A claim is identified by (request, worker, attempt); only the holder of
 the current claim can finish it, so a worker that was presumed dead and comes
 back late cannot register a second portrait.
+
+Bring-your-own-key requests (kind ``byok``) go through the same queue but are drawn with the
+user's provider (:func:`backend.studio.byok.byok_renderer`) and get exactly one attempt: the
+provider may bill every call, so any failure fails them, and a claim that timed out fails them
+instead of being claimed again.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from backend.portraits.selectors import public_portraits
 from pipeline.emulsions import DEFAULT_EMULSION_ID
 from pipeline.render.portrait import RenderedPortrait, Renderer, first_portrait_seed, render_portrait, request_seed
 
+from .byok import ByokError, byok_renderer
 from .models import GenerationRequest
 from .rendering import make_candidate, portrait_job, procedural_renderer, register_rendered
 from .selectors import claimable, stale_before
@@ -39,6 +45,7 @@ logger = logging.getLogger(__name__)
 ERROR_MAX_CHARS = 2000
 MAX_BUSY_RETRIES = 20
 WITHDRAWN = "the emulsion was withdrawn (artist opt-out) before rendering"
+BYOK_STOPPED = "the worker stopped during the provider call; it may have been billed; request again"
 
 
 # Creating -------------------------------------------------------------------
@@ -90,13 +97,14 @@ def request_claim(request_id: int, attempts: int, *, worker_id: str, now: dt.dat
 
 
 def requests_expire(now: dt.datetime | None = None) -> int:
-    """Fail running claims that timed out on their last allowed attempt."""
+    """Fail running claims that timed out on their last allowed attempt, and every byok claim that timed
+    out (its worker may have called the provider: it is not called again)."""
     now = now or timezone.now()
-    return GenerationRequest.objects.filter(
-        status=GenerationRequest.RUNNING,
-        claimed_at__lt=stale_before(now),
-        attempts__gte=settings.ICONOPLASM_MAX_ATTEMPTS,
-    ).update(
+    stale = GenerationRequest.objects.filter(status=GenerationRequest.RUNNING, claimed_at__lt=stale_before(now))
+    byok = stale.filter(kind=GenerationRequest.BYOK).update(
+        status=GenerationRequest.FAILED, finished_at=now, error=BYOK_STOPPED
+    )
+    return byok + stale.filter(kind=GenerationRequest.FREE, attempts__gte=settings.ICONOPLASM_MAX_ATTEMPTS).update(
         status=GenerationRequest.FAILED,
         finished_at=now,
         error=f"the render worker did not finish within {settings.ICONOPLASM_CLAIM_TIMEOUT_S} s "
@@ -105,7 +113,7 @@ def requests_expire(now: dt.datetime | None = None) -> int:
 
 
 def request_claim_next(*, worker_id: str, now: dt.datetime | None = None, window: int = 20) -> Claim | None:
-    """Claim the oldest claimable request (queued, or a timed-out claim with attempts left)."""
+    """Claim the oldest claimable request (queued, or a timed-out free claim with attempts left)."""
     now = now or timezone.now()
     retry_when_locked(lambda: requests_expire(now))
     while True:
@@ -131,8 +139,9 @@ def request_complete(claim: Claim, rendered: RenderedPortrait) -> Portrait | Non
             if _held(claim).update(status=GenerationRequest.DONE, finished_at=timezone.now(), error="") != 1:
                 return None
             request = GenerationRequest.objects.select_related("gene", "emulsion", "user").get(pk=claim.request_id)
+            origin = Portrait.BYOK if request.kind == GenerationRequest.BYOK else Portrait.REQUEST
             portrait = register_rendered(
-                rendered, gene=request.gene, emulsion=request.emulsion, origin=Portrait.REQUEST, created_by=request.user
+                rendered, gene=request.gene, emulsion=request.emulsion, origin=origin, created_by=request.user
             )
             GenerationRequest.objects.filter(pk=claim.request_id).update(portrait=portrait)
         return portrait
@@ -140,10 +149,11 @@ def request_complete(claim: Claim, rendered: RenderedPortrait) -> Portrait | Non
     return retry_when_locked(finish)
 
 
-def request_fail(claim: Claim, error: str) -> str | None:
-    """Back to the queue, or ``failed`` once attempts reach ICONOPLASM_MAX_ATTEMPTS; the new status or None if the claim was lost."""
+def request_fail(claim: Claim, error: str, *, final: bool = False) -> str | None:
+    """Back to the queue, or ``failed`` once attempts reach ICONOPLASM_MAX_ATTEMPTS (or at once when
+    ``final``); the new status or None if the claim was lost."""
     error = error[:ERROR_MAX_CHARS]
-    if claim.attempt >= settings.ICONOPLASM_MAX_ATTEMPTS:
+    if final or claim.attempt >= settings.ICONOPLASM_MAX_ATTEMPTS:
         status, fields = GenerationRequest.FAILED, {"finished_at": timezone.now()}
     else:
         status, fields = GenerationRequest.QUEUED, {"claimed_by": "", "claimed_at": None}
@@ -157,28 +167,42 @@ RendererSource = Renderer | Callable[[], Renderer]
 
 
 def request_process(claim: Claim, *, renderer: RendererSource) -> Portrait | None:
-    """Render, blot and register the claimed request. Any error sends it back to the queue (or fails it)."""
+    """Render, blot and register the claimed request. Any error sends a free request back to the queue
+    (or fails it); any error fails a byok request, whose provider is never called a second time.
+
+    ``renderer`` draws free requests; a byok request is drawn with its user's provider, unseeded.
+    """
+    byok = False
     try:
         request = retry_when_locked(
-            lambda: GenerationRequest.objects.select_related("gene", "emulsion").get(pk=claim.request_id)
+            lambda: GenerationRequest.objects.select_related("gene", "emulsion", "user").get(pk=claim.request_id)
         )
-        if request.emulsion.blocked:  # withdrawn after an artist opt-out while queued: no retry
+        byok = request.kind == GenerationRequest.BYOK
+        if request.emulsion is not None and request.emulsion.blocked:  # withdrawn while queued: no retry
             retry_when_locked(
                 lambda: _held(claim).update(
                     status=GenerationRequest.FAILED, finished_at=timezone.now(), error=WITHDRAWN
                 )
             )
             return None
-        if not isinstance(renderer, Renderer):
-            renderer = renderer()
-        seed = request_seed(request.gene.symbol, request.emulsion.emulsion_id, request.pk)
+        if byok:
+            if not retry_when_locked(lambda: _held(claim).exists()):  # the claim expired: never call the provider
+                logger.warning("request %s: claim %s lost before the provider call", claim.request_id, claim.attempt)
+                return None
+            renderer, seed = byok_renderer(request), None
+        else:
+            if not isinstance(renderer, Renderer):
+                renderer = renderer()
+            seed = request_seed(request.gene.symbol, request.emulsion.emulsion_id, request.pk)
         rendered = render_portrait(portrait_job(request.gene, request.emulsion, seed), renderer)
         portrait = request_complete(claim, rendered)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the request
-        logger.warning("request %s attempt %s failed: %s: %s", claim.request_id, claim.attempt, type(exc).__name__, exc)
+        # A ByokError's message is meant for the user (the provider's own, key redacted): kept as it is.
+        error = exc.message if isinstance(exc, ByokError) else f"{type(exc).__name__}: {exc}"
+        logger.warning("request %s attempt %s failed: %s", claim.request_id, claim.attempt, error)
         try:
-            request_fail(claim, f"{type(exc).__name__}: {exc}")
-        except OperationalError as db_exc:  # the claim times out and is retried
+            request_fail(claim, error, final=byok)
+        except OperationalError as db_exc:  # the claim times out (free: retried; byok: failed)
             logger.error("request %s: could not record the failure: %s", claim.request_id, db_exc)
         return None
     if portrait is None:

@@ -11,16 +11,21 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from backend.common import ratelimit
+
 from .catalogue import write_catalogue
 from .factories import make_user
 
 
 @pytest.fixture
 def fresh_rate_limits():
-    """Rate-limit counters (and cached cards) live in the cache; start each test from zero."""
+    """Cached cards from zero, and rate-limit counts: in the database they go with each test's
+    transaction; in Redis (when ICONOPLASM_REDIS_URL is set) they are cleared here."""
     cache.clear()
+    ratelimit.clear()
     yield
     cache.clear()
+    ratelimit.clear()
 
 
 @pytest.fixture(autouse=True)

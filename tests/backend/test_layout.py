@@ -17,9 +17,9 @@ from pipeline.paths import REPO_ROOT
 BACKEND = REPO_ROOT / "backend"
 
 # The data flow, upstream first: the order of INSTALLED_APPS.
-FLOW = ["genes", "portraits", "studio", "accounts", "moderation", "pages"]
+FLOW = ["limits", "genes", "portraits", "studio", "accounts", "moderation", "pages"]
 # Shared by all and importing none of them.
-FOUNDATIONS = {"common"}
+FOUNDATIONS = {"common", "limits"}
 # The project package (settings, root URLs) may import every app.
 PROJECT = "iconoplasm"
 # Apps of the same level that must not know each other.

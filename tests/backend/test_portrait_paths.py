@@ -25,7 +25,7 @@ from backend.genes.models import Gene
 from backend.genes.services import load_genes
 from backend.portraits.loading import load_emulsions
 from backend.portraits.models import Emulsion, Portrait
-from backend.studio.byok import byok_generate
+from backend.studio.byok import byok_request
 from backend.studio.keys import provider_key_set
 from backend.studio.models import GenerationRequest
 from backend.studio.services import backfill_portraits, run_worker
@@ -165,8 +165,9 @@ def test_bring_your_own_key(catalogue, settings):
         user = get_user_model().objects.create_user("golden")
         provider_key_set(user=user, provider="openai", api_key="sk-test-0123456789abcdef", model="dall-e-3")
         emulsion = Emulsion.objects.get(emulsion_id="E0042")
-        for gene in Gene.objects.order_by("symbol"):
-            byok_generate(user=user, gene=gene, emulsion=emulsion)
+        for gene in Gene.objects.order_by("symbol"):  # queued by the web request, drawn by the worker
+            byok_request(user=user, gene=gene, emulsion=emulsion)
+        assert run_worker(once=True, poll=0) == 5
     finally:
         api.stop()
     made = site_made(Portrait.BYOK)

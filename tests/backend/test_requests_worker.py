@@ -7,7 +7,8 @@ import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from backend.portraits.models import Portrait
@@ -209,3 +210,41 @@ def test_the_real_procedural_renderer_and_blot(tmp_path):
     assert portrait.renderer == "procedural" and portrait.model.startswith("procedural-")
     assert portrait.width > 0 and portrait.height > 0 and portrait.blot
     assert portrait.prompt.endswith("risograph print, two inks")
+
+
+@pytest.mark.django_db
+def test_timed_out_claims_free_is_claimed_again_byok_is_failed(settings):
+    settings.ICONOPLASM_CLAIM_TIMEOUT_S = 60
+    [free] = queue()
+    byok = GenerationRequest.objects.create(user=free.user, gene=free.gene, emulsion=None, kind=GenerationRequest.BYOK)
+    assert {request_claim_next(worker_id="dead").request_id for _ in range(2)} == {free.pk, byok.pk}
+    later = timezone.now() + dt.timedelta(seconds=61)
+    again = request_claim_next(worker_id="w2", now=later)
+    assert again.request_id == free.pk and again.attempt == 2
+    assert request_claim_next(worker_id="w2", now=later) is None
+    byok.refresh_from_db()
+    assert (byok.status, byok.attempts, byok.error) == ("failed", 1, services.BYOK_STOPPED)
+
+
+@pytest.mark.django_db
+def test_a_free_request_needs_an_emulsion():
+    gene, user = make_gene(), make_user()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GenerationRequest.objects.create(user=user, gene=gene, emulsion=None)
+    assert GenerationRequest.objects.create(user=user, gene=gene, emulsion=None, kind="byok").kind == "byok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_existing_requests_free():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("studio", "0001_initial")])
+    old = executor.loader.project_state([("studio", "0001_initial")]).apps
+    gene, user = make_gene(), make_user()
+    emulsion = make_emulsion("E0042")
+    Old = old.get_model("studio", "GenerationRequest")
+    Old.objects.create(user_id=user.pk, gene_id=gene.pk, emulsion_id=emulsion.pk)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    [request] = GenerationRequest.objects.all()
+    assert (request.kind, request.emulsion) == (GenerationRequest.FREE, emulsion)

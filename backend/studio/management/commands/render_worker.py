@@ -12,7 +12,10 @@ from backend.studio.services import default_worker_id, run_worker
 
 
 class Command(BaseCommand):
-    help = "Claim queued generation requests, render them with the procedural renderer and register the candidates."
+    help = (
+        "Claim queued generation requests, render them with the procedural renderer (own-key requests through "
+        "their user's provider, called once) and register the candidates."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="work until the queue is empty, then exit")

@@ -14,6 +14,18 @@ rate to the static-file rate. Target: >= 500 card requests/s on 2 cores.
 All traffic stays on 127.0.0.1 and every loop is bounded in time.
 
     python bench/api.py [--seconds 10] [--clients 8]
+
+``--database both`` (or ``sqlite``, ``postgres``) compares the databases in one run instead:
+each gets a fresh home under /tmp with the same catalogue (the gene table of ``$ICONOPLASM_HOME``
+when built, else built from the sources), 40 first portraits and ``--vote-users`` accounts;
+then cards (first and repeat visits), the lexicon and votes (``POST /api/portraits/{id}/vote/``,
+each client cycling through its own accounts so the 60/min limit is not what is measured) run
+against each in turn. Targets at 32 clients: card throughput on PostgreSQL within 1.3x of
+SQLite's; votes on PostgreSQL no slower than on SQLite. PostgreSQL is
+``$ICONOPLASM_BENCH_PG`` (default postgres://postgres@127.0.0.1:5432), database
+``iconoplasm_bench_api`` (dropped and created again).
+
+    python bench/api.py --database both --clients 32 [--seconds 8]
 """
 
 from __future__ import annotations
@@ -105,7 +117,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--home", type=Path, default=Path(os.environ.get("ICONOPLASM_HOME", REPO / "var")))
+    parser.add_argument(
+        "--database",
+        choices=["home", "sqlite", "postgres", "both"],
+        default="home",
+        help="home: the loaded database of --home (default); else fresh databases compared in one run",
+    )
+    parser.add_argument("--vote-users", type=int, default=320, help="accounts the vote clients share out")
     args = parser.parse_args()
+    if args.database != "home":
+        compare_databases(args)
+        return
     if not (args.home / "db.sqlite3").exists():
         raise SystemExit(f"no database in {args.home}: run ./dev serve once first")
 
@@ -163,6 +185,190 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# Comparing databases -----------------------------------------------------------
+
+BENCH_ROOT = Path("/tmp/iconoplasm-bench-api")
+PG_SERVER = os.environ.get("ICONOPLASM_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PG_DB = "iconoplasm_bench_api"
+MAKE_USERS = """
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+import json
+User = get_user_model()
+tokens = []
+for i in range({n}):
+    user, _ = User.objects.get_or_create(username=f"bench{{i}}")
+    tokens.append(Token.objects.get_or_create(user=user)[0].key)
+from backend.portraits.models import Portrait
+print("TOKENS", json.dumps(tokens))
+print("PORTRAITS", json.dumps(list(Portrait.objects.values_list("id", flat=True)[:40])))
+"""
+
+
+def catalogue_tables() -> Path:
+    """A folder with genes.parquet and traits.parquet: $ICONOPLASM_HOME's, else built here once."""
+    home = Path(os.environ.get("ICONOPLASM_HOME") or REPO / "var")
+    for folder in (Path(os.environ.get("ICONOPLASM_DATA_DIR") or home / "data"), BENCH_ROOT / "data"):
+        if (folder / "genes.parquet").exists() and (folder / "traits.parquet").exists():
+            return folder
+    folder = BENCH_ROOT / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    cli = str(Path(sys.executable).parent / "iconoplasm")
+    subprocess.run([cli, "data", "build", "--out", str(folder)], check=True, cwd=REPO)
+    subprocess.run(
+        [cli, "traits", "build", "--genes", str(folder / "genes.parquet"), "--out", str(folder)], check=True, cwd=REPO
+    )
+    return folder
+
+
+def prepare(kind: str, tables: Path, users: int) -> tuple[dict[str, str], list[str], list[int]]:
+    """A fresh home and database of ``kind`` with the catalogue loaded; its environment, API tokens and portraits."""
+    import shutil
+
+    home = BENCH_ROOT / kind
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ICONOPLASM_", "DATABASE_URL"))}
+    env.update(
+        ICONOPLASM_HOME=str(home), ICONOPLASM_DATA_DIR=str(tables), ICONOPLASM_ALLOWED_HOSTS="127.0.0.1,localhost"
+    )
+    if kind == "postgres":
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{PG_DB}"')
+        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DB}"
+
+    def manage(*argv: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *argv], cwd=REPO, env=env, capture_output=True, text=True, timeout=1800
+        )
+        if done.returncode:
+            raise SystemExit(f"{kind}: manage.py {argv[0]} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    started = time.monotonic()
+    manage("migrate", "--noinput", "-v0")
+    manage("load_emulsions")
+    manage("load_genes")
+    manage("render_missing", "--limit", "40", "-v0")
+    out = manage("shell", "-c", MAKE_USERS.format(n=users))
+    if kind == "postgres":
+        # Autovacuum would get to it after the bulk load; measure the steady state, not the first minutes.
+        import psycopg
+
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True, connect_timeout=5) as conn:
+            conn.execute("VACUUM ANALYZE")
+    tokens = json.loads(next(line for line in out.splitlines() if line.startswith("TOKENS ")).removeprefix("TOKENS "))
+    portraits = json.loads(next(line for line in out.splitlines() if line.startswith("PORTRAITS ")).split(" ", 1)[1])
+    print(
+        f"{kind}: catalogue loaded, 40 portraits, {len(tokens)} accounts in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+    return env, tokens, portraits
+
+
+def drive_votes(port: int, portraits: list[int], tokens: list[str], seconds: float, clients: int):
+    """Votes from ``clients`` threads, each cycling through its own share of the accounts."""
+    latencies: list[float] = []
+    statuses: dict[int | None, int] = {}
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        rng = random.Random(i)
+        mine = tokens[i::clients] or tokens
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        times, counts, n = [], {}, 0
+        while time.monotonic() < stop_at:
+            token = mine[n % len(mine)]
+            n += 1
+            body = json.dumps({"value": rng.choice([1, -1, 0])})
+            headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+            started = time.perf_counter()
+            try:
+                conn.request("POST", f"/api/portraits/{rng.choice(portraits)}/vote/", body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                status = None
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            counts[status] = counts.get(status, 0) + 1
+            if status == 200:
+                times.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(times)
+            for k, v in counts.items():
+                statuses[k] = statuses.get(k, 0) + v
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    errors = sum(v for k, v in statuses.items() if k != 200)
+    return len(latencies) / (time.monotonic() - started), latencies, errors, statuses
+
+
+def bench_database(kind: str, env: dict[str, str], tokens: list[str], portraits: list[int], args) -> dict[str, tuple]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "backend.iconoplasm.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        cwd=REPO,
+        env=env,
+    )  # fmt: skip
+    try:
+        wait_until_up(port)
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn.request("GET", "/api/lexicon/")
+        index = json.loads(conn.getresponse().read())
+        lexicon_path = "/api/lexicon/" + index["hash"] + ".json"
+        conn.request("GET", lexicon_path)
+        symbols = [row[0] for row in json.loads(conn.getresponse().read())["genes"]]
+        cards = [f"/api/genes/{s}/" for s in random.Random(0).sample(symbols, min(2000, len(symbols)))]
+        media = Path(env["ICONOPLASM_HOME"]) / "media"
+        statics = ["/media/" + str(p.relative_to(media)) for p in sorted(media.rglob("*.png"))[:50]]
+        results = {"static file (floor)": drive(port, statics, args.seconds, args.clients)}
+        results["card, first visits"] = drive(port, cards, args.seconds, args.clients)
+        repeated = cards[:HOT_GENES]
+        drive(port, repeated, min(args.seconds, 3.0), args.clients)
+        results[f"card, {HOT_GENES} genes again"] = drive(port, repeated, args.seconds, args.clients)
+        results["lexicon index"] = drive(port, ["/api/lexicon/"], args.seconds, args.clients)
+        results["votes"] = drive_votes(port, portraits, tokens, args.seconds, args.clients)
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def compare_databases(args) -> None:
+    kinds = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    tables = catalogue_tables()
+    prepared = {kind: prepare(kind, tables, args.vote_users) for kind in kinds}
+    print(f"server: gunicorn, 2 workers; {args.clients} client threads, {args.seconds:.0f} s per target", flush=True)
+    results = {kind: bench_database(kind, *prepared[kind], args) for kind in kinds}
+    for kind in kinds:
+        print(f"-- {kind}")
+        for label, result in results[kind].items():
+            report(label, *result[:3])
+            if len(result) > 3:
+                print(f"{'':<22} statuses {result[3]}")
+    if len(kinds) == 2:
+        sq, pg = results["sqlite"], results["postgres"]
+        first = sq["card, first visits"][0] / pg["card, first visits"][0]
+        repeat = sq[f"card, {HOT_GENES} genes again"][0] / pg[f"card, {HOT_GENES} genes again"][0]
+        votes = pg["votes"][0] / sq["votes"][0]
+        print(
+            f"SQLite / PostgreSQL card rate: first visits {first:.2f}, repeat visits {repeat:.2f} (target <= 1.3); "
+            f"PostgreSQL / SQLite vote rate {votes:.2f} (target >= 1.0)"
+        )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from backend.common.ratelimit import check_rate, sign_in_attempt
 from backend.genes.models import Gene
 
 from . import selectors, services
+from .models import Preferences
 
 
 def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -134,8 +135,37 @@ class MyDiscoveriesApi(APIView):
         return Response(self.MyDiscoveriesAddOutputSerializer(data).data)
 
 
+class PreferencesSerializer(serializers.Serializer):
+    share_discoveries = serializers.BooleanField(
+        help_text="list your discoveries (username, gene, when) in others' discoveries and /api/discoveries/; "
+        "off until you turn it on"
+    )
+
+
+class MyPreferencesApi(APIView):
+    """The signed-in user's preferences: read them (GET) or change them (PUT)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Your preferences (discoveries are private unless you share them)", responses=PreferencesSerializer
+    )
+    def get(self, request):
+        return Response(PreferencesSerializer(Preferences.of(request.user)).data)
+
+    @extend_schema(
+        summary="Change your preferences", request=PreferencesSerializer, responses={200: PreferencesSerializer}
+    )
+    def put(self, request):
+        payload = PreferencesSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        preferences = Preferences.set_for(request.user, **payload.validated_data)
+        return Response(PreferencesSerializer(preferences).data)
+
+
 class PublicDiscoveriesApi(APIView):
-    """Other users' latest discoveries and the genes most users have found."""
+    """The latest discoveries of users who share theirs, and the genes most of them have found (discoveries
+    are private by default: ``PUT /api/me/preferences/`` with ``share_discoveries``)."""
 
     permission_classes: list = []
 

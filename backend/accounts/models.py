@@ -23,3 +23,32 @@ class Discovery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} found {self.gene.symbol}"
+
+
+class Preferences(models.Model):
+    """A user's choices about what others see. A user without a row has the defaults (nothing shared)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
+    share_discoveries = models.BooleanField(
+        default=False,
+        help_text="list this user's discoveries (username, gene, when) in others' discoveries and /api/discoveries/",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "preferences"
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user}"
+
+    @classmethod
+    def of(cls, user) -> Preferences:
+        """The user's preferences; an unsaved default row (nothing shared) for a user who never chose."""
+        found = cls.objects.filter(user=user).first()
+        return found if found is not None else cls(user=user)
+
+    @classmethod
+    def set_for(cls, user, *, share_discoveries: bool) -> Preferences:
+        """Store the user's choice (creating the row on first use)."""
+        preferences, _ = cls.objects.update_or_create(user=user, defaults={"share_discoveries": share_discoveries})
+        return preferences

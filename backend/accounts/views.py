@@ -18,6 +18,7 @@ from backend.studio.serializers import ProviderKeyInput
 
 from . import services
 from .forms import SignupForm
+from .models import Preferences
 
 
 class SignInView(auth_views.LoginView):
@@ -74,8 +75,17 @@ def signup(request):
 
 @login_required
 def settings_page(request):
-    """The user's provider key: shown as provider, model and fingerprint only; set, replace or delete it."""
+    """The user's settings: whether their discoveries are shared (``form=sharing``), and their provider key
+    (shown as provider, model and fingerprint only; set, replace or delete it)."""
     errors, kept = {}, {}
+    if request.method == "POST" and request.POST.get("form") == "sharing":
+        share = request.POST.get("share_discoveries") == "on"
+        Preferences.set_for(request.user, share_discoveries=share)
+        messages.success(
+            request,
+            "Your discoveries are now shared in others' discoveries." if share else "Your discoveries are now private.",
+        )
+        return redirect("accounts:settings")
     if request.method == "POST":
         payload = ProviderKeyInput(data=request.POST)
         if payload.is_valid():
@@ -86,6 +96,7 @@ def settings_page(request):
         # The key itself is never written back into the page; provider and model are kept.
         kept = {"provider": request.POST.get("provider", ""), "model": request.POST.get("model", "")}
     context = {
+        "preferences": Preferences.of(request.user),
         "key": provider_key_get(request.user),
         "providers": ProviderKey.PROVIDERS,
         "errors": errors,

@@ -77,12 +77,21 @@ ERROR_DESCRIPTIONS = {
     429: "Rate-limited: try again after `Retry-After` seconds",
 }
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+# A 400 is either ``{"detail": "…"}`` or DRF's field errors: a list of messages per field (an object of
+# such lists for list and nested fields).
+MESSAGES = {"type": "array", "items": {"type": "string"}}
+INVALID_INPUT_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {"oneOf": [MESSAGES, {"type": "object", "additionalProperties": MESSAGES}]},
+}
 
 
 def error_response(status: int | None = None, description: str = "") -> OpenApiResponse:
     """The schema of an error answer, for ``extend_schema(responses={404: error_response(404, "…")})``."""
     default = ERROR_DESCRIPTIONS.get(status, "JSON error with a human-readable `detail`")
-    return OpenApiResponse(ErrorSerializer, description=description or default)
+    body = INVALID_INPUT_SCHEMA if status == 400 else ErrorSerializer
+    return OpenApiResponse(body, description=description or default)
 
 
 class ErrorsAutoSchema(AutoSchema):

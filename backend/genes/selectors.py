@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Q
+from django.db.models.functions import Length
 
-from pipeline.genes.names import NameTables, resolve_name
+from pipeline.genes.names import NameTables, publication_spellings, resolve_name
 
 from .models import Gene, GeneName
 
@@ -56,6 +58,85 @@ def find_gene(name: str) -> tuple[Gene, str] | None:
         return None
     genes = {gene.symbol: gene for gene in [approved, *(row.gene for row in others)] if gene is not None}
     return genes[resolution.symbol], resolution.matched_by
+
+
+# How a typed name matched when only another case of it is a gene's name (find_typed_gene).
+SYMBOL_CASE, PREVIOUS_CASE, ALIAS_CASE = "symbol_case", "previous_case", "alias_case"
+
+
+def find_typed_gene(name: str) -> tuple[Gene, str] | None:
+    """The gene a person typed (in a URL, the search box, a form) and how it matched; None when it
+    names no gene or several. The one lookup for typed names: the pages, search and the card API use it.
+
+    1. :func:`find_gene`'s exact rule first (``symbol``, ``previous``, ``alias``): ``p53`` is
+       TP53's alias as written, whatever gene ``P53`` may be.
+    2. Otherwise the name in any case, by the same order of kinds: the approved symbol that equals
+       it ignoring case (``tp53`` → TP53, ``symbol_case``), else the previous symbol, else the alias
+       (``previous_case``, ``alias_case``), each only when exactly one gene has it; a kind shared
+       by several genes decides, as none of them. Two more queries, run only when step 1 misses.
+    """
+    name = name.strip()
+    if not name:
+        return None
+    found = find_gene(name)
+    if found is not None:
+        return found
+    symbols = list(Gene.objects.filter(symbol__iexact=name)[:2])
+    if symbols:
+        return (symbols[0], SYMBOL_CASE) if len(symbols) == 1 else None
+    rows = list(GeneName.objects.filter(name__iexact=name).select_related("gene"))
+    for kind, matched_by in ((GeneName.PREVIOUS, PREVIOUS_CASE), (GeneName.ALIAS, ALIAS_CASE)):
+        owners = {row.gene.pk: row.gene for row in rows if row.kind == kind}
+        if owners:
+            return (next(iter(owners.values())), matched_by) if len(owners) == 1 else None
+    return None
+
+
+SUGGESTIONS_LIMIT = 20
+# Why a gene is suggested for a search (genes/search.html says it in words).
+SPELLING, PREFIX, NAME = "spelling", "prefix", "name"
+MIN_PREFIX, MIN_WORD = 2, 3
+WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    gene: Gene
+    reason: str  # SPELLING, PREFIX or NAME
+    spelling: str = ""  # for SPELLING: the respelt name that matched (TNFA for TNF-α)
+
+
+def suggest_genes(query: str, *, limit: int = SUGGESTIONS_LIMIT) -> list[Suggestion]:
+    """Genes a search that named no gene may have meant, at most ``limit``, in this order:
+
+    1. A publication spelling of the query (``pipeline.genes.names.publication_spellings``, the
+       extension's rules: ``TNF-α`` → TNFA, an alias of TNF), looked up as typed names.
+    2. Approved symbols starting with it (``BRCA`` → BRCA1, BRCA2), shortest first.
+    3. Genes whose approved name holds every word of it (``insulin`` → INS, then INSR...; words
+       of three characters or more), shortest name first.
+
+    A few queries whatever the query: at most four per spelling (two at most), one for symbols, one for names.
+    """
+    query = query.strip()
+    found: dict[int, Suggestion] = {}
+    # The search box ignores case: ``tnf-α`` is respelt as ``TNF-α`` is (Latin letters only in capitals,
+    # as the Greek ones are written small in the rules).
+    capitals = "".join(ch.upper() if ch.isascii() else ch for ch in query)
+    for spelling in dict.fromkeys(publication_spellings(query) + publication_spellings(capitals)):
+        typed = find_typed_gene(spelling)
+        if typed is not None:
+            found.setdefault(typed[0].pk, Suggestion(typed[0], SPELLING, spelling))
+    if len(query) >= MIN_PREFIX and not any(ch.isspace() for ch in query):
+        for gene in Gene.objects.filter(symbol__istartswith=query).order_by(Length("symbol"), "symbol")[:limit]:
+            found.setdefault(gene.pk, Suggestion(gene, PREFIX))
+    words = [word for word in WORDS.findall(query) if len(word) >= MIN_WORD]
+    if words and len(found) < limit:
+        named = Q()
+        for word in words:
+            named &= Q(name__icontains=word)
+        for gene in Gene.objects.filter(named).order_by(Length("name"), "symbol")[:limit]:
+            found.setdefault(gene.pk, Suggestion(gene, NAME))
+    return list(found.values())[:limit]
 
 
 def gene_count() -> int:

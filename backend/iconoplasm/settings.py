@@ -186,3 +186,27 @@ ICONOPLASM_CANONICAL_MARGIN = int(os.environ.get("ICONOPLASM_CANONICAL_MARGIN", 
 ICONOPLASM_STARTER_GENES = ["TP53", "INS", "HBB"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# Production security, from the environment ---------------------------------------------------
+# Behind a TLS-terminating reverse proxy (deploy/). Every switch is off by default, so
+# development on http://127.0.0.1 keeps working; deploy/env.example turns them on, and
+# `manage.py check --deploy` is then clean (tests/backend/test_deploy.py).
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+# Trust the proxy's X-Forwarded-Proto: only when a proxy that sets it is the sole way in.
+if _env_flag("ICONOPLASM_TRUST_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _env_flag("ICONOPLASM_SSL_REDIRECT")
+# Session and CSRF cookies sent over HTTPS only.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("ICONOPLASM_SECURE_COOKIES")
+SECURE_HSTS_SECONDS = int(os.environ.get("ICONOPLASM_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("ICONOPLASM_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_flag("ICONOPLASM_HSTS_PRELOAD")
+# Preloading is a commitment that is hard to undo, so leaving it off is a choice, not a warning.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Origins allowed to POST forms (https://iconoplasm.example.org), comma-separated.
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ICONOPLASM_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

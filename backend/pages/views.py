@@ -11,10 +11,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import Throttled
 
-from backend.accounts.selectors import recent_discoveries, top_discovered_genes, user_discoveries
+from backend.accounts.selectors import recent_discoveries, shares_discoveries, top_discovered_genes, user_discoveries
 from backend.common.ratelimit import check_rate
 from backend.genes.models import Gene
-from backend.genes.selectors import find_gene, gene_count, gene_table_status, genome_plot_path, genome_plots
+from backend.genes.selectors import (
+    find_typed_gene as find_typed,
+    gene_count,
+    gene_table_status,
+    genome_plot_path,
+    genome_plots,
+    suggest_genes,
+)
 from backend.portraits.cards import trait_origins
 from backend.portraits.selectors import (
     candidates,
@@ -47,7 +54,8 @@ def _gallery(genes) -> list[dict]:
 
 @require_GET
 def home(request):
-    """Guests: what Iconoplasm is. Signed in: the archive of discovered genes. ``?view=others``: everyone's finds."""
+    """Guests: what Iconoplasm is. Signed in: the archive of discovered genes. ``?view=others``: the finds of
+    the users who share theirs (private by default; the settings page changes it)."""
     context = {"status": gene_table_status(), "total_display": f"{gene_count():,}"}
     if request.GET.get("view") == "others":
         # Each top gene carries ``discoverers``, the number of users who found it.
@@ -55,6 +63,7 @@ def home(request):
             view="others",
             recent=recent_discoveries(exclude_user=request.user),
             top=_gallery(list(top_discovered_genes())),
+            shares=shares_discoveries(request.user),
         )
     elif request.user.is_authenticated:
         page = Paginator(user_discoveries(request.user), ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -67,27 +76,29 @@ def home(request):
 
 
 def find_typed_gene(name: str) -> Gene | None:
-    """The gene a person typed: as written, else in capitals (people type symbols in lower case)."""
-    name = name.strip()
-    found = (find_gene(name) or find_gene(name.upper())) if name else None
+    """The gene a person typed (``backend.genes.selectors.find_typed_gene``: as written, else in another case)."""
+    found = find_typed(name)
     return None if found is None else found[0]
 
 
 @require_GET
 def search(request):
-    """A symbol, previous symbol or alias → its gene page; otherwise say nothing matched."""
+    """A symbol, previous symbol or alias (in any case) → its gene page; otherwise the genes it may mean
+    (``suggest_genes``: publication spellings, symbol prefixes, words of gene names), 200; nothing: 404."""
     query = request.GET.get("q", "").strip()
     gene = find_typed_gene(query)
     if gene is not None:
         return redirect("gene-page", gene.symbol)
-    return render(request, "genes/search.html", {"query": query}, status=404 if query else 200)
+    suggestions = suggest_genes(query) if query else []
+    status = 404 if query and not suggestions else 200
+    return render(request, "genes/search.html", {"query": query, "suggestions": suggestions}, status=status)
 
 
 def render_gene_page(
     request, gene: Gene, *, status: int = 200, error: str = "", kept: dict | None = None, headers: dict | None = None
 ):
     """The gene page; page writes that fail render it again with ``error`` and the input they ``kept``."""
-    portraits = list(candidates(gene))
+    portraits = list(candidates(gene).select_related("transferred_from__gene"))
     canonical = canonical_portrait(gene)
     votes = user_votes(request.user, portraits)
     context = {
@@ -160,8 +171,8 @@ def gene_page_write(request, gene: Gene, *, limit: str, what: str, action: str, 
 
 
 def gene_or_404(symbol: str) -> tuple[Gene, str]:
-    """The gene a page URL names, and how it matched; a 404 page otherwise."""
-    found = find_gene(symbol)
+    """The gene a page URL names, and how it matched (in any case: ``find_typed_gene``); a 404 page otherwise."""
+    found = find_typed(symbol)
     if found is None:
         raise Http404(f"unknown gene {symbol}")
     return found

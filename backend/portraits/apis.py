@@ -14,9 +14,9 @@ from rest_framework.views import APIView
 
 from backend.common.errors import error_response
 from backend.common.ratelimit import check_rate
-from backend.genes.apis import gene_or_404
+from backend.genes.apis import gene_or_404, unknown_gene
 from backend.genes.models import Gene
-from backend.genes.selectors import find_gene
+from backend.genes.selectors import find_gene, find_typed_gene
 
 from . import selectors, services
 from .cards import build_card, card_body, card_stamp, card_state
@@ -54,7 +54,7 @@ class GeneCandidatesApi(APIView):
     )
     def get(self, request, symbol: str):
         gene, _ = gene_or_404(symbol)
-        portraits = list(selectors.candidates(gene))
+        portraits = list(selectors.candidates(gene).select_related("gene", "transferred_from__gene"))
         context = candidate_context(request, gene, portraits)
         data = {
             "symbol": gene.symbol,
@@ -91,13 +91,19 @@ MAX_BATCH = 100
 
 class GeneCardView(APIView):
     @extend_schema(
-        summary="A gene's character card (aliases and previous symbols resolve to the gene)",
+        summary="A gene's character card (aliases and previous symbols resolve to the gene, and so does a name "
+        "in another case when only one gene has it: matched_by says how, e.g. symbol_case)",
         responses={200: dict, 304: None},
     )
     def get(self, request, symbol: str):
+        # An approved symbol as written takes one query (the fast path); any other name is looked up
+        # by the one rule for typed names.
         stamp, matched_by = card_stamp(symbol), "symbol"
         if stamp is None:
-            gene, matched_by = gene_or_404(symbol)
+            found = find_typed_gene(symbol)
+            if found is None:
+                raise unknown_gene(symbol)
+            gene, matched_by = found
             stamp = card_stamp(gene.symbol)
         etag = stamp.etag + ("" if matched_by == "symbol" else f";{matched_by}")
         headers = {"ETag": etag, "Cache-Control": "no-cache"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 
 from backend.genes.models import Gene
 
@@ -52,8 +53,13 @@ def update_canonical(gene: Gene, changed_by=None) -> Portrait | None:
        by at least ``ICONOPLASM_CANONICAL_MARGIN`` (hysteresis, so near-ties do not flip-flop),
        or if the current canonical is no longer public.
     4. With no candidate meeting the vote minimum, the current canonical stays; a gene without
-       one (or whose canonical is no longer public) gets its oldest public candidate.
-    5. A gene with no public candidate has no canonical portrait.
+       one (or whose canonical is no longer public) gets its oldest public candidate drawn for
+       it, and only when it has none its oldest transferred one.
+    5. A transferred candidate (``origin`` transfer: another gene's portrait, drawn with that
+       gene's traits) never stays the canonical by default once the gene has a candidate drawn
+       for it: without a leader by votes, the oldest drawn candidate replaces it. Votes can still
+       make a transfer the canonical (as leader, rules 2 and 3).
+    6. A gene with no public candidate has no canonical portrait.
 
     Every change is written to :class:`CanonicalChange` (old, new, reason, who).
     """
@@ -75,18 +81,26 @@ def update_canonical(gene: Gene, changed_by=None) -> Portrait | None:
         if choice is not None and choice.pinned and current_public:
             return current
         leader = public.filter(votes_count__gte=min_votes).order_by("-score", "created_at", "id").first()
+        drawn_first = public.order_by(_transferred_last(), "created_at", "id")
         if current_public:
-            if leader is None or leader.pk == current.pk:
+            drawn = None
+            if leader is None and current.origin == Portrait.TRANSFER:
+                drawn = public.exclude(origin=Portrait.TRANSFER).order_by("created_at", "id").first()
+            if drawn is not None:
+                new, reason = drawn, f"#{drawn.pk} drawn for the gene replaces #{current.pk}, transferred"
+            elif leader is None or leader.pk == current.pk:
                 return current
-            current.refresh_from_db(fields=["score", "votes_count"])
-            if leader.score - current.score < margin:
-                return current
-            new, reason = (
-                leader,
-                f"votes: #{leader.pk} ({leader.score:+d}) leads #{current.pk} ({current.score:+d}) by at least {margin}",
-            )
+            else:
+                current.refresh_from_db(fields=["score", "votes_count"])
+                if leader.score - current.score < margin:
+                    return current
+                new, reason = (
+                    leader,
+                    f"votes: #{leader.pk} ({leader.score:+d}) leads #{current.pk} ({current.score:+d}) "
+                    f"by at least {margin}",
+                )
         else:
-            new = leader or public.order_by("created_at", "id").first()
+            new = leader or drawn_first.first()
             if current is None:
                 reason = "first candidate" if leader is None else f"votes: #{leader.pk} leads ({leader.score:+d})"
             else:
@@ -106,11 +120,19 @@ def update_canonical(gene: Gene, changed_by=None) -> Portrait | None:
         return new
 
 
+def _transferred_last():
+    """An ordering term: candidates drawn for the gene before transferred ones (rule 4 of update_canonical)."""
+    return Case(When(origin=Portrait.TRANSFER, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
 def ensure_canonical(gene: Gene) -> bool:
-    """Give a gene without a canonical portrait its first candidate; True when one was set."""
-    if Canonical.objects.filter(gene=gene).exists():
+    """Give a gene without a canonical portrait its first candidate, or one whose canonical is an unpinned
+    transfer a candidate drawn for it (rule 5 of :func:`update_canonical`); True when the canonical changed."""
+    current = Canonical.objects.filter(gene=gene).values_list("portrait_id", "portrait__origin", "pinned").first()
+    if current is not None and (current[1] != Portrait.TRANSFER or current[2]):
         return False
-    return update_canonical(gene) is not None
+    chosen = update_canonical(gene)
+    return chosen is not None and (current is None or chosen.pk != current[0])
 
 
 def pin_canonical(portrait: Portrait, changed_by=None) -> Canonical:

@@ -27,6 +27,7 @@ class CandidateSerializer(serializers.ModelSerializer):
     is_canonical = serializers.SerializerMethodField()
     my_vote = serializers.SerializerMethodField()
     symbol = serializers.CharField(source="gene.symbol", read_only=True)
+    copied_from = serializers.SerializerMethodField()
 
     class Meta:
         model = Portrait
@@ -42,6 +43,7 @@ class CandidateSerializer(serializers.ModelSerializer):
             "my_vote",
             "origin",
             "transferred_from",
+            "copied_from",
             "width",
             "height",
             "created_at",
@@ -62,6 +64,26 @@ class CandidateSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_blot_url(self, portrait: Portrait) -> str | None:
         return self._url(portrait.blot)
+
+    @extend_schema_field(
+        serializers.DictField(
+            allow_null=True,
+            help_text="for a transferred candidate (origin transfer): the gene it was copied from (symbol, null when "
+            "that portrait is gone) and a notice saying it shows that gene's traits; null for a candidate drawn for "
+            "this gene",
+        )
+    )
+    def get_copied_from(self, portrait: Portrait) -> dict | None:
+        if portrait.origin != Portrait.TRANSFER:
+            return None
+        source = portrait.transferred_from
+        symbol = None if source is None else source.gene.symbol
+        notice = (
+            f"copied from {symbol} — drawn with {symbol}'s traits, not {portrait.gene.symbol}'s"
+            if symbol
+            else f"copied from another gene — drawn with its traits, not {portrait.gene.symbol}'s"
+        )
+        return {"symbol": symbol, "notice": notice}
 
     def get_is_canonical(self, portrait: Portrait) -> bool:
         return portrait.pk == self.context.get("canonical_id")

@@ -84,7 +84,7 @@ class MyRequestApi(APIView):
 class ProviderKeyApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: ProviderKeyOutput})
+    @extend_schema(responses={200: ProviderKeyOutput, 404: ERROR})
     def get(self, request):
         key = provider_key_get(request.user)
         if key is None:
@@ -114,11 +114,7 @@ class ByokGenerateApi(APIView):
         request=ByokGenerateInput,
         responses={
             202: OpenApiResponse(GenerationRequestOutput, description="queued; follow its url for the status"),
-            400: ERROR,
-            401: ERROR,
-            403: ERROR,
-            404: ERROR,
-            429: ERROR,
+            403: ERROR,  # 400, 401, 404 and 429 come from ErrorsAutoSchema
         },
     )
     def post(self, request, symbol: str):
@@ -140,11 +136,7 @@ class PortraitTransferApi(APIView):
         responses={
             201: TransferResultSerializer,
             200: OpenApiResponse(TransferResultSerializer, description="the target gene already had this image"),
-            400: ERROR,
-            401: ERROR,
-            403: ERROR,
-            404: ERROR,
-            429: ERROR,
+            403: ERROR,  # 400, 401, 404 and 429 come from ErrorsAutoSchema
         },
     )
     def post(self, request, pk: int):

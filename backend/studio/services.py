@@ -268,8 +268,10 @@ def run_worker(
 
 
 def genes_without_portraits(first: list[str] | None = None):
-    """Genes that have no public candidate yet: the ``first`` symbols, then the rest by symbol."""
-    missing = Gene.objects.exclude(pk__in=public_portraits().values("gene_id")).order_by("symbol")
+    """Genes that have no public candidate drawn for them yet (a transfer shows another gene's traits):
+    the ``first`` symbols, then the rest by symbol."""
+    drawn = public_portraits().exclude(origin=Portrait.TRANSFER)
+    missing = Gene.objects.exclude(pk__in=drawn.values("gene_id")).order_by("symbol")
     first = [symbol for symbol in (first or []) if missing.filter(symbol=symbol).exists()]
     return [*Gene.objects.filter(symbol__in=first), *missing.exclude(symbol__in=first).iterator()]
 

@@ -9,6 +9,8 @@ shared set of cases that proves all of them give the same answers.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -96,6 +98,53 @@ def resolve_name(name: str, tables: NameTables) -> Resolution | None:
         return None
     matched_by, (symbol,) = tier
     return Resolution(symbol, matched_by)
+
+
+# Publication spellings, the rules of the extension's matcher (extension/src/shared/matcher.js, ``resolve``):
+# keep the two in step. Greek letters as the Latin capitals HGNC writes for them (TNF-α → TNF-A) ...
+GREEK_LETTERS = {
+    "α": "A", "β": "B", "γ": "G", "δ": "D", "ε": "E", "ζ": "Z",  # noqa: RUF001
+    "η": "H", "θ": "Q", "ι": "I", "κ": "K", "λ": "L", "μ": "M",  # noqa: RUF001
+}  # fmt: skip
+# ... also spelled out, but only right after a capital, a digit or a dash (TNFalpha, HIF-1alpha), never at
+# the start of an ordinary word (alphabet) ...
+SPELLED_GREEK = {"alpha": "A", "beta": "B", "gamma": "G", "delta": "D", "epsilon": "E", "kappa": "K"}
+_SPELLED = re.compile("|".join(SPELLED_GREEK))
+# ... and IL-6, MMP-9, TGF-B1 without the dash: a capitalised stem of two or more characters (not the B
+# of B-52), a dash, then a number or a converted Greek letter.
+_DASHED = re.compile(r"([^\W\d_a-z][^\W_a-z]+)-(\d\w*|[A-Z](?:\d\w*)?)")
+
+
+def _dashes(name: str) -> str:
+    """Any dash (a hyphen, an en dash, a minus sign...) as ``-``, as the matcher joins a name's parts."""
+    return "".join("-" if ch == "\u2212" or unicodedata.category(ch) == "Pd" else ch for ch in name)
+
+
+def _latin(name: str) -> str:
+    name = "".join(GREEK_LETTERS.get(ch, ch) for ch in name)
+
+    def spelled(match: re.Match) -> str:
+        before = name[match.start() - 1] if match.start() else ""
+        return SPELLED_GREEK[match.group()] if before == "-" or before.isupper() or before.isdigit() else match.group()
+
+    return _SPELLED.sub(spelled, name)
+
+
+def publication_spellings(name: str) -> list[str]:
+    """The names a spelling from publications may stand for, in the order the extension's matcher tries
+    them, without ``name`` itself: Greek letters as Latin capitals (``TNF-α`` → ``TNF-A``), then without
+    the dash before a number or a converted Greek letter (``TNF-A`` → ``TNFA``, ``IL-6`` → ``IL6``).
+    Only names with a capital letter are respelled, as in the matcher (``alphabet`` stays itself)."""
+    original = name
+    name = _dashes(name)
+    if not any(ch.isupper() for ch in name):
+        return []
+    latin = _latin(name)
+    found = [latin]
+    dashed = _DASHED.fullmatch(latin)
+    if dashed and (latin != name or dashed.group(2)[0].isdigit()):
+        found.append(dashed.group(1) + dashed.group(2))
+    return [spelling for spelling in dict.fromkeys(found) if spelling != original]
 
 
 class UnknownGeneError(UnknownNameError):

@@ -10,7 +10,7 @@ from backend.portraits.models import Portrait
 from backend.portraits.selectors import canonical_portrait
 from backend.studio.services import backfill_portraits, genes_without_portraits
 
-from .factories import make_emulsion, make_gene
+from .factories import make_emulsion, make_gene, make_portrait
 from .fakes import FakeRenderer
 
 
@@ -79,3 +79,17 @@ def test_the_command_renders_real_procedural_portraits(capsys):
     assert (portrait.width, portrait.height) == (768, 1024)
     with pytest.raises(CommandError, match="E0999"):
         call_command("render_missing", "--emulsion", "E0999")
+
+
+@pytest.mark.django_db
+def test_a_gene_whose_only_portrait_is_a_transfer_still_gets_one_drawn():
+    from backend.studio.copies import transfer_portrait
+
+    source, target = make_gene("TP53"), make_gene("INS")
+    make_emulsion("E0001")
+    copied, _ = transfer_portrait(make_portrait(source), target)
+    fake = FakeRenderer()
+    assert backfill_portraits(renderer=fake.renderer()) == 1
+    assert [call[0] for call in fake.calls] == ["INS"]
+    drawn = Portrait.objects.get(gene=target, origin=Portrait.BACKFILL)
+    assert canonical_portrait(target) == drawn and copied != drawn

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from backend.accounts.models import Discovery
+from backend.accounts.models import Discovery, Preferences
 
 from .factories import client_for, make_gene, make_user
 
@@ -92,6 +92,8 @@ def test_discovery_posts_are_rate_limited(api, settings):
 def test_public_discoveries(user):
     tp53, ins = make_gene("TP53", color_hex="#aa0000"), make_gene("INS", color_hex="#00aa00")
     bo = make_user("bo")
+    for sharer in (user, bo):
+        Preferences.set_for(sharer, share_discoveries=True)
     Discovery.objects.create(user=bo, gene=tp53)
     Discovery.objects.create(user=bo, gene=ins)
     Discovery.objects.create(user=user, gene=ins)
@@ -110,7 +112,57 @@ def test_public_discoveries(user):
 
 def test_public_discoveries_are_capped(user):
     genes = [make_gene(f"G{i:03d}") for i in range(60)]
+    Preferences.set_for(user, share_discoveries=True)
     Discovery.objects.bulk_create([Discovery(user=user, gene=g) for g in genes])
     body = APIClient().get("/api/discoveries/").json()
     assert len(body["recent"]) == 50
     assert len(body["top_genes"]) == 20
+
+
+def test_discoveries_are_private_until_shared(user):
+    """Issue 12, defect 9: a user who never chose is not listed; sharing lists them, unsharing removes them."""
+    tp53, ins = make_gene("TP53"), make_gene("INS")
+    bo = make_user("bo")
+    Discovery.objects.create(user=bo, gene=tp53)
+    Discovery.objects.create(user=user, gene=ins)
+    body = APIClient().get("/api/discoveries/").json()
+    assert body == {"recent": [], "top_genes": []}
+    Preferences.set_for(bo, share_discoveries=True)
+    body = APIClient().get("/api/discoveries/").json()
+    assert [(r["username"], r["symbol"]) for r in body["recent"]] == [("bo", "TP53")]
+    assert [(g["symbol"], g["discoverers"]) for g in body["top_genes"]] == [("TP53", 1)]
+    Preferences.set_for(bo, share_discoveries=False)
+    assert APIClient().get("/api/discoveries/").json() == {"recent": [], "top_genes": []}
+
+
+def test_top_genes_count_only_sharing_users(user):
+    tp53 = make_gene("TP53")
+    bo, cy = make_user("bo"), make_user("cy")
+    for finder in (user, bo, cy):
+        Discovery.objects.create(user=finder, gene=tp53)
+    Preferences.set_for(bo, share_discoveries=True)
+    Preferences.set_for(cy, share_discoveries=False)
+    body = APIClient().get("/api/discoveries/").json()
+    assert [(g["symbol"], g["discoverers"]) for g in body["top_genes"]] == [("TP53", 1)]
+
+
+def test_preferences_api(api, user):
+    assert APIClient().get("/api/me/preferences/").status_code in (401, 403)
+    assert APIClient().put("/api/me/preferences/", {"share_discoveries": True}, format="json").status_code in (401, 403)
+    assert api.get("/api/me/preferences/").json() == {"share_discoveries": False}
+    assert not Preferences.objects.filter(user=user).exists()  # reading stores nothing
+    response = api.put("/api/me/preferences/", {"share_discoveries": True}, format="json")
+    assert response.status_code == 200
+    assert response.json() == {"share_discoveries": True}
+    assert api.get("/api/me/preferences/").json() == {"share_discoveries": True}
+    assert api.put("/api/me/preferences/", {}, format="json").status_code == 400
+    assert api.put("/api/me/preferences/", {"share_discoveries": "maybe"}, format="json").status_code == 400
+    assert api.put("/api/me/preferences/", {"share_discoveries": False}, format="json").json() == {
+        "share_discoveries": False
+    }
+
+
+def test_preferences_are_in_the_schema(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert "/api/me/preferences/" in schema
+    assert "share_discoveries" in schema

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from backend.accounts import selectors, services
-from backend.accounts.models import Discovery
+from backend.accounts.models import Discovery, Preferences
 
 from .factories import make_gene, make_user
 
@@ -58,6 +58,8 @@ def test_grant_starter_genes_is_idempotent(settings):
 def test_public_selectors_skip_starters_inactive_users_and_the_viewer():
     tp53, ins, hbb = make_gene("TP53"), make_gene("INS"), make_gene("HBB")
     ada, bo, cy, gone = make_user("ada"), make_user("bo"), make_user("cy"), make_user("gone", is_active=False)
+    for sharer in (ada, bo, cy, gone):
+        Preferences.set_for(sharer, share_discoveries=True)
     Discovery.objects.create(user=ada, gene=tp53, starter=True)
     Discovery.objects.create(user=ada, gene=ins)
     Discovery.objects.create(user=bo, gene=ins)
@@ -68,3 +70,16 @@ def test_public_selectors_skip_starters_inactive_users_and_the_viewer():
     assert [(d.user.username, d.gene.symbol) for d in recent] == [("cy", "HBB"), ("ada", "INS")]
     top = list(selectors.top_discovered_genes())
     assert [(g.symbol, g.discoverers) for g in top] == [("HBB", 2), ("INS", 2)]
+
+
+def test_public_selectors_skip_users_who_do_not_share():
+    """Issue 12, defect 9: private by default (no Preferences row), or by choice."""
+    tp53 = make_gene("TP53")
+    never, no, yes = make_user("never"), make_user("no"), make_user("yes")
+    Preferences.set_for(no, share_discoveries=False)
+    Preferences.set_for(yes, share_discoveries=True)
+    for finder in (never, no, yes):
+        Discovery.objects.create(user=finder, gene=tp53)
+    assert [d.user.username for d in selectors.recent_discoveries()] == ["yes"]
+    assert [(g.symbol, g.discoverers) for g in selectors.top_discovered_genes()] == [("TP53", 1)]
+    assert [selectors.shares_discoveries(u) for u in (never, no, yes)] == [False, False, True]

@@ -121,3 +121,22 @@ def test_a_cached_card_follows_every_portrait_change(client, catalogue):
     # An alias answers with the same, current card.
     alias = client.get("/api/genes/p53/").json()
     assert alias["symbol"] == "TP53" and alias["matched_by"] == "alias" and alias["portrait"] is None
+
+
+def test_a_symbol_in_another_case_answers_with_the_gene(client, catalogue):
+    """Issue 12, defect 10: /api/genes/tp53/ was a 404 although search accepts tp53."""
+    response = client.get("/api/genes/tp53/")
+    assert response.status_code == 200
+    card = response.json()
+    assert (card["symbol"], card["matched_by"]) == ("TP53", "symbol_case")
+    assert response["ETag"].endswith(";symbol_case")
+    again = client.get("/api/genes/tp53/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    assert client.get("/api/genes/oldg1/").json()["matched_by"] == "previous_case"
+    assert client.get("/api/genes/P53/").status_code in (200, 404)  # whatever the catalogue says, never a 500
+
+
+def test_the_card_of_an_exact_symbol_takes_one_query(client, catalogue, django_assert_max_num_queries):
+    client.get("/api/genes/TP53/")  # the card body is now cached
+    with django_assert_max_num_queries(1):
+        assert client.get("/api/genes/TP53/").status_code == 200

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from backend.accounts.models import Preferences
 from backend.accounts.services import record_discoveries
 from backend.genes.models import Gene
 from backend.portraits import services
@@ -122,11 +123,43 @@ def _gene_values(gene: Gene) -> dict:
 def test_others_view_lists_recent_and_most_discovered_genes(client, site):
     other = get_user_model().objects.create_user("grace", password=PASSWORD)
     record_discoveries(user=other, names=["SIGP1", "LAIR1"])
+    for sharer in (other, site.user):
+        Preferences.set_for(sharer, share_discoveries=True)
     client.force_login(site.user)
     page = text(client.get("/?view=others"))
     assert "found by grace" in page and 'href="/genes/SIGP1/"' in page
     assert "found by ada" not in page  # the viewer's own finds are in their archive
     assert "2 discoverers" in page  # LAIR1: ada and grace
+    assert "Yours are shared" in page
+
+
+def test_others_view_lists_only_users_who_share(client, site):
+    """Issue 12, defect 9: discoveries are private until their finder shares them."""
+    other = get_user_model().objects.create_user("grace", password=PASSWORD)
+    record_discoveries(user=other, names=["SIGP1", "LAIR1"])
+    client.force_login(site.user)
+    page = text(client.get("/?view=others"))
+    assert "found by grace" not in page and "discoverer" not in page
+    assert "Your discoveries are private; share them to appear in others' discoveries" in page
+    assert 'href="/accounts/settings/"' in page
+    Preferences.set_for(other, share_discoveries=True)
+    page = text(client.get("/?view=others"))
+    assert "found by grace" in page
+    assert "1 discoverer" in page and "2 discoverers" not in page  # ada does not share
+
+
+def test_settings_page_turns_sharing_on_and_off(member, site):
+    page = text(member.get("/accounts/settings/"))
+    assert "Your discoveries are private; share them to appear in others' discoveries" in page
+    assert 'name="share_discoveries"' in page and "checked" not in page.split('id="share-discoveries"')[1][:40]
+    response = member.post("/accounts/settings/", {"form": "sharing", "share_discoveries": "on"})
+    assert response.status_code == 302
+    assert Preferences.objects.get(user=site.user).share_discoveries is True
+    page = text(member.get("/accounts/settings/"))
+    assert "Your discoveries are shared" in page
+    member.post("/accounts/settings/", {"form": "sharing"})  # an unticked box is not sent
+    assert Preferences.objects.get(user=site.user).share_discoveries is False
+    assert provider_key_get(site.user) is None  # the sharing form stores no key
 
 
 def test_archive_escapes_gene_names(member, site):
@@ -194,6 +227,14 @@ def test_gene_page_escapes_gene_data(client, site):
 def test_gene_page_redirects_aliases_and_404s_unknown_genes(client, site):
     assert client.get("/genes/OLDG1/")["Location"] == "/genes/NEWG1/"
     assert client.get("/genes/NOTAGENE/").status_code == 404
+
+
+def test_gene_page_in_another_case_redirects_to_the_symbol(client, site):
+    """Issue 12, defect 10: /genes/tp53/ was a 404 although search accepts tp53."""
+    response = client.get("/genes/tp53/")
+    assert response.status_code == 302 and response["Location"] == "/genes/TP53/"
+    assert client.get("/genes/oldg1/")["Location"] == "/genes/NEWG1/"
+    assert client.get("/genes/TP53/").status_code == 200
 
 
 def test_hidden_candidates_stay_off_the_page(client, site):

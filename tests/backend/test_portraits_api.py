@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from backend.portraits import canonical, services
 from backend.portraits.models import Canonical, CanonicalChange, Portrait, Vote
+from backend.studio import copies
 
 from .factories import SECRET_ARTIST, make_emulsion, make_gene, make_portrait, make_users
 
@@ -263,3 +264,26 @@ def test_admin_hide_unhide_and_pin_actions(admin_client, world):
         "/admin/portraits/vote/",
     ):
         assert admin_client.get(page).status_code == 200
+
+
+def test_a_transferred_candidate_says_whose_traits_it_shows(api_client, world, django_assert_max_num_queries):
+    """Issue 12, defect 10: a copied portrait shows another gene's traits, and says so."""
+    api_client.force_authenticate(world["user"])
+    api_client.post(transfer_url(world["first"]), {"to": "INS"}, format="json")
+    make_portrait(world["other"])  # one drawn for INS: a second candidate, no second query per candidate
+    with django_assert_max_num_queries(8):
+        body = api_client.get("/api/genes/INS/candidates/").json()
+    copied = {c["origin"]: c["copied_from"] for c in body["candidates"]}
+    assert copied["import"] is None
+    assert copied["transfer"] == {"symbol": "TP53", "notice": "copied from TP53 — drawn with TP53's traits, not INS's"}
+    candidates = api_client.get("/api/genes/TP53/candidates/").json()["candidates"]
+    assert all(c["copied_from"] is None for c in candidates)
+
+
+def test_the_candidate_notice_is_on_the_gene_page(client, world):
+    copy, _ = copies.transfer_portrait(world["first"], world["other"], world["user"])
+    page = client.get("/genes/INS/").content.decode()
+    notice = page.split(f'id="candidate-{copy.pk}"', 1)[1].split("</li>", 1)[0]
+    assert 'Copied from <a href="/genes/TP53/">TP53</a> — drawn with TP53\'s traits' in notice
+    assert "not INS's" in notice
+    assert "Copied from" not in client.get("/genes/TP53/").content.decode()

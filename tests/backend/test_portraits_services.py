@@ -253,6 +253,64 @@ def test_transfer_copies_the_image_as_a_new_candidate():
         copies.transfer_portrait(original, source_gene, user)
 
 
+# ---------------------------------------------------------------- transfers and the canonical rule (issue 12, defect 10)
+
+
+def transferred(target, **fields):
+    """A candidate of ``target`` copied from another gene's portrait (as copies.transfer_portrait makes them)."""
+    source = make_portrait(make_gene(f"SRC{Portrait.objects.count() + 1}"))
+    return make_portrait(target, origin=Portrait.TRANSFER, transferred_from=source, **fields)
+
+
+@pytest.mark.django_db
+def test_a_drawn_candidate_is_chosen_before_an_older_transferred_one():
+    gene = make_gene("INS")
+    transfer = transferred(gene)
+    drawn = make_portrait(gene, origin=Portrait.BACKFILL)
+    assert transfer.created_at <= drawn.created_at
+    assert canonical.ensure_canonical(gene)
+    assert canonical_of(gene) == drawn
+
+
+@pytest.mark.django_db
+def test_a_transfer_is_the_card_only_until_a_candidate_is_drawn_for_the_gene():
+    gene = make_gene("INS")
+    transfer = transferred(gene, set_canonical=True)
+    assert canonical_of(gene) == transfer  # better than no portrait at all, with a notice on the candidate
+    drawn = make_portrait(gene, origin=Portrait.REQUEST, set_canonical=True)
+    assert canonical_of(gene) == drawn
+    change = CanonicalChange.objects.filter(gene=gene).latest("id")
+    assert (change.old_portrait, change.new_portrait) == (transfer, drawn)
+    assert "transferred" in change.reason
+    # another drawn candidate changes nothing: the rule only ever replaces a transfer
+    make_portrait(gene, origin=Portrait.BACKFILL, set_canonical=True)
+    assert canonical_of(gene) == drawn
+
+
+@pytest.mark.django_db
+def test_votes_can_still_make_a_transfer_the_card(settings):
+    settings.ICONOPLASM_CANONICAL_MIN_VOTES, settings.ICONOPLASM_CANONICAL_MARGIN = 2, 2
+    gene = make_gene("INS")
+    drawn = make_portrait(gene, origin=Portrait.BACKFILL, set_canonical=True)
+    transfer = transferred(gene, set_canonical=True)
+    assert canonical_of(gene) == drawn
+    votes(make_users(2), transfer)
+    assert canonical_of(gene) == transfer
+    # and it stays while it leads by votes, even when more candidates are drawn
+    make_portrait(gene, origin=Portrait.BACKFILL, set_canonical=True)
+    canonical.update_canonical(gene)
+    assert canonical_of(gene) == transfer
+
+
+@pytest.mark.django_db
+def test_a_pinned_transfer_stays():
+    gene = make_gene("INS")
+    transfer = transferred(gene)
+    canonical.pin_canonical(transfer)
+    make_portrait(gene, origin=Portrait.BACKFILL, set_canonical=True)
+    assert canonical_of(gene) == transfer
+
+
 # ---------------------------------------------------------------- emulsions and print copy
 
 

@@ -54,6 +54,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def sample_cards(port: int) -> list[str]:
+    """Card paths of up to 2,000 genes of the current lexicon (the same sample every run)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", "/api/lexicon/")
+    lexicon_path = "/api/lexicon/" + json.loads(conn.getresponse().read())["hash"] + ".json"
+    conn.request("GET", lexicon_path)
+    symbols = [row[0] for row in json.loads(conn.getresponse().read())["genes"]]
+    return [f"/api/genes/{s}/" for s in random.Random(0).sample(symbols, min(2000, len(symbols)))]
+
+
 def wait_until_up(port: int, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -156,13 +166,7 @@ def main() -> None:
     )
     try:
         wait_until_up(port)
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        conn.request("GET", "/api/lexicon/")
-        index = json.loads(conn.getresponse().read())
-        lexicon_path = "/api/lexicon/" + index["hash"] + ".json"
-        conn.request("GET", lexicon_path)
-        symbols = [row[0] for row in json.loads(conn.getresponse().read())["genes"]]
-        cards = [f"/api/genes/{s}/" for s in random.Random(0).sample(symbols, min(2000, len(symbols)))]
+        cards = sample_cards(port)
         statics = ["/media/" + str(p.relative_to(media)) for p in static_files]
 
         print(f"server: gunicorn, 2 workers; {args.clients} client threads, {args.seconds:.0f} s per target")
@@ -326,13 +330,7 @@ def bench_database(kind: str, env: dict[str, str], tokens: list[str], portraits:
     )  # fmt: skip
     try:
         wait_until_up(port)
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        conn.request("GET", "/api/lexicon/")
-        index = json.loads(conn.getresponse().read())
-        lexicon_path = "/api/lexicon/" + index["hash"] + ".json"
-        conn.request("GET", lexicon_path)
-        symbols = [row[0] for row in json.loads(conn.getresponse().read())["genes"]]
-        cards = [f"/api/genes/{s}/" for s in random.Random(0).sample(symbols, min(2000, len(symbols)))]
+        cards = sample_cards(port)
         media = Path(env["ICONOPLASM_HOME"]) / "media"
         statics = ["/media/" + str(p.relative_to(media)) for p in sorted(media.rglob("*.png"))[:50]]
         results = {"static file (floor)": drive(port, statics, args.seconds, args.clients)}

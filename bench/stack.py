@@ -36,16 +36,15 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.api import free_port  # noqa: E402 - after the path is set
+
 PG_SERVER = os.environ.get("ICONOPLASM_STACK_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("ICONOPLASM_STACK_DB", "iconoplasm_stack")
 BUCKET = "iconoplasm-stack"
 PYTHON = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port: int, timeout: float = 30.0) -> None:

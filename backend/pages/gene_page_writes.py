@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
+from backend.genes.selectors import find_typed_gene
 from backend.portraits import selectors, services
 from backend.portraits.models import Portrait
 from backend.portraits.serializers import TransferInputSerializer, VoteInputSerializer
@@ -14,7 +15,7 @@ from backend.studio.copies import SameGeneError, print_copy as draw_print_copy, 
 from backend.studio.serializers import RequestCreateInput
 from backend.studio.services import request_create
 
-from .views import find_typed_gene, gene_or_404, gene_page_write, gene_url, render_gene_page
+from .views import gene_or_404, gene_page_write, gene_url, render_gene_page
 
 VOTE_DONE = {
     1: "You voted +1 on candidate #{pk}.",
@@ -61,10 +62,11 @@ def transfer(request, pk: int):
     )
     if refused:
         return refused
-    target = find_typed_gene(data["to"])
-    if target is None:
+    found = find_typed_gene(data["to"])
+    if found is None:
         error = f"Could not copy the portrait: no gene is called “{data['to']}”."
         return render_gene_page(request, gene, status=400, error=error, kept=kept)
+    target = found[0]
     try:
         new, created = transfer_portrait(portrait, target, request.user)
     except SameGeneError:

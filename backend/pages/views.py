@@ -15,7 +15,7 @@ from backend.accounts.selectors import recent_discoveries, shares_discoveries, t
 from backend.common.ratelimit import check_rate
 from backend.genes.models import Gene
 from backend.genes.selectors import (
-    find_typed_gene as find_typed,
+    find_typed_gene,
     gene_count,
     gene_table_status,
     genome_plot_path,
@@ -75,20 +75,14 @@ def home(request):
     return render(request, "home.html", context)
 
 
-def find_typed_gene(name: str) -> Gene | None:
-    """The gene a person typed (``backend.genes.selectors.find_typed_gene``: as written, else in another case)."""
-    found = find_typed(name)
-    return None if found is None else found[0]
-
-
 @require_GET
 def search(request):
     """A symbol, previous symbol or alias (in any case) → its gene page; otherwise the genes it may mean
     (``suggest_genes``: publication spellings, symbol prefixes, words of gene names), 200; nothing: 404."""
     query = request.GET.get("q", "").strip()
-    gene = find_typed_gene(query)
-    if gene is not None:
-        return redirect("gene-page", gene.symbol)
+    found = find_typed_gene(query)
+    if found is not None:
+        return redirect("gene-page", found[0].symbol)
     suggestions = suggest_genes(query) if query else []
     status = 404 if query and not suggestions else 200
     return render(request, "genes/search.html", {"query": query, "suggestions": suggestions}, status=status)
@@ -172,7 +166,7 @@ def gene_page_write(request, gene: Gene, *, limit: str, what: str, action: str, 
 
 def gene_or_404(symbol: str) -> tuple[Gene, str]:
     """The gene a page URL names, and how it matched (in any case: ``find_typed_gene``); a 404 page otherwise."""
-    found = find_typed(symbol)
+    found = find_typed_gene(symbol)
     if found is None:
         raise Http404(f"unknown gene {symbol}")
     return found

@@ -194,7 +194,9 @@ def database_url_of_this_run(tmp_path) -> str:
 def test_two_processes_together_stay_within_the_limit(tmp_path):
     env = child_env(tmp_path, database_url_of_this_run(tmp_path))
     accepted = run_two_processes(env, attempts=40)
-    assert sum(accepted) == 25, accepted  # limit 25 (CHILD); each process alone allows 25
+    # Limit 25 (CHILD); each process alone allows 25. Never more between them; a request may be
+    # refused by the other's short-lived row (the store errs on the safe side), so one or two fewer.
+    assert 23 <= sum(accepted) <= 25, accepted
     assert min(accepted) > 0  # both really ran at once
 
 

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "backend.studio",
     "backend.accounts",
     "backend.moderation",
+    "backend.casts",
+    "backend.learning",
     "backend.pages",
 ]
 

@@ -11,6 +11,9 @@ handler400 = "backend.common.errors.bad_request"
 urlpatterns = [
     path("", include("backend.pages.urls")),
     path("", include("backend.moderation.urls")),
+    path("casts/", include("backend.casts.urls")),
+    path("review/", include("backend.learning.urls")),
+    path("decks/", include("backend.learning.deck_urls")),
     path("accounts/", include("backend.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -19,6 +22,8 @@ urlpatterns = [
     path("api/", include("backend.studio.api_urls")),
     path("api/", include("backend.accounts.api_urls")),
     path("api/", include("backend.moderation.api_urls")),
+    path("api/", include("backend.casts.api_urls")),
+    path("api/", include("backend.learning.api_urls")),
 ]
 
 

@@ -17,7 +17,7 @@ from pipeline.paths import REPO_ROOT
 BACKEND = REPO_ROOT / "backend"
 
 # The data flow, upstream first: the order of INSTALLED_APPS.
-FLOW = ["limits", "genes", "portraits", "studio", "accounts", "moderation", "pages"]
+FLOW = ["limits", "genes", "portraits", "studio", "accounts", "moderation", "casts", "learning", "pages"]
 # Shared by all and importing none of them.
 FOUNDATIONS = {"common", "limits"}
 # The project package (settings, root URLs) may import every app.

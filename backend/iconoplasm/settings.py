@@ -164,6 +164,12 @@ ICONOPLASM_RATE_LIMITS = {
     "transfer": (30, 3600),
     "login-user": (10, 900),
     "login-addr": (30, 900),
+    # Issue 13: review answers (a fast reviewer answers every 2-3 s), casts composed or edited,
+    # Anki decks built (each zips images), casts added to review.
+    "review": (240, 60),
+    "cast": (30, 3600),
+    "deck": (30, 3600),
+    "study": (30, 3600),
 }
 
 LOGIN_URL = "/accounts/login/"

@@ -10,11 +10,11 @@ The store is shared by every process on every machine of the site:
 - **Redis** when ``ICONOPLASM_REDIS_URL`` is set: a sorted set per key, checked and added to
   in one Lua script (atomic on the server).
 - **The database** otherwise (``backend.limits.Hit``, one row per accepted request). A hit is
-  inserted and committed first, then the key's hits in the window are counted; over the
-  limit, the hit is deleted and the request refused. Every accepted request therefore saw
-  all earlier accepted ones, so concurrent processes together never exceed the limit (a
-  refused request may briefly make a concurrent one refused too: the error is on the safe
-  side). A client already over its limit costs one indexed read and writes nothing.
+  inserted (unless the key's window is already full) and committed first, then the key's hits
+  in the window are counted; over the limit, the hit is deleted and the request refused. Every
+  accepted request therefore saw all earlier accepted ones, so concurrent processes together
+  never exceed the limit (a refused request may briefly make a concurrent one refused too: the
+  error is on the safe side). A client already over its limit writes nothing.
 
 When Redis does not answer, the database counts instead (one warning per outage; Redis is
 retried after a few seconds). When the database store fails too, writes are let through
@@ -82,27 +82,42 @@ class DatabaseStore:
             state = Hit.objects.filter(key=key, at__gt=since).aggregate(n=Count("id"), oldest=Min("at"))
         return state["n"], state["oldest"]
 
-    def hit(self, key: str, limit: int, window: float, now: float) -> int:
+    @staticmethod
+    def _insert_unless_full(key: str, limit: int, since: float, now: float) -> int | None:
+        """Add a hit unless the key already has ``limit`` in the window: one statement, so an accepted
+        request costs this and one count, and a client over its limit writes nothing."""
         from backend.limits.models import Hit
 
+        table = Hit._meta.db_table
+        sql = (
+            f"INSERT INTO {table} (key, at) SELECT %s, %s"
+            f" WHERE (SELECT COUNT(*) FROM {table} WHERE key = %s AND at > %s) < %s RETURNING id"
+        )
+        # Outside a transaction the statement commits by itself (no BEGIN/COMMIT round trips); inside
+        # a caller's, a savepoint keeps a failure from breaking the caller's work.
+        guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with guard, connection.cursor() as cursor:
+            cursor.execute(sql, [key, now, key, since, limit])
+            row = cursor.fetchone()
+        return None if row is None else row[0]
+
+    def hit(self, key: str, limit: int, window: float, now: float) -> int:
         since = now - window
+        pk = retry_when_locked(lambda: self._insert_unless_full(key, limit, since, now))
         n, oldest = self._in_window(key, since)
-        if n >= limit:
-            raise Refused((oldest if oldest is not None else now) + window - now)
-
-        def insert():
-            with transaction.atomic():
-                return Hit.objects.create(key=key, at=now).pk
-
-        pk = retry_when_locked(insert)
-        n, oldest = self._in_window(key, since)
-        if n > limit:
+        if pk is not None and n <= limit:
+            if random.randrange(PRUNE_EVERY) == 0:
+                self._prune(now)
+            return pk
+        if pk is not None:
             self.release(key, pk)
-            raise Refused((oldest if oldest is not None else now) + window - now)
-        if random.randrange(PRUNE_EVERY) == 0:
-            longest = max(w for _, w in settings.ICONOPLASM_RATE_LIMITS.values())
-            self._write(lambda: Hit.objects.filter(at__lt=now - longest).delete())
-        return pk
+        raise Refused((oldest if oldest is not None else now) + window - now)
+
+    def _prune(self, now: float) -> None:
+        from backend.limits.models import Hit
+
+        longest = max(w for _, w in settings.ICONOPLASM_RATE_LIMITS.values())
+        self._write(lambda: Hit.objects.filter(at__lt=now - longest).delete())
 
     def release(self, key: str, token) -> None:
         from backend.limits.models import Hit

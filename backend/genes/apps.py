@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class GenesConfig(AppConfig):
     name = "backend.genes"
     label = "genes"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

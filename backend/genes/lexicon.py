@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 
-from .models import Gene, GeneName
+from .models import CatalogueVersion, Gene, GeneName
 
 _CACHE_KEY = "lexicon:{stamp}"
 
@@ -26,16 +26,12 @@ class Lexicon:
 
 
 def _catalogue_stamp() -> str:
-    """What changes whenever the catalogue does: counts and newest stamps of genes and names, in
-    one statement of four index-answered subqueries (one ORM aggregate over both columns scans
-    the table, and building four ORM queries costs more than running them)."""
-    genes, names = Gene._meta.db_table, GeneName._meta.db_table
+    """The catalogue's version token (:class:`~backend.genes.models.CatalogueVersion`; "none" before
+    the first change): one primary-key read, written out because building the ORM query costs more than running it."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {genes}), (SELECT MAX(updated_at) FROM {genes}),"
-            f" (SELECT COUNT(*) FROM {names}), (SELECT MAX(id) FROM {names})"
-        )
-        return ":".join(map(str, cursor.fetchone()))
+        cursor.execute(f"SELECT version FROM {CatalogueVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else "none"
 
 
 def build_lexicon() -> Lexicon:
@@ -68,7 +64,7 @@ _last: dict[str, Lexicon] = {}
 
 
 def current_lexicon() -> Lexicon:
-    key = _CACHE_KEY.format(stamp=hashlib.sha256(_catalogue_stamp().encode()).hexdigest())
+    key = _CACHE_KEY.format(stamp=_catalogue_stamp())
     lexicon = _last.get(key)
     if lexicon is None:
         lexicon = cache.get(key)

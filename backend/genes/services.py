@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import ROW_FIELDS, Gene, GeneName
+from pipeline.catalogue import read_catalogue
+from pipeline.records import ROW_FIELDS
+
+from .models import CatalogueVersion, Gene, GeneName
+
+
+def bump_catalogue_version() -> None:
+    """Say that the catalogue changed (the lexicon index rebuilds its lexicon on the next request)."""
+    version = uuid.uuid4().hex
+    if CatalogueVersion.objects.filter(pk=1).update(version=version):
+        return
+    try:
+        with transaction.atomic():
+            CatalogueVersion.objects.create(pk=1, version=version)
+    except IntegrityError:  # another writer created the row meanwhile
+        CatalogueVersion.objects.filter(pk=1).update(version=version)
 
 
 @dataclass(frozen=True)
@@ -19,33 +33,6 @@ class LoadReport:
     updated: int
     unchanged: int
     names: int
-
-
-def _clean(value: object) -> object:
-    """Parquet values as plain Python: lists for arrays, None for missing, str for strings."""
-    if isinstance(value, np.ndarray):
-        return [str(v) for v in value.tolist()]
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def read_catalogue(genes_path: Path, traits_path: Path) -> list[dict]:
-    """One dict per gene with every Gene field, from the two tables."""
-    genes = pd.read_parquet(genes_path)
-    traits = pd.read_parquet(traits_path)
-    merged = genes.merge(traits, on="symbol", how="inner", validate="one_to_one")
-    rows = []
-    for record in merged.to_dict("records"):
-        row = {field: _clean(record.get(field)) for field in ROW_FIELDS}
-        for text_field in ("ensembl_id", "uniprot_id", "summary", "cancer_role", "feature"):
-            row[text_field] = row[text_field] or ""
-        rows.append(row)
-    return rows
 
 
 @transaction.atomic
@@ -83,6 +70,8 @@ def load_genes(genes_path: Path, traits_path: Path, batch_size: int = 1000) -> L
     stale = have - wanted
     for name, gene_id, kind in stale:
         GeneName.objects.filter(name=name, gene_id=gene_id, kind=kind).delete()
+    if to_create or to_update or wanted - have:  # the bulk writes above send no signals
+        bump_catalogue_version()
     return LoadReport(
         created=len(to_create),
         updated=len(to_update),

@@ -78,12 +78,16 @@ class PortraitVoteApi(APIView):
         payload = VoteInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            portrait = services.vote(request.user, portrait, int(payload.validated_data["value"]))
+            voted = services.vote(request.user, portrait, int(payload.validated_data["value"]))
         except DjangoValidationError as exc:
             raise ValidationError({"value": exc.messages}) from exc
-        return Response(
-            CandidateSerializer(portrait, context=candidate_context(request, portrait.gene, [portrait])).data
-        )
+        # The outcome already says what the answer shows: no query for the canonical or the user's vote.
+        context = {
+            "request": request,
+            "canonical_id": voted.canonical_id,
+            "my_votes": {} if voted.my_vote is None else {voted.portrait.pk: voted.my_vote},
+        }
+        return Response(CandidateSerializer(voted.portrait, context=context).data)
 
 
 MAX_BATCH = 100

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
 
 from backend.genes.models import Gene
 
@@ -26,9 +25,11 @@ def _log_change(gene: Gene, old: Portrait | None, new: Portrait | None, reason: 
     )
 
 
-def lock_gene(gene_id: int) -> Gene:
-    """Lock the gene row (until the transaction ends) and return it: the first lock of every writer of its canonical."""
-    return Gene.objects.select_for_update(no_key=True).get(pk=gene_id)
+def lock_gene(gene_id: int, fields: tuple[str, ...] = ()) -> Gene:
+    """Lock the gene row (until the transaction ends) and return it (only ``fields`` when given): the first
+    lock of every writer of its canonical."""
+    query = Gene.objects.select_for_update(no_key=True)
+    return (query.only(*fields) if fields else query).get(pk=gene_id)
 
 
 def lock_genes_of(portrait_ids: list[int]) -> list[int]:
@@ -39,7 +40,7 @@ def lock_genes_of(portrait_ids: list[int]) -> list[int]:
     return gene_ids
 
 
-def update_canonical(gene: Gene, changed_by=None) -> Portrait | None:
+def update_canonical(gene: Gene, changed_by=None, *, gene_locked: bool = False) -> Portrait | None:
     """Re-evaluate which portrait is the gene's canonical one; returns it (None when the gene has no public candidate).
 
     The rule (a public candidate is one not hidden by moderation and not of a blocked emulsion):
@@ -62,67 +63,62 @@ def update_canonical(gene: Gene, changed_by=None) -> Portrait | None:
     6. A gene with no public candidate has no canonical portrait.
 
     Every change is written to :class:`CanonicalChange` (old, new, reason, who).
+    ``gene_locked``: the caller already holds the gene's lock (:func:`lock_gene`) in its transaction.
     """
     min_votes = settings.ICONOPLASM_CANONICAL_MIN_VOTES
     margin = settings.ICONOPLASM_CANONICAL_MARGIN
-    with transaction.atomic():
-        # Locking the gene row serialises the rule per gene, also while it has no Canonical row to lock
-        # (two workers finishing the first two candidates at once would otherwise both create one).
-        list(Gene.objects.select_for_update(no_key=True).filter(pk=gene.pk).values_list("pk", flat=True))
-        choice = (
-            Canonical.objects.select_for_update(of=("self",), no_key=True)
-            .filter(gene=gene)
-            .select_related("portrait")
-            .first()
-        )
-        public = selectors.public_portraits().filter(gene=gene)
-        current = choice.portrait if choice is not None else None
-        current_public = current is not None and public.filter(pk=current.pk).exists()
-        if choice is not None and choice.pinned and current_public:
+    # No savepoint: the caller's transaction (a vote's) or this one is all or nothing either way,
+    # and on PostgreSQL a savepoint is two more round trips on the busiest write.
+    with transaction.atomic(savepoint=False):
+        if not gene_locked:
+            # Locking the gene row serialises the rule per gene, also while it has no Canonical row to lock
+            # (two workers finishing the first two candidates at once would otherwise both create one).
+            lock_gene(gene.pk, fields=("id",))
+        choice = Canonical.objects.select_for_update(of=("self",), no_key=True).filter(gene=gene).first()
+        # The gene's public candidates, read once; the rule below picks from them in Python.
+        public = list(selectors.public_portraits().filter(gene=gene).order_by("created_at", "id"))
+        by_id = {p.pk: p for p in public}
+        current = by_id.get(choice.portrait_id) if choice is not None else None
+        if choice is not None and choice.pinned and current is not None:
             return current
-        leader = public.filter(votes_count__gte=min_votes).order_by("-score", "created_at", "id").first()
-        drawn_first = public.order_by(_transferred_last(), "created_at", "id")
-        if current_public:
-            drawn = None
-            if leader is None and current.origin == Portrait.TRANSFER:
-                drawn = public.exclude(origin=Portrait.TRANSFER).order_by("created_at", "id").first()
+        qualified = [p for p in public if p.votes_count >= min_votes]
+        leader = min(qualified, key=lambda p: (-p.score, p.created_at, p.pk)) if qualified else None
+        drawn_for_gene = [p for p in public if p.origin != Portrait.TRANSFER]
+        if current is not None:
+            drawn = (
+                drawn_for_gene[0] if leader is None and current.origin == Portrait.TRANSFER and drawn_for_gene else None
+            )
             if drawn is not None:
                 new, reason = drawn, f"#{drawn.pk} drawn for the gene replaces #{current.pk}, transferred"
-            elif leader is None or leader.pk == current.pk:
+            elif leader is None or leader.pk == current.pk or leader.score - current.score < margin:
                 return current
             else:
-                current.refresh_from_db(fields=["score", "votes_count"])
-                if leader.score - current.score < margin:
-                    return current
                 new, reason = (
                     leader,
                     f"votes: #{leader.pk} ({leader.score:+d}) leads #{current.pk} ({current.score:+d}) "
                     f"by at least {margin}",
                 )
         else:
-            new = leader or drawn_first.first()
-            if current is None:
+            new = leader or (drawn_for_gene or public or [None])[0]
+            if choice is None:
                 reason = "first candidate" if leader is None else f"votes: #{leader.pk} leads ({leader.score:+d})"
             else:
                 why = "was pinned, " if choice.pinned else ""
-                reason = f"{why}#{current.pk} no longer public"
+                reason = f"{why}#{choice.portrait_id} no longer public"
             if new is None:
                 if choice is not None:
+                    old = choice.portrait
                     choice.delete()
-                    _log_change(gene, current, None, reason + "; no public candidate left", changed_by)
+                    _log_change(gene, old, None, reason + "; no public candidate left", changed_by)
                 return None
+        old = None if choice is None else current or choice.portrait
         if choice is None:
             Canonical.objects.create(gene=gene, portrait=new, pinned=False)
         else:
             choice.portrait, choice.pinned = new, False
             choice.save(update_fields=["portrait", "pinned", "changed_at"])
-        _log_change(gene, current, new, reason, changed_by)
+        _log_change(gene, old, new, reason, changed_by)
         return new
-
-
-def _transferred_last():
-    """An ordering term: candidates drawn for the gene before transferred ones (rule 4 of update_canonical)."""
-    return Case(When(origin=Portrait.TRANSFER, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def ensure_canonical(gene: Gene) -> bool:

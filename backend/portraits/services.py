@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -103,8 +104,17 @@ def register_candidate(
 # --------------------------------------------------------------------------- votes
 
 
-def vote(user, portrait: Portrait, value: int) -> Portrait:
-    """Record ``user``'s vote on ``portrait``: +1, −1, or 0 to clear it; returns the portrait with fresh totals.
+@dataclass(frozen=True)
+class Voted:
+    """A vote's outcome: the portrait with fresh totals, the gene's canonical portrait after it, the user's vote."""
+
+    portrait: Portrait
+    canonical_id: int | None
+    my_vote: int | None
+
+
+def vote(user, portrait: Portrait, value: int) -> Voted:
+    """Record ``user``'s vote on ``portrait``: +1, −1, or 0 to clear it; returns the outcome (:class:`Voted`).
 
     One transaction that locks in one order, as every writer of a gene's canonical does: the
     gene row first, then the portrait row alone (``of=("self",)``, no joined row). Then it
@@ -116,7 +126,7 @@ def vote(user, portrait: Portrait, value: int) -> Portrait:
     if isinstance(value, bool) or value not in VOTE_VALUES:
         raise ValidationError("value must be 1, -1 or 0 (0 clears your vote)")
 
-    def work() -> Portrait:
+    def work() -> Voted:
         with transaction.atomic():
             if connection.vendor == "sqlite":
                 # Take SQLite's write lock now rather than upgrading a read lock later (which fails at once).
@@ -128,12 +138,18 @@ def vote(user, portrait: Portrait, value: int) -> Portrait:
             if value == 0:
                 Vote.objects.filter(user=user, portrait=locked).delete()
             else:
-                Vote.objects.update_or_create(user=user, portrait=locked, defaults={"value": value})
+                # One upsert statement (no read first, no savepoint): the busiest write stays few round trips.
+                Vote.objects.bulk_create(
+                    [Vote(user=user, portrait=locked, value=value)],
+                    update_conflicts=True,
+                    unique_fields=["user", "portrait"],
+                    update_fields=["value"],
+                )
             totals = Vote.objects.filter(portrait=locked).aggregate(score=Coalesce(Sum("value"), 0), count=Count("id"))
             Portrait.objects.filter(pk=locked.pk).update(score=totals["score"], votes_count=totals["count"])
             locked.score, locked.votes_count = totals["score"], totals["count"]
-            update_canonical(gene)
-            return locked
+            canonical = update_canonical(gene, gene_locked=True)
+            return Voted(locked, canonical.pk if canonical is not None else None, value or None)
 
     return retry_when_locked(work)
 

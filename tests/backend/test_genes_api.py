@@ -79,6 +79,42 @@ def test_lexicon_is_content_addressed_and_cacheable(client, catalogue):
     assert client.get("/api/lexicon/0000.json").status_code == 404
 
 
+def test_lexicon_follows_every_catalogue_change_at_one_query_per_request(client, catalogue, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from backend.genes.models import Gene, GeneName
+
+    def index():
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get("/api/lexicon/").json()
+        return answer, len(queries)
+
+    first, _ = index()
+    again, queries = index()
+    assert again == first and queries == 1  # the version read only: no count or scan of the tables
+
+    gene = Gene.objects.get(symbol="TP53")
+    gene.color_hex = "#123456"
+    gene.save()
+    recoloured, _ = index()
+    assert recoloured["hash"] != first["hash"]
+    rows = {row[0]: row for row in json.loads(client.get(f"/api/lexicon/{recoloured['hash']}.json").content)["genes"]}
+    assert rows["TP53"][1] == "#123456"
+
+    GeneName.objects.filter(name="LFS1").delete()
+    unnamed, _ = index()
+    assert unnamed["hash"] != recoloured["hash"]
+    Gene.objects.get(symbol="NEWG1").delete()
+    assert index()[0]["genes"] == 4
+
+    # The bulk loader sends no signals; it says so itself: the deleted gene is back.
+    load_genes(*write_catalogue(tmp_path))
+    reloaded, _ = index()
+    assert reloaded["genes"] == 5 and reloaded["hash"] not in {unnamed["hash"], recoloured["hash"]}
+    assert index()[0] == reloaded and load_genes(*write_catalogue(tmp_path)).created == 0
+
+
 def test_gene_page_escapes_data(client, catalogue):
     from backend.genes.models import Gene
 

@@ -40,12 +40,12 @@ def test_vote_up_down_and_clear_keeps_totals_exact():
     portrait = make_portrait(gene)
     alice, bob = make_users(2)
     services.vote(alice, portrait, 1)
-    result = services.vote(bob, portrait, -1)
+    result = services.vote(bob, portrait, -1).portrait
     assert (result.score, result.votes_count) == (0, 2)
-    result = services.vote(bob, portrait, 1)  # one vote per user: changing replaces it
+    result = services.vote(bob, portrait, 1).portrait  # one vote per user: changing replaces it
     assert (result.score, result.votes_count) == (2, 2)
     assert Vote.objects.filter(portrait=portrait).count() == 2
-    result = services.vote(alice, portrait, 0)  # 0 clears
+    result = services.vote(alice, portrait, 0).portrait  # 0 clears
     assert (result.score, result.votes_count) == (1, 1)
     services.vote(alice, portrait, 0)  # clearing twice is harmless
     portrait.refresh_from_db()

@@ -188,3 +188,5 @@ def field_names(record: type) -> list[str]:
 GENE_COLUMNS = field_names(GeneFacts)
 TRAIT_COLUMNS = field_names(Traits)
 EMULSION_COLUMNS = field_names(Emulsion)
+# Every column of the two gene tables, symbol once: a gene's row (the site's Gene model has exactly these fields).
+ROW_FIELDS = list(dict.fromkeys([*GENE_COLUMNS, *TRAIT_COLUMNS]))

@@ -1,6 +1,6 @@
 """Benchmark: card and lexicon throughput and latency against the real server.
 
-Starts gunicorn (2 sync workers) on the loaded database of ``$ICONOPLASM_HOME``
+Starts gunicorn (``--web-workers`` sync workers, default 2) on the loaded database of ``$ICONOPLASM_HOME``
 (run `./dev serve` once first, or pass --home), then drives it from N client
 threads with keep-alive connections for a fixed time per target:
 
@@ -133,6 +133,9 @@ def main() -> None:
         default="home",
         help="home: the loaded database of --home (default); else fresh databases compared in one run",
     )
+    parser.add_argument(
+        "--web-workers", type=int, default=2, help="gunicorn sync workers (gunicorn suggests 2 x cores + 1)"
+    )
     parser.add_argument("--vote-users", type=int, default=320, help="accounts the vote clients share out")
     args = parser.parse_args()
     if args.database != "home":
@@ -155,7 +158,7 @@ def main() -> None:
             "gunicorn",
             "backend.iconoplasm.wsgi",
             "--workers",
-            "2",
+            str(args.web_workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -169,7 +172,9 @@ def main() -> None:
         cards = sample_cards(port)
         statics = ["/media/" + str(p.relative_to(media)) for p in static_files]
 
-        print(f"server: gunicorn, 2 workers; {args.clients} client threads, {args.seconds:.0f} s per target")
+        print(
+            f"server: gunicorn, {args.web_workers} workers; {args.clients} client threads, {args.seconds:.0f} s per target"
+        )
         static = drive(port, statics, args.seconds, args.clients)
         card_first = drive(port, cards, args.seconds, args.clients)
         # Readers meet the same genes again and again: the second pass over a set of genes is
@@ -323,8 +328,8 @@ def drive_votes(port: int, portraits: list[int], tokens: list[str], seconds: flo
 def bench_database(kind: str, env: dict[str, str], tokens: list[str], portraits: list[int], args) -> dict[str, tuple]:
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "backend.iconoplasm.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "backend.iconoplasm.wsgi", "--workers", str(args.web_workers),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=REPO,
         env=env,
     )  # fmt: skip
@@ -350,7 +355,10 @@ def compare_databases(args) -> None:
     kinds = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     tables = catalogue_tables()
     prepared = {kind: prepare(kind, tables, args.vote_users) for kind in kinds}
-    print(f"server: gunicorn, 2 workers; {args.clients} client threads, {args.seconds:.0f} s per target", flush=True)
+    print(
+        f"server: gunicorn, {args.web_workers} workers; {args.clients} client threads, {args.seconds:.0f} s per target",
+        flush=True,
+    )
     results = {kind: bench_database(kind, *prepared[kind], args) for kind in kinds}
     for kind in kinds:
         print(f"-- {kind}")

@@ -3,7 +3,9 @@
 import { fetchCard, fetchImageAsDataUrl, signIn } from "./src/background/api.js";
 import { discoverySummary, recordDiscovery, scheduleSend, sendUnsent } from "./src/background/discoveries.js";
 import { currentLexicon, nameIndexFor, savedLexicon } from "./src/background/lexicon_store.js";
+import { reviewAnswer, reviewItems, reviewSummary } from "./src/background/review.js";
 import { ext } from "./src/shared/browser_api.js";
+import { REVIEW_MESSAGES } from "./src/shared/messages.js";
 import { effectiveBlocklist, loadSettings, originPattern, saveSettings } from "./src/shared/settings.js";
 
 const cards = new Map(); // symbol -> card, for this worker's lifetime
@@ -91,6 +93,12 @@ async function refreshLexicon() {
   return { genes: lexicon.genes.length, hash: lexicon.hash, problem: lexicon.problem };
 }
 
+async function reviewSettings() {
+  const settings = await loadSettings();
+  await requirePermission(settings.server);
+  return settings;
+}
+
 const handlers = {
   "page-setup": pageSetup,
   card,
@@ -99,6 +107,9 @@ const handlers = {
   "sign-in": signInWith,
   "sign-out": () => saveSettings({ token: null, username: null }).then(() => ({})),
   "refresh-lexicon": refreshLexicon,
+  [REVIEW_MESSAGES.summary]: async () => reviewSummary(await reviewSettings()),
+  [REVIEW_MESSAGES.items]: async ({ limit }) => reviewItems(await reviewSettings(), limit),
+  [REVIEW_MESSAGES.answer]: async ({ answer }) => reviewAnswer(await reviewSettings(), answer),
 };
 
 ext.runtime.onMessage.addListener((message, _sender, sendResponse) => {

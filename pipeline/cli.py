@@ -196,6 +196,50 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 1 if report.failures else 0
 
 
+def cmd_anki(args: argparse.Namespace) -> int:
+    from . import anki
+    from .casts import read_scenarios, resolve_cast
+    from .catalogue import catalogue_rows, read_table
+    from .genes.names import NameTables, resolve_name, resolve_symbols
+    from .records import GENE_COLUMNS, TRAIT_COLUMNS
+
+    genes = read_table(args.genes_table, "gene table", GENE_COLUMNS)
+    traits = read_table(args.traits, "traits table", TRAIT_COLUMNS)
+    if args.cast is None:
+        kind, title = anki.GENES, "Genes"
+        symbols = resolve_symbols([s.strip() for s in args.genes.split(",") if s.strip()], genes)
+    else:
+        specs = {cast.id: cast for cast in read_scenarios(args.casts_file)}
+        if args.cast not in specs:
+            raise IconoplasmError(f"unknown cast {args.cast!r}; the casts are: {', '.join(specs)}")
+        spec = specs[args.cast]
+        tables = NameTables.from_genes(zip(genes["symbol"], genes["prev_symbols"], genes["aliases"], strict=True))
+
+        def resolve(name: str) -> str | None:
+            found = resolve_name(name, tables)
+            return None if found is None else found.symbol
+
+        cast = resolve_cast(spec, resolve, list(genes["symbol"]))
+        for side, name in cast.unresolved:
+            print(f"warning: {spec.id}: {name!r} ({side}) names no gene; left out", file=sys.stderr)
+        kind, title, symbols = anki.cast_kind(spec.id), spec.title, cast.symbols
+    if not symbols:
+        raise IconoplasmError("no genes to put in the deck")
+    rows = {row["symbol"]: row for row in catalogue_rows(genes[genes["symbol"].isin(symbols)], traits)}
+    untraited = [symbol for symbol in symbols if symbol not in rows]
+    if untraited:
+        raise SourceError(f"{args.traits}: no traits for {', '.join(untraited)}; run `iconoplasm traits build`")
+    blots = anki.newest_blots(args.render_dir, symbols)
+    report = anki.write_deck(
+        [anki.gene_note(rows[symbol], blots.get(symbol)) for symbol in symbols], kind, title, args.out
+    )
+    missing = (
+        f" ({len(report.without_blot)} without a blot: {', '.join(report.without_blot)})" if report.without_blot else ""
+    )
+    print(f"wrote {report.notes} note(s), {2 * report.notes} cards{missing} to {args.out}")
+    return 0
+
+
 def image_size(text: str) -> tuple[int, int]:
     """``768x1024`` → (768, 1024); both positive multiples of 8, as the diffusion models need."""
     try:
@@ -341,6 +385,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--out", type=Path, required=True, help="output folder (portraits/, blots/, manifest.jsonl)")
     render.set_defaults(handler=cmd_render)
+
+    deck = commands.add_parser(
+        "anki",
+        help="an Anki deck (.apkg) of genes or of a cast, with the blots of a render folder",
+        description="One note per gene (symbol, name, blot, the trait ← fact lines, summary), two cards each. "
+        "Note ids are stable: importing a new export of the same genes updates the notes instead of adding copies.",
+    )
+    chosen = deck.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--genes", help="comma-separated symbols (aliases and previous symbols accepted)")
+    chosen.add_argument("--cast", help="a built-in cast id, e.g. oncogene-induced-apoptosis")
+    deck.add_argument(
+        "--render-dir", type=Path, required=True, help="an `iconoplasm render --out` folder: the newest blot per gene"
+    )
+    deck.add_argument("--out", type=Path, required=True, help="the .apkg file to write")
+    deck.add_argument(
+        "--genes-table",
+        type=Path,
+        default=default_data_dir() / "genes.parquet",
+        help="gene table (default: $ICONOPLASM_HOME/data/genes.parquet)",
+    )
+    deck.add_argument(
+        "--traits",
+        type=Path,
+        default=default_data_dir() / "traits.parquet",
+        help="traits table (default: $ICONOPLASM_HOME/data/traits.parquet)",
+    )
+    deck.add_argument(
+        "--casts-file",
+        type=Path,
+        help="scenarios file (default: $ICONOPLASM_CASTS, else ../shared/casts/post_scenarios.json)",
+    )
+    deck.set_defaults(handler=cmd_anki)
     return parser
 
 

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import apis
+
+urlpatterns = [
+    path("casts/", apis.CastListApi.as_view(), name="api-casts"),
+    path("casts/<slug:slug>/", apis.CastDetailApi.as_view(), name="api-cast"),
+]

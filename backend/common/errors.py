@@ -25,10 +25,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import exception_handler
 
 API_PREFIX = "/api/"
+# Paths that answer as the API does (token or session, JSON errors) outside /api/: the Anki deck downloads.
+API_PREFIXES = (API_PREFIX, "/decks/")
 
 
 def is_api(request) -> bool:
-    return request.path_info.startswith(API_PREFIX)
+    return request.path_info.startswith(API_PREFIXES)
 
 
 def json_error(status: int, detail: str, **headers: str) -> JsonResponse:

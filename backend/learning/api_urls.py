@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""The review API, mounted under /api/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("review/summary/", apis.ReviewSummaryApi.as_view(), name="api-review-summary"),
+    path("review/next/", apis.ReviewNextApi.as_view(), name="api-review-next"),
+    path("review/answers/", apis.ReviewAnswerApi.as_view(), name="api-review-answers"),
+    path("review/study/", apis.ReviewStudyApi.as_view(), name="api-review-study"),
+]

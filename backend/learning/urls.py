@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+"""The review pages, mounted under /review/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.review_page, name="review"),
+    path("stats/", views.review_stats, name="review-stats"),
+    path("stats/plot.svg", views.review_plot, name="review-plot"),
+    path("casts/<slug:slug>/study/", views.cast_study, name="cast-study"),
+]

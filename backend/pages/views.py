@@ -22,6 +22,7 @@ from backend.genes.selectors import (
     genome_plots,
     suggest_genes,
 )
+from backend.learning import selectors as review_selectors, services as review_services
 from backend.portraits.cards import trait_origins
 from backend.portraits.selectors import (
     candidates,
@@ -67,8 +68,13 @@ def home(request):
         )
     elif request.user.is_authenticated:
         page = Paginator(user_discoveries(request.user), ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+        review_services.enrol_discoveries(request.user)  # "N new / M due" counts the genes found since
         context.update(
-            view="mine", page=page, gallery=_gallery([d.gene for d in page]), found=f"{page.paginator.count:,}"
+            view="mine",
+            page=page,
+            gallery=_gallery([d.gene for d in page]),
+            found=f"{page.paginator.count:,}",
+            review=review_selectors.due_counts(request.user),
         )
     else:
         context["view"] = "guest"

@@ -11,80 +11,25 @@ from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
 
 from backend.genes.models import Gene
-from pipeline.records import DiscoveryYearSource
+from pipeline import card_facts
 
 from .models import Portrait
 from .selectors import candidates, canonical_portrait, card_state_query
 
-PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
-FACTION_ORIGINS = {
-    "pro-growth": "oncogene (OncoKB)",
-    "pro-control": "tumour suppressor (OncoKB)",
-    "turncoat": "both oncogene and tumour suppressor (OncoKB)",
-    "none": "no cancer role (OncoKB)",
-}
-
-
-def _number(value: float | None, digits: int = 2) -> str:
-    return "unknown" if value is None else f"{value:.{digits}f}"
-
 
 def discovery_text(gene: Gene) -> str:
-    """Where the age comes from, in plain words: the first publication (exact or estimated year), else the fallback."""
-    year, source = gene.discovery_year, gene.discovery_year_source
-    if year is None:
-        return "no dated publication and no HGNC date: year unknown"
-    if source == DiscoveryYearSource.PUBMED and gene.discovery_pmid:
-        return f"first described {year} (PMID {gene.discovery_pmid})"
-    if source == DiscoveryYearSource.PUBMED_ESTIMATED and gene.discovery_pmid:
-        return f"first described ~{year} (PMID {gene.discovery_pmid}, year estimated from the id)"
-    if source == DiscoveryYearSource.HGNC_APPROVAL_FLOOR:
-        return "no dated publication found: named by HGNC before 1986 (read as 1986)"
-    return f"no dated publication found: named by HGNC in {year}"
+    """Where the age comes from, in plain words (the rule: :func:`pipeline.card_facts.discovery_text`)."""
+    return card_facts.discovery_text(gene.row())
 
 
 def discovery_url(gene: Gene) -> str | None:
     """The PubMed record the year comes from, when it comes from one."""
-    return PUBMED_URL.format(pmid=int(gene.discovery_pmid)) if gene.discovery_pmid else None
+    return card_facts.discovery_url(gene.row())
 
 
 def trait_origins(gene: Gene) -> list[dict]:
-    """Each trait with its value and the molecular fact it encodes."""
-    membrane = {True: "transmembrane", False: "soluble", None: "membrane status unknown (read as soluble)"}[
-        gene.transmembrane
-    ]
-    kda = (
-        "unknown mass"
-        if gene.mass_da is None
-        else f"{gene.mass_da / 1000:.1f} kDa"
-        + (" (estimated from length)" if gene.mass_source == "estimated_from_length" else "")
-    )
-    clans = ", ".join(gene.clan_names[: len(gene.aesthetic_clans) or 4])
-    style_origin = (
-        f"Pfam clans {clans}" if not gene.aesthetic_fallback else f"no Pfam clan: family {gene.family} fallback style"
-    )
-    letter = gene.symbol[:1].upper()
-    return [
-        {"trait": "sex", "value": gene.sex, "origin": membrane},
-        {
-            "trait": "weight",
-            "value": f"{gene.weight_kg} kg" if gene.weight_kg is not None else "unknown",
-            "origin": kda,
-        },
-        {"trait": "age", "value": gene.age, "origin": discovery_text(gene), "url": discovery_url(gene)},
-        {"trait": "aesthetics", "value": gene.aesthetics, "origin": style_origin},
-        {
-            "trait": "feature",
-            "value": gene.feature or "none",
-            "origin": f"family {gene.family} ({gene.family_size} member{'s' if gene.family_size != 1 else ''})",
-        },
-        {
-            "trait": "colour",
-            "value": f"{gene.color_name} {gene.color_hex}",
-            "origin": f"hue ← letter {letter}, saturation ← tau {_number(gene.tau)}, lightness ← LOEUF {_number(gene.loeuf)}",
-        },
-        {"trait": "faction", "value": gene.faction, "origin": FACTION_ORIGINS.get(gene.faction, gene.cancer_role)},
-    ]
+    """Each trait with its value and the molecular fact it encodes (the rule: :mod:`pipeline.card_facts`)."""
+    return card_facts.trait_origins(gene.row())
 
 
 def portrait_summary(portrait, request) -> dict | None:

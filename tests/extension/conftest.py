@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from pipeline.paths import REPO_ROOT
 
-from .live_site import LiveSite
+from .live_site import PASSWORD, USERNAME, LiveSite
 
 EXTENSION = REPO_ROOT / "extension"
 CHROMIUM = "/usr/bin/chromium"
@@ -59,6 +60,38 @@ def browser(tmp_path_factory):
         worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
         yield context, worker.url.split("/")[2]
         context.close()
+
+
+def open_popup(browser):
+    context, extension_id = browser
+    popup = context.new_page()
+    popup.goto(f"chrome-extension://{extension_id}/src/pages/popup.html")
+    return popup
+
+
+def sign_in(browser):
+    """Sign the extension in as the test site's user, through its options page."""
+    options = open_options(browser)
+    options.fill("#username", USERNAME)
+    options.fill("#password", PASSWORD)
+    options.click("#sign-in-form button[type=submit]")
+    expect(options.locator("#account-state")).to_contain_text(f"Signed in as {USERNAME}.")
+    options.close()
+
+
+def hover_for(page, symbol, seconds):
+    """Hover a highlighted gene until its card opens, stay ``seconds``, move away."""
+    page.hover(f"span.iconoplasm-gene[data-gene={symbol}]")
+    page.wait_for_function("document.querySelector('iconoplasm-card')?.hasAttribute('data-open')")
+    time.sleep(seconds)
+    page.mouse.move(0, 0)
+
+
+def wait_until(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
 
 
 def open_options(browser):

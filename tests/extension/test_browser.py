@@ -7,7 +7,7 @@ import time
 
 from playwright.sync_api import expect
 
-from .conftest import open_options
+from .conftest import hover_for, open_options, wait_until
 from .live_site import PASSWORD, USERNAME
 
 READING_LIST = """<!doctype html>
@@ -65,20 +65,6 @@ def card_text(page, selector):
     return page.evaluate(
         f"document.querySelector('iconoplasm-card').shadowRoot.querySelector({selector!r})?.textContent ?? null"
     )
-
-
-def hover_for(page, symbol, seconds):
-    page.hover(f"span.iconoplasm-gene[data-gene={symbol}]")
-    page.wait_for_function("document.querySelector('iconoplasm-card')?.hasAttribute('data-open')")
-    time.sleep(seconds)
-    page.mouse.move(0, 0)
-
-
-def wait_until(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
 
 
 def test_highlights_exactly_the_prose_and_the_page_keeps_working(configured, pages, site):

@@ -6,62 +6,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('genes', '0004_discovery_pmid'),
+        ("genes", "0004_discovery_pmid"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Cast',
+            name="Cast",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('builtin', models.BooleanField(default=False)),
-                ('public', models.BooleanField(default=False, help_text='listed on the browse page (anyone with the link may view)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='casts', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("builtin", models.BooleanField(default=False)),
+                (
+                    "public",
+                    models.BooleanField(
+                        default=False, help_text="listed on the browse page (anyone with the link may view)"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="casts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-builtin', 'title', 'id'],
+                "ordering": ["-builtin", "title", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CastSide',
+            name="CastSide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('name', models.CharField(max_length=120)),
-                ('cast', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sides', to='casts.cast')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "cast",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sides", to="casts.cast"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['cast', 'position'],
+                "ordering": ["cast", "position"],
             },
         ),
         migrations.CreateModel(
-            name='CastMember',
+            name="CastMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('gene', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cast_roles', to='genes.gene')),
-                ('side', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='casts.castside')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "gene",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="cast_roles", to="genes.gene"
+                    ),
+                ),
+                (
+                    "side",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="casts.castside"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['side', 'position'],
+                "ordering": ["side", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='castside',
-            constraint=models.UniqueConstraint(fields=('cast', 'position'), name='one_side_per_cast_position'),
+            model_name="castside",
+            constraint=models.UniqueConstraint(fields=("cast", "position"), name="one_side_per_cast_position"),
         ),
         migrations.AddConstraint(
-            model_name='castmember',
-            constraint=models.UniqueConstraint(fields=('side', 'gene'), name='one_role_per_side_gene'),
+            model_name="castmember",
+            constraint=models.UniqueConstraint(fields=("side", "gene"), name="one_role_per_side_gene"),
         ),
     ]

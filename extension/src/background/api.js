@@ -23,6 +23,9 @@ function detailOf(body) {
   return "";
 }
 
+/** The server's reason, to end a sentence of ours: its own trailing full stops dropped. */
+export const reasonOf = (error, fallback) => (error.detail || fallback).replace(/\.+$/, "");
+
 async function request(server, path, { method = "GET", body, token } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -65,8 +68,7 @@ export async function signIn(server, username, password) {
     return await request(server, "/api/auth/token/", { method: "POST", body: { username, password } });
   } catch (error) {
     if (error.status === 400) {
-      const reason = (error.detail || "the server refused it").replace(/\.+$/, "");
-      throw new ServerError(`Sign-in failed: ${reason}.`, { status: 400, detail: error.detail });
+      throw new ServerError(`Sign-in failed: ${reasonOf(error, "the server refused it")}.`, { status: 400, detail: error.detail });
     }
     throw error;
   }
@@ -89,4 +91,20 @@ export async function fetchImageAsDataUrl(url) {
     binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
   }
   return `data:${type};base64,${btoa(binary)}`;
+}
+
+// Review: the scheduler lives on the server; these calls only read due items and send answers.
+export const fetchReviewSummary = (server, token) => request(server, "/api/review/summary/", { token });
+export const fetchReviewItems = (server, token, limit) => request(server, `/api/review/next/?limit=${encodeURIComponent(limit)}`, { token });
+
+/** Sends one graded answer; a refusal (400) says the server's reason. */
+export async function sendReviewAnswer(server, token, { card, showing, choice, grade, elapsedMs }) {
+  try {
+    return await request(server, "/api/review/answers/", { method: "POST", body: { card, showing, choice, grade, elapsed_ms: elapsedMs }, token });
+  } catch (error) {
+    if (error.status === 400) {
+      throw new ServerError(`The answer was not recorded: ${reasonOf(error, "the server refused it")}.`, { status: 400, detail: error.detail });
+    }
+    throw error;
+  }
 }

@@ -1,5 +1,7 @@
-import { ask } from "../shared/messages.js";
+import { REVIEW_MESSAGES, ask } from "../shared/messages.js";
 import { ARCHIVE_PATH } from "../shared/settings.js";
+import { runReview } from "./review_panel.js";
+import { REVIEW_LENGTH, dueText, statsText, summaryText } from "./review_state.js";
 import { say } from "./say.js";
 
 const $ = (id) => document.getElementById(id);
@@ -17,4 +19,31 @@ async function fill() {
   }
 }
 
+async function fillReview() {
+  try {
+    const view = await ask({ type: REVIEW_MESSAGES.summary });
+    say($("review-due"), summaryText(view, Date.now()), { error: view.signedIn && !view.online });
+    $("review-stats").textContent = view.online ? statsText(view.summary) : "";
+    $("review-start").hidden = !(view.online && view.summary.due > 0);
+  } catch (error) {
+    say($("review-due"), error.message, { error: true });
+  }
+}
+
+$("review-start").addEventListener("click", () => {
+  $("review-start").hidden = true;
+  $("review-stats").textContent = "";
+  const panel = $("review-panel");
+  panel.hidden = false;
+  runReview(panel, {
+    loadItems: () => ask({ type: REVIEW_MESSAGES.items, limit: REVIEW_LENGTH }),
+    sendAnswer: (answer) => ask({ type: REVIEW_MESSAGES.answer, answer }),
+    onDue: (due) => say($("review-due"), dueText(due)),
+    onDone: (state) => {
+      $("review-start").hidden = state.due === 0 || state.items.length === 0;
+    },
+  });
+});
+
 fill();
+fillReview();

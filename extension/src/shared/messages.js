@@ -6,3 +6,6 @@ export async function ask(message) {
   if (!answer?.ok) throw new Error(answer?.error ?? "The Iconoplasm background did not answer.");
   return answer.result;
 }
+
+/** The review messages: the popup asks, the background answers through the server. */
+export const REVIEW_MESSAGES = Object.freeze({ summary: "review-summary", items: "review-items", answer: "review-answer" });

@@ -20,7 +20,8 @@ each gets a fresh home under /tmp with the same catalogue (the gene table of ``$
 when built, else built from the sources), 40 first portraits and ``--vote-users`` accounts;
 then cards (first and repeat visits), the lexicon and votes (``POST /api/portraits/{id}/vote/``,
 each client cycling through its own accounts so the 60/min limit is not what is measured) run
-against each in turn. Targets at 32 clients: card throughput on PostgreSQL within 1.3x of
+against each in turn, both servers up, the databases alternating target by target for
+``--rounds`` rounds (median rates), so load from elsewhere on a shared machine falls on both. Targets at 32 clients: card throughput on PostgreSQL within 1.3x of
 SQLite's; votes on PostgreSQL no slower than on SQLite. PostgreSQL is
 ``$ICONOPLASM_BENCH_PG`` (default postgres://postgres@127.0.0.1:5432), database
 ``iconoplasm_bench_api`` (dropped and created again).
@@ -54,14 +55,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def sample_cards(port: int) -> list[str]:
-    """Card paths of up to 2,000 genes of the current lexicon (the same sample every run)."""
+def sample_cards(port: int, count: int = 2000) -> list[str]:
+    """Card paths of up to ``count`` genes of the current lexicon (the same sample every run)."""
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("GET", "/api/lexicon/")
     lexicon_path = "/api/lexicon/" + json.loads(conn.getresponse().read())["hash"] + ".json"
     conn.request("GET", lexicon_path)
     symbols = [row[0] for row in json.loads(conn.getresponse().read())["genes"]]
-    return [f"/api/genes/{s}/" for s in random.Random(0).sample(symbols, min(2000, len(symbols)))]
+    return [f"/api/genes/{s}/" for s in random.Random(0).sample(symbols, min(count, len(symbols)))]
 
 
 def wait_until_up(port: int, timeout: float = 30.0) -> None:
@@ -136,6 +137,7 @@ def main() -> None:
     parser.add_argument(
         "--web-workers", type=int, default=2, help="gunicorn sync workers (gunicorn suggests 2 x cores + 1)"
     )
+    parser.add_argument("--rounds", type=int, default=3, help="with --database both: rounds alternating the databases")
     parser.add_argument("--vote-users", type=int, default=320, help="accounts the vote clients share out")
     args = parser.parse_args()
     if args.database != "home":
@@ -325,7 +327,7 @@ def drive_votes(port: int, portraits: list[int], tokens: list[str], seconds: flo
     return len(latencies) / (time.monotonic() - started), latencies, errors, statuses
 
 
-def bench_database(kind: str, env: dict[str, str], tokens: list[str], portraits: list[int], args) -> dict[str, tuple]:
+def start_server(env: dict[str, str], args) -> tuple[subprocess.Popen, int]:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "backend.iconoplasm.wsgi", "--workers", str(args.web_workers),
@@ -333,47 +335,81 @@ def bench_database(kind: str, env: dict[str, str], tokens: list[str], portraits:
         cwd=REPO,
         env=env,
     )  # fmt: skip
-    try:
-        wait_until_up(port)
-        cards = sample_cards(port)
-        media = Path(env["ICONOPLASM_HOME"]) / "media"
-        statics = ["/media/" + str(p.relative_to(media)) for p in sorted(media.rglob("*.png"))[:50]]
-        results = {"static file (floor)": drive(port, statics, args.seconds, args.clients)}
-        results["card, first visits"] = drive(port, cards, args.seconds, args.clients)
-        repeated = cards[:HOT_GENES]
-        drive(port, repeated, min(args.seconds, 3.0), args.clients)
-        results[f"card, {HOT_GENES} genes again"] = drive(port, repeated, args.seconds, args.clients)
-        results["lexicon index"] = drive(port, ["/api/lexicon/"], args.seconds, args.clients)
-        results["votes"] = drive_votes(port, portraits, tokens, args.seconds, args.clients)
-        return results
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    return server, port
 
 
 def compare_databases(args) -> None:
+    """Both servers up at once and every target run on each in turn, ``--rounds`` times, the order
+    flipped each round: a shared machine's load that comes and goes then falls on both alike.
+    Each round's first visits meet genes no earlier round asked for."""
     kinds = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     tables = catalogue_tables()
     prepared = {kind: prepare(kind, tables, args.vote_users) for kind in kinds}
     print(
-        f"server: gunicorn, {args.web_workers} workers; {args.clients} client threads, {args.seconds:.0f} s per target",
+        f"server: gunicorn, {args.web_workers} workers each; {args.clients} client threads, {args.seconds:.0f} s per "
+        f"target, {args.rounds} rounds alternating the databases",
         flush=True,
     )
-    results = {kind: bench_database(kind, *prepared[kind], args) for kind in kinds}
+    servers = {kind: start_server(prepared[kind][0], args) for kind in kinds}
+    try:
+        ports = {kind: port for kind, (_, port) in servers.items()}
+        for port in ports.values():
+            wait_until_up(port)
+        cards = sample_cards(ports[kinds[0]], 2000 * args.rounds)
+        first_visits = [cards[i * 2000 : (i + 1) * 2000] for i in range(args.rounds)]
+        statics = {}
+        for kind in kinds:
+            media = Path(prepared[kind][0]["ICONOPLASM_HOME"]) / "media"
+            statics[kind] = ["/media/" + str(p.relative_to(media)) for p in sorted(media.rglob("*.png"))[:50]]
+        repeated = cards[:HOT_GENES]
+        results: dict[str, dict[str, list[tuple]]] = {kind: {} for kind in kinds}
+        for round_ in range(args.rounds):
+            order = kinds if round_ % 2 == 0 else kinds[::-1]
+            targets = {
+                "static file (floor)": lambda kind: drive(ports[kind], statics[kind], args.seconds, args.clients),
+                "card, first visits": lambda kind, genes=first_visits[round_]: drive(ports[kind], genes, args.seconds, args.clients),
+                f"card, {HOT_GENES} genes again": lambda kind: drive(ports[kind], repeated, args.seconds, args.clients),
+                "lexicon index": lambda kind: drive(ports[kind], ["/api/lexicon/"], args.seconds, args.clients),
+                "votes": lambda kind: drive_votes(ports[kind], prepared[kind][2], prepared[kind][1], args.seconds, args.clients),
+            }  # fmt: skip
+            for kind in order:  # the repeat-visit genes in each server's card cache
+                drive(ports[kind], repeated, min(args.seconds, 3.0), args.clients)
+            for label, run in targets.items():
+                for kind in order:
+                    results[kind].setdefault(label, []).append(run(kind))
+    finally:
+        for server, _ in servers.values():
+            server.terminate()
+            server.wait(timeout=10)
+
+    def rate(kind: str, label: str) -> float:
+        return statistics.median(result[0] for result in results[kind][label])
+
     for kind in kinds:
-        print(f"-- {kind}")
-        for label, result in results[kind].items():
-            report(label, *result[:3])
-            if len(result) > 3:
-                print(f"{'':<22} statuses {result[3]}")
+        print(f"-- {kind} (median rate of {args.rounds} rounds; latencies of all)")
+        for label, rounds in results[kind].items():
+            pooled = [latency for result in rounds for latency in result[1]]
+            report(label, rate(kind, label), pooled, sum(result[2] for result in rounds))
+            if len(rounds[0]) > 3:
+                statuses: dict = {}
+                for result in rounds:
+                    for status, n in result[3].items():
+                        statuses[status] = statuses.get(status, 0) + n
+                print(f"{'':<22} statuses {statuses}")
     if len(kinds) == 2:
-        sq, pg = results["sqlite"], results["postgres"]
-        first = sq["card, first visits"][0] / pg["card, first visits"][0]
-        repeat = sq[f"card, {HOT_GENES} genes again"][0] / pg[f"card, {HOT_GENES} genes again"][0]
-        votes = pg["votes"][0] / sq["votes"][0]
+        first, repeat = "card, first visits", f"card, {HOT_GENES} genes again"
+        per_round = [
+            f"{sq[first][0] / pg[first][0]:.2f}/{sq[repeat][0] / pg[repeat][0]:.2f}/{pg['votes'][0] / sq['votes'][0]:.2f}"
+            for sq, pg in (
+                ({k: v[i] for k, v in results["sqlite"].items()}, {k: v[i] for k, v in results["postgres"].items()})
+                for i in range(args.rounds)
+            )
+        ]
         print(
-            f"SQLite / PostgreSQL card rate: first visits {first:.2f}, repeat visits {repeat:.2f} (target <= 1.3); "
-            f"PostgreSQL / SQLite vote rate {votes:.2f} (target >= 1.0)"
+            f"SQLite / PostgreSQL card rate: first visits {rate('sqlite', first) / rate('postgres', first):.2f}, "
+            f"repeat visits {rate('sqlite', repeat) / rate('postgres', repeat):.2f} (target <= 1.3); "
+            f"PostgreSQL / SQLite vote rate {rate('postgres', 'votes') / rate('sqlite', 'votes'):.2f} (target >= 1.0); "
+            f"per round (first/repeat/votes): {', '.join(per_round)}"
         )
 
 

@@ -61,7 +61,7 @@ class ReviewNextApi(APIView):
     @extend_schema(
         summary="The next questions to review (due cards first, then today's new ones), each with its showing token",
         parameters=[NextQuerySerializer],
-        responses=NextSerializer,
+        responses={200: NextSerializer, 400: error_response(400, "`limit` is not a whole number from 1 to 20")},
     )
     def get(self, request):
         query = NextQuerySerializer(data=request.query_params)

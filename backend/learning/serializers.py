@@ -108,7 +108,7 @@ class StudyInputSerializer(serializers.Serializer):
 
     def validate(self, data):
         if ("cast" in data) == ("genes" in data):
-            raise serializers.ValidationError({"detail": 'send either "cast" (a slug) or "genes" (a list of symbols)'})
+            raise serializers.ValidationError('send either "cast" (a slug) or "genes" (a list of symbols)')
         return data
 
 

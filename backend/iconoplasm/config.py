@@ -65,7 +65,8 @@ def database_from_url(url: str, default_sqlite: Path) -> dict:
     if parsed.scheme in ("postgres", "postgresql", "pgsql"):
         options = {**POSTGRES_OPTIONS, **{k: _option(k, v[-1]) for k, v in parse_qs(parsed.query).items()}}
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            # Django's backend with a health check that needs no query (backend/common/postgresql).
+            "ENGINE": "backend.common.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
             "USER": unquote(parsed.username or ""),
             "PASSWORD": unquote(parsed.password or ""),

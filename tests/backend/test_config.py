@@ -24,7 +24,7 @@ def test_sqlite_urls(url, name):
 def test_postgres_url_with_options():
     db = database_from_url("postgres://ada:s%40cret@db.local:6543/genes?sslmode=require", Path("unused"))
     assert db == {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "backend.common.postgresql",
         "NAME": "genes",
         "USER": "ada",
         "PASSWORD": "s@cret",

@@ -38,7 +38,10 @@ def test_postgres_url_with_options():
 
 def test_postgres_statement_preparation_can_be_turned_off_for_a_pooler():
     url = "postgres://db.local/genes?server_side_binding=false&prepare_threshold=none"
-    assert database_from_url(url, Path("unused"))["OPTIONS"] == {"server_side_binding": False, "prepare_threshold": None}
+    assert database_from_url(url, Path("unused"))["OPTIONS"] == {
+        "server_side_binding": False,
+        "prepare_threshold": None,
+    }
     with pytest.raises(ImproperlyConfigured, match="server_side_binding must be true or false"):
         database_from_url("postgres://db.local/genes?server_side_binding=yes", Path("unused"))
     with pytest.raises(ImproperlyConfigured, match="prepare_threshold must be a number"):

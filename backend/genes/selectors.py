@@ -92,6 +92,25 @@ def find_typed_gene(name: str) -> tuple[Gene, str] | None:
     return None
 
 
+def find_typed_genes(names) -> tuple[list[Gene], list[str]]:
+    """The genes these typed names mean (each once, in order) and the names that mean none, by
+    :func:`find_typed_gene`; approved symbols as written, which that rule always answers with their
+    own gene, are read in one query."""
+    approved = Gene.objects.in_bulk(list(names), field_name="symbol")
+    genes: dict[int, Gene] = {}
+    unknown = []
+    for name in names:
+        gene = approved.get(name)
+        if gene is None:
+            found = find_typed_gene(name)
+            gene = None if found is None else found[0]
+        if gene is None:
+            unknown.append(name)
+        else:
+            genes.setdefault(gene.pk, gene)
+    return list(genes.values()), unknown
+
+
 SUGGESTIONS_LIMIT = 20
 # Why a gene is suggested for a search (genes/search.html says it in words).
 SPELLING, PREFIX, NAME = "spelling", "prefix", "name"

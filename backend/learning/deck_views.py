@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from backend.casts.selectors import visible_cast
 from backend.common.errors import error_response
 from backend.common.ratelimit import check_rate
+from backend.genes.selectors import find_typed_genes
 from pipeline import anki
 
 from . import decks
@@ -80,7 +81,7 @@ class GeneSetDeckView(DeckView):
         check_rate("deck", request)
         query = GeneSetQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        genes, unknown = decks.genes_named(query.validated_data["genes"])
+        genes, unknown = find_typed_genes(query.validated_data["genes"])
         if unknown:
             raise ValidationError({"genes": [f"unknown gene name(s): {', '.join(unknown)}"]})
         return download(genes, anki.GENES, decks.GENES_TITLE, "iconoplasm-genes.apkg")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -20,7 +20,6 @@ from backend.accounts.selectors import user_discoveries
 from backend.casts.models import Cast
 from backend.casts.selectors import cast_gene_ids
 from backend.genes.models import Gene
-from backend.genes.selectors import find_typed_gene
 from backend.portraits.models import Portrait
 from backend.portraits.selectors import canonical_portraits
 from pipeline import anki
@@ -42,27 +41,6 @@ def cast_genes(cast: Cast) -> list[Gene]:
     ids = cast_gene_ids(cast)
     found = Gene.objects.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
-
-
-def genes_named(names: Sequence[str]) -> tuple[list[Gene], list[str]]:
-    """The genes these typed names mean (each once, in order) and the names that mean none.
-
-    By the one rule for typed names (:func:`backend.genes.selectors.find_typed_gene`); approved
-    symbols as written, which that rule always answers with their own gene, are read in one query.
-    """
-    approved = Gene.objects.in_bulk(list(names), field_name="symbol")
-    genes: dict[int, Gene] = {}
-    unknown = []
-    for name in names:
-        gene = approved.get(name)
-        if gene is None:
-            found = find_typed_gene(name)
-            gene = None if found is None else found[0]
-        if gene is None:
-            unknown.append(name)
-        else:
-            genes.setdefault(gene.pk, gene)
-    return list(genes.values()), unknown
 
 
 def _blot(portrait: Portrait | None) -> anki.Blot | None:

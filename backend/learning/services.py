@@ -20,7 +20,7 @@ from backend.casts.models import Cast
 from backend.casts.selectors import cast_gene_ids
 from backend.common.db import retry_when_locked
 from backend.genes.models import Gene
-from backend.genes.selectors import find_typed_gene
+from backend.genes.selectors import find_typed_genes
 from backend.portraits.selectors import canonical_portraits
 
 from . import scheduler, selectors
@@ -91,21 +91,10 @@ def study_cast(user, cast: Cast) -> int:
 def study_genes(user, names: list[str]) -> int:
     """Enrol the genes these names refer to (symbols, previous symbols, aliases, in any case); UnknownGenes names those
     that refer to none, and then nothing is enrolled."""
-    wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
-    by_symbol = dict(Gene.objects.filter(symbol__in=wanted).values_list("symbol", "id"))
-    ids, unknown = [], []
-    for name in wanted:
-        if name in by_symbol:
-            ids.append(by_symbol[name])
-            continue
-        found = find_typed_gene(name)
-        if found is None:
-            unknown.append(name)
-        else:
-            ids.append(found[0].pk)
+    genes, unknown = find_typed_genes(list(dict.fromkeys(name.strip() for name in names if name.strip())))
     if unknown:
         raise UnknownGenes(unknown)
-    return enrol_genes(user, ids)
+    return enrol_genes(user, [gene.pk for gene in genes])
 
 
 @dataclass(frozen=True)

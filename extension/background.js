@@ -1,14 +1,17 @@
-// The background: the only part of the extension that talks to the server. Tabs ask it for
-// the name index, cards and to record discoveries; the options page and popup for the rest.
+// The background: the only part of the extension that talks to the server. Tabs send it their
+// text to match (the name index stays here), ask it for cards and to record discoveries; the
+// options page and popup ask for the rest.
 import { fetchCard, fetchImageAsDataUrl, signIn } from "./src/background/api.js";
 import { discoverySummary, recordDiscovery, scheduleSend, sendUnsent } from "./src/background/discoveries.js";
-import { currentLexicon, nameIndexFor, savedLexicon } from "./src/background/lexicon_store.js";
+import { currentLexicon, matcherFor, savedLexicon } from "./src/background/lexicon_store.js";
+import { createPageMatchers, documentOf } from "./src/background/page_matchers.js";
 import { reviewAnswer, reviewItems, reviewSummary } from "./src/background/review.js";
 import { ext } from "./src/shared/browser_api.js";
 import { REVIEW_MESSAGES } from "./src/shared/messages.js";
 import { effectiveBlocklist, loadSettings, originPattern, saveSettings } from "./src/shared/settings.js";
 
 const cards = new Map(); // symbol -> card, for this worker's lifetime
+const pages = createPageMatchers();
 
 async function requirePermission(server) {
   if (!(await ext.permissions.contains({ origins: [originPattern(server)] }))) {
@@ -28,14 +31,22 @@ async function lexiconFor(settings) {
   return currentLexicon(settings.server);
 }
 
-async function pageSetup({ site }) {
+async function pageSetup({ site }, sender) {
+  pages.forgetFrame(documentOf(sender));
   const settings = await loadSettings();
   if (settings.disabledSites.includes(site)) return { enabled: false };
   const lexicon = await lexiconFor(settings);
-  const blocklist = effectiveBlocklist(settings);
-  const colours = {};
-  for (const gene of lexicon.genes) colours[gene.symbol] = [gene.color, gene.textColor];
-  return { enabled: true, style: settings.style, ...nameIndexFor(lexicon, blocklist), blocklist, colours, problem: lexicon.problem };
+  return { enabled: true, style: settings.style, problem: lexicon.problem };
+}
+
+// A batch of a document's texts: their mentions and the colours of the genes found. Reads the
+// lexicon page-setup made sure of, without asking the server again.
+async function match({ texts }, sender) {
+  const settings = await loadSettings();
+  const lexicon = await savedLexicon(settings.server);
+  if (!lexicon) throw new Error("No lexicon is saved: open the extension's options page and save the server address.");
+  const { matcher, colours } = matcherFor(lexicon, effectiveBlocklist(settings));
+  return pages.match(documentOf(sender), matcher, colours, texts);
 }
 
 async function card({ symbol }) {
@@ -101,6 +112,7 @@ async function reviewSettings() {
 
 const handlers = {
   "page-setup": pageSetup,
+  match,
   card,
   discovered,
   status,
@@ -112,12 +124,14 @@ const handlers = {
   [REVIEW_MESSAGES.answer]: async ({ answer }) => reviewAnswer(await reviewSettings(), answer),
 };
 
-ext.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const handler = handlers[message?.type];
   if (!handler) return false;
-  handler(message).then(
+  handler(message, sender).then(
     (result) => sendResponse({ ok: true, result }),
     (error) => sendResponse({ ok: false, error: error.message }),
   );
   return true; // the answer comes asynchronously
 });
+
+ext.tabs.onRemoved.addListener((tab) => pages.forgetTab(tab));

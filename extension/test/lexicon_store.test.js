@@ -4,7 +4,7 @@ import { deadServer, fakeBrowser, sampleBody, serve } from "../testing/helpers.j
 
 const browser = fakeBrowser();
 globalThis.browser = browser;
-const { currentLexicon, nameIndexFor } = await import("../src/background/lexicon_store.js");
+const { currentLexicon, matcherFor, savedLexicon } = await import("../src/background/lexicon_store.js");
 
 function lexiconServer(t, body = sampleBody(), hash = "abc123") {
   return serve(t, {
@@ -50,11 +50,37 @@ test("a malformed lexicon is refused and does not replace the saved one", async 
   assert.equal(browser.area.lexicon.hash, "good1");
 });
 
-test("the name index tabs receive follows the blocklist", async (t) => {
+test("the background's matcher follows the blocklist, is built once per lexicon and blocklist, and knows every gene's colours", async (t) => {
   const server = await lexiconServer(t, sampleBody(), "idx1");
   const lexicon = await currentLexicon(server.url, { force: true });
-  const { names, maxParts } = nameIndexFor(lexicon, []);
-  assert.equal(new Map(names).get("SET"), "SET");
-  assert.equal(new Map(nameIndexFor(lexicon, ["SET"]).names).has("SET"), false);
-  assert.equal(maxParts, 3, "c-ERB-2, an alias of ERBB2, is the longest dashed name in the sample");
+  const found = (matcher, text) => matcher.findMentions(text).map((mention) => mention.symbol);
+  const open = matcherFor(lexicon, []);
+  assert.deepEqual(found(open.matcher, "TP53 and BRCA1"), ["TP53", "BRCA1"]);
+  assert.equal(matcherFor(lexicon, []), open, "memoised");
+  assert.deepEqual(found(matcherFor(lexicon, ["TP53"]).matcher, "TP53 and BRCA1"), ["BRCA1"], "a blocked name is no mention");
+  const tp53 = lexicon.genes.find((gene) => gene.symbol === "TP53");
+  assert.deepEqual(open.colours.get("TP53"), [tp53.color, tp53.textColor]);
+  assert.equal(open.colours.size, lexicon.genes.length);
+});
+
+test("a restarted worker reads the saved lexicon once, however many tabs ask at the same time", async (t) => {
+  const server = await lexiconServer(t, sampleBody(), "restart1");
+  await currentLexicon(server.url, { force: true });
+  let reads = 0;
+  const get = browser.storage.local.get;
+  browser.storage.local.get = (key) => {
+    if (key === "lexicon") reads += 1;
+    return get(key);
+  };
+  t.after(() => {
+    browser.storage.local.get = get;
+  });
+  // A fresh copy of the module is what a restarted worker has: nothing in memory.
+  const restarted = await import(`../src/background/lexicon_store.js?restart=${Date.now()}`);
+  const [first, second] = await Promise.all([restarted.savedLexicon(server.url), restarted.savedLexicon(server.url)]);
+  assert.equal(reads, 1);
+  assert.equal(first, second);
+  assert.equal(first.hash, "restart1");
+  assert.equal(restarted.matcherFor(first, []), restarted.matcherFor(second, []));
+  assert.equal(await savedLexicon("http://another.example"), null, "a lexicon saved for another server is not used");
 });

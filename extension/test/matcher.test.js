@@ -1,12 +1,23 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { definedAbbreviations } from "../src/shared/abbreviations.js";
 import { DEFAULT_BLOCKLIST } from "../src/shared/default_blocklist.js";
-import { buildMatcher, buildNameIndex } from "../src/shared/matcher.js";
+import { LEARNED_NAMES } from "../src/shared/learned_names.js";
+import { buildMatcher, buildNameIndex, createMatcher } from "../src/shared/matcher.js";
 import { PUBLICATION_NAMES } from "../src/shared/publication_names.js";
 import { prose, sampleGenes } from "../testing/helpers.js";
 
 const gene = (symbol, aliases = [], previous = []) => ({ symbol, color: "#112233", textColor: "#ffffff", name: symbol, aliases, previous });
-const found = (matcher, text) => matcher.findMentions(text).map(({ start, end, symbol }) => [text.slice(start, end), symbol]);
+const pairs = (text, mentions) => mentions.map(({ start, end, symbol }) => [text.slice(start, end), symbol]);
+// On a page that has said it is about genes: the spelling rules alone decide.
+const GENE_PAGE = "Gene and protein expression in tumour cells.";
+const found = (matcher, text) => {
+  const page = matcher.page();
+  page.match([GENE_PAGE]);
+  return pairs(text, page.match([text])[0]);
+};
+// A text read as a page of its own, with nothing said before it.
+const foundAlone = (matcher, text) => pairs(text, matcher.findMentions(text));
 
 describe("symbols and boundaries", () => {
   const matcher = buildMatcher(sampleGenes());
@@ -138,10 +149,151 @@ describe("10,000 words of ordinary English with acronyms", () => {
   });
 
   test("highlights nothing with the default blocklist", () => {
-    assert.deepEqual(found(buildMatcher(sampleGenes()), text), []);
+    assert.deepEqual(foundAlone(buildMatcher(sampleGenes()), text), []);
   });
 
   test("would highlight dozens of false genes without it", () => {
     assert.ok(found(buildMatcher(sampleGenes(), []), text).length > 100);
+  });
+});
+
+const named = (symbol, name, aliases = []) => ({ ...gene(symbol, aliases), name });
+
+describe("abbreviations a page defines", () => {
+  test("pairs a short form with the words before its bracket", () => {
+    assert.deepEqual(
+      definedAbbreviations("in hepatocellular carcinoma (HCC) and lipopolysaccharide (LPS, 1 µg) with tumor necrosis factor (TNF)"),
+      [
+        { short: "HCC", long: "hepatocellular carcinoma", geneLike: false },
+        { short: "LPS", long: "lipopolysaccharide", geneLike: false },
+        { short: "TNF", long: "tumor necrosis factor", geneLike: true },
+      ],
+    );
+  });
+
+  test("tells a gene's product from a disease that ends like an enzyme", () => {
+    assert.deepEqual(
+      definedAbbreviations("cathepsin E (CTSE), Hirschsprung disease (HSCR), extracellular matrix (ECM), cyclooxygenase-2 (COX-2)").map(
+        ({ short, geneLike }) => [short, geneLike],
+      ),
+      [["CTSE", true], ["HSCR", false], ["ECM", false], ["COX-2", true]],
+    );
+  });
+
+  test("a bracket whose letters do not spell the words before it defines nothing", () => {
+    assert.deepEqual(definedAbbreviations("in mice (n = 5) and in the kidney (KLF)"), []);
+  });
+
+  test("a short form defined as something else is no gene anywhere on that page", () => {
+    const matcher = buildMatcher([gene("HCC"), gene("TP53")], []);
+    const page = matcher.page();
+    const [definition, later] = page.match(["Hepatocellular carcinoma (HCC) is common.", "HCC cells lose TP53."]);
+    assert.deepEqual(definition, []);
+    assert.deepEqual(pairs("HCC cells lose TP53.", later), [["TP53", "TP53"]]);
+    assert.deepEqual(found(matcher, "HCC cells lose TP53."), [["HCC", "HCC"], ["TP53", "TP53"]], "another page did not define it");
+  });
+
+  test("a short form defined as a gene's product stays a gene", () => {
+    const matcher = buildMatcher([named("TNF", "tumor necrosis factor")], []);
+    assert.deepEqual(found(matcher, "tumor necrosis factor (TNF) and TNF"), [["tumor necrosis factor", "TNF"], ["TNF", "TNF"], ["TNF", "TNF"]]);
+  });
+});
+
+describe("gene names in words", () => {
+  const genes = [
+    named("LEP", "leptin"),
+    named("IL6", "interleukin 6"),
+    named("TNF", "tumor necrosis factor"),
+    named("RS1", "retinoschisin 1"),
+    named("ESPL1", "extra spindle pole bodies like 1, separase"),
+    named("PFKM", "phosphofructokinase, muscle"),
+    named("CTSE", "cathepsin E"),
+    named("CTSB", "cathepsin B"),
+  ];
+  const matcher = buildMatcher(genes, []);
+
+  test("the approved name, with dashes or spaces and a capital at the start", () => {
+    assert.deepEqual(found(matcher, "Leptin and interleukin-6 rose; Tumor necrosis factor fell."), [
+      ["Leptin", "LEP"],
+      ["interleukin-6", "IL6"],
+      ["Tumor necrosis factor", "TNF"],
+    ]);
+  });
+
+  test("one-word names derived from the approved name, never a qualifier", () => {
+    assert.deepEqual(found(matcher, "retinoschisin and separase, not muscle"), [["retinoschisin", "RS1"], ["separase", "ESPL1"]]);
+  });
+
+  test("a word two genes' names share names neither", () => {
+    assert.deepEqual(found(matcher, "cathepsin and cathepsin E"), [["cathepsin E", "CTSE"]]);
+  });
+
+  test("a name in capitals is a heading, not a mention", () => {
+    assert.deepEqual(found(matcher, "LEPTIN SIGNALLING"), []);
+  });
+});
+
+describe("spellings papers use", () => {
+  const genes = [gene("CHEK1", ["CHK1"]), gene("APOE"), gene("PPARA"), gene("TYR"), gene("CA2"), gene("AAA1")];
+  const matcher = buildMatcher(genes, []);
+
+  test("a name in mixed case with a digit or a second capital", () => {
+    assert.deepEqual(found(matcher, "Chk1 and ApoE and PPARa"), [["Chk1", "CHEK1"], ["ApoE", "APOE"], ["PPARa", "PPARA"]]);
+  });
+
+  test("never a capitalised word, an ion, or a name in lower case only", () => {
+    assert.deepEqual(found(matcher, "Tyr residues bind Ca2+ as aaa1 does"), []);
+  });
+
+  test("Greek letters written in ASCII", () => {
+    const sample = buildMatcher(sampleGenes());
+    assert.deepEqual(found(sample, "b-catenin, HIF-1a and TNF-a"), [["b-catenin", "CTNNB1"], ["HIF-1a", "HIF1A"], ["TNF-a", "TNF"]]);
+  });
+
+  test("spellings learnt from annotated abstracts, never over a gene's own names", () => {
+    const index = buildNameIndex([gene("NFE2L2"), gene("GABPA", ["NRF2"])], [], { Nrf2: "NFE2L2", NRF2: "NFE2L2" });
+    const learnt = createMatcher(index, { blocklist: [] });
+    assert.equal(learnt.resolve("Nrf2"), "NFE2L2");
+    assert.equal(learnt.resolve("NRF2"), "GABPA");
+  });
+
+  test("the shipped learnt spellings name genes of the lexicon sample they can reach", () => {
+    const symbols = new Set(sampleGenes().map((g) => g.symbol));
+    const sample = buildMatcher(sampleGenes());
+    for (const [spelling, symbol] of Object.entries(LEARNED_NAMES)) {
+      if (symbols.has(symbol) && !symbols.has(spelling) && !/\s/.test(spelling)) assert.equal(sample.resolve(spelling), symbol, spelling);
+    }
+  });
+});
+
+describe("what the words around a name say", () => {
+  const genes = [gene("KL"), gene("GPT2"), gene("BRCA1"), gene("AAA1", ["SFT", "225"]), gene("SELL"), gene("SELPLG"), gene("WAS"), gene("PC3")];
+  const matcher = buildMatcher(genes);
+
+  test("short names and spelling rules stay dark on a page not about genes", () => {
+    assert.deepEqual(foundAlone(matcher, "After SFT, the KL penalty on GPT-2 fell."), []);
+  });
+
+  test("the same names light up on a page about genes, or next to the word gene", () => {
+    const unblocked = buildMatcher(genes, []);
+    assert.deepEqual(found(unblocked, "After SFT, KL and GPT-2 rose."), [["SFT", "AAA1"], ["KL", "KL"], ["GPT-2", "GPT2"]]);
+    assert.deepEqual(foundAlone(unblocked, "the KL gene"), [["KL", "KL"]]);
+  });
+
+  test("an approved symbol with a digit lights up anywhere; a bare number never", () => {
+    assert.deepEqual(foundAlone(matcher, "BRCA1 and 225"), [["BRCA1", "BRCA1"]]);
+  });
+
+  test("a symbol that is an ordinary word needs a list of genes or the word gene", () => {
+    assert.deepEqual(found(matcher, "SELL and SELPLG; the WAS gene"), [["SELL", "SELL"], ["SELPLG", "SELPLG"], ["WAS", "WAS"]]);
+    assert.deepEqual(found(matcher, "It WAS time to SELL and buy."), []);
+  });
+
+  test("a symbol the user blocked stays dark whatever the words say", () => {
+    assert.deepEqual(found(buildMatcher(genes, ["BRCA1", ...DEFAULT_BLOCKLIST]), "the BRCA1 gene"), []);
+  });
+
+  test("a dashed code before cells is a cell line", () => {
+    assert.deepEqual(found(matcher, "PC-3 cells and PC-3 expression"), [["PC-3", "PC3"]]);
   });
 });

@@ -1,13 +1,35 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { JSDOM } from "jsdom";
-import { buildMatcher } from "../src/shared/matcher.js";
+import { createPageMatchers } from "../src/background/page_matchers.js";
 import { createScanner } from "../src/content/scanner.js";
-import { sampleGenes } from "../testing/helpers.js";
 
-const genes = sampleGenes();
-const matcher = buildMatcher(genes);
-const colours = Object.fromEntries(genes.map((gene) => [gene.symbol, [gene.color, gene.textColor]]));
+// A stand-in for matcher.js (whole words from a fixed list), so that these tests follow the
+// scanner and not the matching rules.
+const NAMES = new Map(["TP53", "BRCA1", "MTOR", "PALB2", "IL6", "MDM2"].map((symbol) => [symbol, symbol]));
+NAMES.set("p53", "TP53");
+const findNames = (text) =>
+  [...text.matchAll(/[\p{L}\p{N}]+/gu)]
+    .filter((word) => NAMES.has(word[0]))
+    .map((word) => ({ start: word.index, end: word.index + word[0].length, symbol: NAMES.get(word[0]) }));
+const matcher = { page: () => ({ match: (texts) => texts.map(findNames) }) };
+const colours = new Map([...NAMES.values()].map((symbol, i) => [symbol, [`#00000${i}`, "#ffffff"]]));
+const THIS_PAGE = { tab: 1, frame: 0, document: "doc" };
+
+/**
+ * The background's side of a page, as the scanner sees it: batches answered asynchronously (after
+ * `delayMs`) by one page matcher, copied as a message would be; `batches` records what was sent.
+ */
+function background({ delayMs = 0 } = {}) {
+  const pages = createPageMatchers();
+  const batches = [];
+  const match = async (texts) => {
+    batches.push(texts);
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return structuredClone(pages.match(THIS_PAGE, matcher, colours, texts));
+  };
+  return { match, batches };
+}
 
 function page(body) {
   return new JSDOM(`<!doctype html><html><body>${body}</body></html>`).window.document;
@@ -16,7 +38,7 @@ function page(body) {
 /** A page with `body`, scanned until the scanner has nothing left to do. */
 async function scannedPage(body, overrides = {}) {
   const document = page(body);
-  const scanner = createScanner({ document, findMentions: matcher.findMentions, colours, ...overrides });
+  const scanner = createScanner({ document, match: background().match, ...overrides });
   scanner.start();
   await scanner.idle();
   return { document, scanner };
@@ -42,10 +64,10 @@ test("wraps mentions in prose and leaves code, fields, scripts and editors alone
 test("a highlight is a span with the gene's colours, and the text around it is unchanged", async () => {
   const { document } = await scannedPage("<p>Before TP53 after.</p>");
   const span = document.querySelector("span.iconoplasm-gene");
-  const tp53 = genes.find((gene) => gene.symbol === "TP53");
+  const [background, foreground] = colours.get("TP53");
   assert.equal(span.getAttribute("data-gene"), "TP53");
-  assert.equal(span.style.getPropertyValue("--iconoplasm-color"), tp53.color);
-  assert.equal(span.style.getPropertyValue("--iconoplasm-text"), tp53.textColor);
+  assert.equal(span.style.getPropertyValue("--iconoplasm-color"), background);
+  assert.equal(span.style.getPropertyValue("--iconoplasm-text"), foreground);
   assert.equal(document.querySelector("p").textContent, "Before TP53 after.");
 });
 
@@ -83,7 +105,7 @@ test("works in slices of at most sliceMs, yielding to the page between them", as
   let slices = 0;
   const { document } = await scannedPage(Array.from({ length: 40 }, (_, i) => `<p>paragraph ${i} mentions TP53</p>`).join(""), {
     sliceMs: 8,
-    clock: () => (now += 3), // every node takes 3 ms
+    clock: () => (now += 3), // each step of work (a node walked, a node highlighted) takes 3 ms
     defer: (task) => {
       slices += 1;
       setTimeout(task, 0);
@@ -93,16 +115,86 @@ test("works in slices of at most sliceMs, yielding to the page between them", as
   assert.ok(slices >= 40 / 3, `expected at least 14 slices, got ${slices}`);
 });
 
-test("the main content is highlighted before the rest of the page", async () => {
-  const order = [];
-  await scannedPage("<header>Menu BRCA1</header><main><p>Main TP53</p></main><footer>Foot PALB2</footer>", {
-    findMentions: (text) => {
-      const mentions = matcher.findMentions(text);
-      order.push(...mentions.map((mention) => mention.symbol));
-      return mentions;
+test("the main content is matched before the rest of the page", async () => {
+  const { match, batches } = background();
+  await scannedPage("<header>Menu BRCA1</header><main><p>Main TP53</p></main><footer>Foot PALB2</footer>", { match });
+  assert.deepEqual(batches.flat(), ["Main TP53", "Menu BRCA1", "Foot PALB2"]);
+});
+
+test("the first batch is small and later ones grow, one batch at a time", async () => {
+  const paragraphs = Array.from({ length: 200 }, (_, i) => `<p>Paragraph ${i} says that TP53 binds MDM2 and that the rest is prose.</p>`);
+  let out = 0;
+  let most = 0;
+  const { match, batches } = background({ delayMs: 2 });
+  const { document } = await scannedPage(paragraphs.join(""), {
+    firstBatch: 500,
+    largestBatch: 4_000,
+    match: async (texts) => {
+      most = Math.max(most, ++out);
+      const answer = await match(texts);
+      out -= 1;
+      return answer;
     },
   });
-  assert.deepEqual(order, ["TP53", "BRCA1", "PALB2"]);
+  const sizes = batches.map((texts) => texts.join("").length);
+  assert.equal(highlighted(document).length, 400);
+  assert.equal(most, 1, "a batch goes out only once the one before it is answered");
+  assert.ok(sizes[0] >= 500 && sizes[0] < 600, `first batch ${sizes[0]} characters`);
+  assert.ok(sizes[1] >= 1_000 && sizes[1] < 1_100, `second batch ${sizes[1]} characters`);
+  assert.ok(Math.max(...sizes) < 4_100, "no batch is much over the largest size");
+  assert.equal(batches.flat().length, 200, "every text is sent once");
+});
+
+test("spans take the symbol and colours the background sent and ignore a mention's other fields", async () => {
+  const sent = [];
+  const { document } = await scannedPage("<p>The gene XYZ1 here.</p>", {
+    match: async (texts) => {
+      sent.push(...texts);
+      return { mentions: [[{ start: 9, end: 13, symbol: "TP53", candidates: ["TP53", "TP63"] }]], colours: { TP53: ["#123456", "#ffffff"] } };
+    },
+  });
+  const span = document.querySelector("span.iconoplasm-gene");
+  assert.deepEqual(sent, ["The gene XYZ1 here."]);
+  assert.equal(span.textContent, "XYZ1");
+  assert.equal(span.dataset.gene, "TP53");
+  assert.equal(span.style.getPropertyValue("--iconoplasm-color"), "#123456");
+  assert.equal(span.getAttributeNames().sort().join(" "), "class data-gene style");
+});
+
+test("text the page rewrites while its batch is out is matched again, not overwritten", async () => {
+  const document = page("<p id='status'>waiting for TP53</p>");
+  const { match } = background({ delayMs: 20 });
+  const scanner = createScanner({ document, match });
+  scanner.start();
+  document.getElementById("status").firstChild.data = "now IL6";
+  await settle();
+  await scanner.idle();
+  assert.deepEqual(highlighted(document), ["IL6=IL6"]);
+  assert.equal(document.getElementById("status").textContent, "now IL6");
+});
+
+test("a batch that cannot be matched is reported, and the rest of the page still highlighted", async () => {
+  const problems = [];
+  const { match } = background();
+  let calls = 0;
+  const { document } = await scannedPage("<main><p>TP53 first</p></main><p>then BRCA1</p>", {
+    firstBatch: 5,
+    match: (texts) => (++calls === 1 ? Promise.reject(new Error("no lexicon")) : match(texts)),
+    onError: (error) => problems.push(error.message),
+  });
+  assert.deepEqual(problems, ["no lexicon"]);
+  assert.deepEqual(highlighted(document), ["BRCA1=BRCA1"]);
+});
+
+test("stopped while a batch is out, the answer is dropped", async () => {
+  const document = page("<p>TP53 and BRCA1</p>");
+  const scanner = createScanner({ document, match: background({ delayMs: 20 }).match });
+  scanner.start();
+  scanner.stop();
+  await scanner.idle();
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.deepEqual(highlighted(document), []);
+  assert.equal(document.body.innerHTML, "<p>TP53 and BRCA1</p>");
 });
 
 test("stop puts the page's text back as it was", async () => {

@@ -88,6 +88,74 @@ def test_highlights_exactly_the_prose_and_the_page_keeps_working(configured, pag
     page.close()
 
 
+def test_highlighting_goes_through_the_background_and_the_tab_never_gets_the_index(configured, pages):
+    context, _ = configured
+    worker = context.service_workers[0]
+    # A second listener that only watches (it answers nothing): what the background is asked, by whom.
+    worker.evaluate(
+        """() => {
+            globalThis.asked = [];
+            chrome.runtime.onMessage.addListener((message, sender) => {
+                asked.push({ type: message.type, fromTab: Boolean(sender.tab), texts: message.texts ?? [] });
+            });
+        }"""
+    )
+    page = open_reading_list(configured, pages)
+    assert [tuple(pair) for pair in page.eval_on_selector_all("span.iconoplasm-gene", HIGHLIGHTS)] == EXPECTED
+    asked = worker.evaluate("asked")
+    from_tab = [message for message in asked if message["fromTab"]]
+    assert from_tab[0]["type"] == "page-setup"
+    batches = [message["texts"] for message in from_tab if message["type"] == "match"]
+    assert batches, "the tab had its text matched by the background"
+    sent = [text for batch in batches for text in batch]
+    assert "The TP53 gene, also written p53, pairs with LAIR1 (CD305)." in sent
+    assert not any("notes" in text or "load(" in text for text in sent), "a textarea and code are never sent"
+    assert any("Added by a script" in text for text in sent), "content added later goes the same way"
+    page.close()
+
+    # What a tab receives, asked from an extension page: the setup is a few fields, a batch's answer
+    # carries its mentions and the colours of just the genes found.
+    options = open_options(configured)
+    setup = options.evaluate("chrome.runtime.sendMessage({ type: 'page-setup', site: 'example.org' })")
+    assert setup["ok"] and set(setup["result"]) == {"enabled", "style", "problem"}
+    answer = options.evaluate(
+        "chrome.runtime.sendMessage({ type: 'match', texts: ['TP53 binds LAIR1.', 'Nothing here.'] })"
+    )["result"]
+    assert [[(m["start"], m["end"], m["symbol"]) for m in mentions] for mentions in answer["mentions"]] == [
+        [(0, 4, "TP53"), (11, 16, "LAIR1")],
+        [],
+    ]
+    assert set(answer["colours"]) == {"TP53", "LAIR1"}
+    options.close()
+
+
+def test_a_pill_keeps_the_spaces_beside_it_visible(configured, pages):
+    page = open_reading_list(configured, pages)
+    # "The TP53 gene": the pill's box against the words before and after it, and a space's width.
+    gaps = page.eval_on_selector(
+        "#prose span.iconoplasm-gene[data-gene=TP53]",
+        """span => {
+            const box = (node, start, end) => {
+                const range = document.createRange();
+                range.setStart(node, start);
+                range.setEnd(node, end);
+                return range.getBoundingClientRect();
+            };
+            const before = span.previousSibling, after = span.nextSibling;
+            const pill = span.getBoundingClientRect();
+            return {
+                space: box(before, 3, 4).width,
+                left: pill.left - box(before, 0, 3).right,
+                right: box(after, 1, 5).left - pill.right,
+                colour: getComputedStyle(span).backgroundColor,
+            };
+        }""",
+    )
+    assert gaps["colour"] != "rgba(0, 0, 0, 0)", "the pill style is on"
+    assert gaps["left"] >= gaps["space"] / 2 and gaps["right"] >= gaps["space"] / 2, gaps
+    page.close()
+
+
 def test_hover_shows_the_card_with_its_portrait_and_a_click_opens_the_gene_page(configured, pages, site):
     context, _ = configured
     page = open_reading_list(configured, pages)

@@ -2,21 +2,30 @@
 // when the server cannot be reached.
 import { ext } from "../shared/browser_api.js";
 import { readLexicon } from "../shared/lexicon_format.js";
-import { buildNameIndex, longestNameParts } from "../shared/matcher.js";
+import { buildMatcher } from "../shared/matcher.js";
 import { fetchLexiconBody, fetchLexiconPointer } from "./api.js";
 
 // How long a checked lexicon is trusted before asking the server for the current hash again.
 const RECHECK_MS = 10 * 60 * 1000;
 
 let memory = null; // {server, hash, genes, checkedAt}
-let indexMemo = { key: null, index: null };
+let reading = null; // the read from storage in progress, shared by the messages that wait on it
+let matcherMemo = { key: null, value: null };
 
-async function fromStorage() {
-  if (memory) return memory;
+async function readStored() {
   const { lexicon } = await ext.storage.local.get("lexicon");
   if (!lexicon) return null;
-  memory = { server: lexicon.server, hash: lexicon.hash, genes: readLexicon(lexicon.body), checkedAt: 0 };
+  memory ??= { server: lexicon.server, hash: lexicon.hash, genes: readLexicon(lexicon.body), checkedAt: 0 };
   return memory;
+}
+
+// A restarted service worker gets several tabs' messages at once; they share one read.
+function fromStorage() {
+  if (memory) return Promise.resolve(memory);
+  reading ??= readStored().finally(() => {
+    reading = null;
+  });
+  return reading;
 }
 
 async function download(server, cached) {
@@ -52,14 +61,17 @@ export async function currentLexicon(server, { force = false } = {}) {
 }
 
 /**
- * What a tab needs to match, memoised per lexicon and blocklist: the name index as
- * [name, symbol] pairs and the most dash-separated parts in any name.
+ * What matching needs, memoised per lexicon and blocklist (a service worker that was stopped
+ * builds it again once, on the first message that needs it): the matcher over the name index and
+ * each symbol's colours.
+ * @returns {{matcher: ReturnType<typeof buildMatcher>, colours: Map<string, [string, string]>}}
  */
-export function nameIndexFor(lexicon, blocklist) {
+export function matcherFor(lexicon, blocklist) {
   const key = `${lexicon.hash}\n${blocklist.join("\n")}`;
-  if (indexMemo.key !== key) {
-    const index = buildNameIndex(lexicon.genes, blocklist);
-    indexMemo = { key, index: { names: [...index], maxParts: longestNameParts(index) } };
+  if (matcherMemo.key !== key) {
+    const matcher = buildMatcher(lexicon.genes, blocklist);
+    const colours = new Map(lexicon.genes.map((gene) => [gene.symbol, [gene.color, gene.textColor]]));
+    matcherMemo = { key, value: { matcher, colours } };
   }
-  return indexMemo.index;
+  return matcherMemo.value;
 }

@@ -1,8 +1,15 @@
 // Content scripts cannot be ES modules in MV3, so this classic script imports the module
-// entry point (listed in web_accessible_resources) from the extension's own origin.
+// entry point (listed in web_accessible_resources) from the extension's own origin. It runs at
+// document_start, so the page setup is asked for and the modules arrive while the page is still
+// loading. Each level of static imports costs a round trip to the extension, so the modules the
+// first highlight needs are fetched side by side rather than one level after another.
 {
   const runtime = (globalThis.browser ?? globalThis.chrome).runtime;
-  import(runtime.getURL("src/content/main.js")).catch((error) => {
-    console.warn(`Iconoplasm could not start on this page: ${error.message}`);
-  });
+  const setup = runtime.sendMessage({ type: "page-setup", site: location.hostname });
+  const [entry] = ["src/content/main.js", "src/content/scanner.js", "src/shared/messages.js", "src/shared/browser_api.js"].map(
+    (path) => import(runtime.getURL(path)),
+  );
+  entry
+    .then((main) => main.start(setup))
+    .catch((error) => console.warn(`Iconoplasm could not start on this page: ${error.message}`));
 }

@@ -1,34 +1,49 @@
-// The content script proper (loaded by loader.js): asks the background for the name index,
-// highlights the page and wires up the cards. Only gene symbols ever leave this tab.
+// The content script proper (started by loader.js): has the background match the page's text,
+// highlights what it finds and wires up the cards. The text goes no further than the background,
+// and only gene symbols reach the server.
 import { ext } from "../shared/browser_api.js";
-import { createMatcher } from "../shared/matcher.js";
-import { ask } from "../shared/messages.js";
-import { installHoverCards } from "./hover.js";
+import { ask, resultOf } from "../shared/messages.js";
 import { createScanner } from "./scanner.js";
 
 function applyStyle(style) {
   document.documentElement.dataset.iconoplasmStyle = style;
 }
 
-async function start() {
-  const setup = await ask({ type: "page-setup", site: location.hostname });
-  if (!setup.enabled) return;
-  if (setup.problem) console.info(`Iconoplasm: ${setup.problem}`);
-  applyStyle(setup.style);
-  const matcher = createMatcher(new Map(setup.names), { blocklist: setup.blocklist, maxParts: setup.maxParts });
-  const scanner = createScanner({ document, findMentions: matcher.findMentions, colours: setup.colours });
-  scanner.start();
+function pageParsed() {
+  if (document.readyState !== "loading") return Promise.resolve();
+  return new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+}
+
+async function installCards() {
+  // Not needed for the first highlight, so fetched after it is under way.
+  const { installHoverCards } = await import("./hover.js");
   installHoverCards({
     document,
     requestCard: (symbol) => ask({ type: "card", symbol }),
     reportDiscovery: (symbol) => ask({ type: "discovered", symbol }).catch((error) => console.info(`Iconoplasm: ${error.message}`)),
   });
+}
+
+/** @param {Promise<object>} setupAnswer the background's answer to page-setup, asked for by the loader */
+export async function start(setupAnswer) {
+  performance.mark("ic:main");
+  const [setup] = await Promise.all([resultOf(setupAnswer), pageParsed()]);
+  performance.mark("ic:setup");
+  if (!setup.enabled) return;
+  if (setup.problem) console.info(`Iconoplasm: ${setup.problem}`);
+  applyStyle(setup.style);
+  const scanner = createScanner({
+    document,
+    match: (texts) => { performance.mark("ic:send" + texts.length); return ask({ type: "match", texts }).then((a) => { performance.mark("ic:answer"); return a; }); },
+    onError: (error) => console.info(`Iconoplasm could not highlight part of this page: ${error.message}`),
+  });
+  scanner.start();
+  performance.mark("ic:started");
   ext.storage.onChanged.addListener((changes, area) => {
     const settings = area === "local" && changes.settings?.newValue;
     if (!settings) return;
     if (settings.style) applyStyle(settings.style);
     if (settings.disabledSites?.includes(location.hostname)) scanner.stop();
   });
+  await installCards();
 }
-
-start().catch((error) => console.info(`Iconoplasm is not highlighting this page: ${error.message}`));

@@ -1,6 +1,7 @@
-// Walks a document's text and wraps gene mentions in spans, a few milliseconds at a time, and
-// keeps up with the page as it changes. Knows nothing about the lexicon: it is given
-// `findMentions` (from matcher.js) and each symbol's colours.
+// Walks a document's text a few milliseconds at a time, has it matched in batches and wraps the
+// gene mentions it gets back in spans, and keeps up with the page as it changes. Knows nothing
+// about the lexicon: it is given `match`, which answers a batch of texts asynchronously (the
+// background, where the name index lives).
 
 export const GENE_CLASS = "iconoplasm-gene";
 // Code, form fields and embedded documents are not prose; the card host is ours.
@@ -24,18 +25,28 @@ function isInsideSkipped(node) {
 }
 
 /**
+ * @typedef {{start: number, end: number, symbol: string}} Mention `end` exclusive; may carry more
+ *   fields, which the scanner ignores
+ * @typedef {{mentions: Mention[][], colours: Record<string, [string, string]>}} Answer the
+ *   mentions of each text sent, and symbol -> [background, text colour] for the symbols among them
+ *
  * @param {object} options
  * @param {Document} options.document
- * @param {(text: string) => Array<{start: number, end: number, symbol: string}>} options.findMentions
- * @param {Record<string, [string, string]>} options.colours symbol -> [background, text colour]
+ * @param {(texts: string[]) => Promise<Answer>} options.match
+ * @param {(error: Error) => void} [options.onError] a batch could not be matched
+ * @param {number} [options.firstBatch] characters in the first batch, small so the first
+ *   highlight comes quickly; each later batch is twice the one before, up to `largestBatch`
+ * @param {number} [options.largestBatch]
  * @param {number} [options.sliceMs] longest stretch of work before yielding to the page
  * @param {() => number} [options.clock]
  * @param {(task: () => void) => void} [options.defer] runs a task after the page has had its turn
  */
 export function createScanner({
   document,
-  findMentions,
-  colours,
+  match,
+  onError = () => {},
+  firstBatch = 2_000,
+  largestBatch = 64_000,
   sliceMs = 8,
   clock = () => performance.now(),
   defer = (task) => setTimeout(task, 0),
@@ -43,8 +54,14 @@ export function createScanner({
   const window = document.defaultView;
   // Text nodes already looked at, including the pieces of text this scanner itself inserted.
   const seen = new WeakSet();
-  const queue = [];
-  let running = false;
+  const colours = {};
+  const walks = []; // generators of text nodes still to collect, main content first
+  let batch = { nodes: [], texts: [], characters: 0 };
+  let batchLimit = firstBatch;
+  let matching = false; // one batch at a time, so a page's texts reach its matcher in order
+  const answered = []; // [{node, text, mentions}] waiting to become spans
+  let scheduled = false;
+  let stopped = false;
   let waiting = [];
   let observer = null;
 
@@ -86,12 +103,10 @@ export function createScanner({
     return node;
   }
 
-  function highlight(textNode) {
-    if (seen.has(textNode) || !textNode.isConnected) return;
-    seen.add(textNode);
-    const text = textNode.data;
-    const mentions = findMentions(text);
-    if (mentions.length === 0) return;
+  function highlight({ node, text, mentions }) {
+    // The page may have removed or rewritten the node while it was being matched; a rewrite is
+    // scanned again on its own.
+    if (mentions.length === 0 || !node.isConnected || node.data !== text) return;
     const fragment = document.createDocumentFragment();
     let cursor = 0;
     for (const { start, end, symbol } of mentions) {
@@ -100,36 +115,80 @@ export function createScanner({
       cursor = end;
     }
     if (cursor < text.length) fragment.append(piece(text.slice(cursor)));
-    textNode.parentNode.replaceChild(fragment, textNode);
+    node.parentNode.replaceChild(fragment, node);
   }
 
-  function runSlice() {
-    const started = clock();
-    while (queue.length > 0) {
-      const next = queue[0].next();
+  // Adds the next unseen text node to the batch; false when every walk is done.
+  function collectOne() {
+    while (walks.length > 0) {
+      const next = walks[0].next();
       if (next.done) {
-        queue.shift();
+        walks.shift();
         continue;
       }
-      highlight(next.value);
-      if (clock() - started >= sliceMs) {
-        defer(runSlice);
-        return;
-      }
+      const node = next.value;
+      if (seen.has(node) || !node.isConnected) continue;
+      seen.add(node);
+      batch.nodes.push(node);
+      batch.texts.push(node.data);
+      batch.characters += node.data.length;
+      return true;
     }
-    running = false;
-    for (const resolve of waiting) resolve();
-    waiting = [];
+    return false;
+  }
+
+  function send() {
+    const { nodes, texts } = batch;
+    batch = { nodes: [], texts: [], characters: 0 };
+    batchLimit = Math.min(batchLimit * 2, largestBatch);
+    matching = true;
+    match(texts).then(
+      (answer) => {
+        if (stopped) return;
+        Object.assign(colours, answer.colours);
+        answer.mentions.forEach((mentions, i) => answered.push({ node: nodes[i], text: texts[i], mentions }));
+      },
+      (error) => onError(error),
+    ).finally(() => {
+      matching = false;
+      if (!stopped) work();
+    });
+  }
+
+  // One slice: spans for what came back, then the walk until the batch is full; a batch goes out
+  // as soon as the one before it is answered, so the background matches while this tab writes.
+  function slice() {
+    scheduled = false;
+    if (stopped) return;
+    const started = clock();
+    const late = () => clock() - started >= sliceMs;
+    while (answered.length > 0 && !late()) highlight(answered.shift());
+    while (batch.characters < batchLimit && !late() && collectOne());
+    work();
+  }
+
+  function work() {
+    const full = batch.characters >= batchLimit || walks.length === 0;
+    if (!matching && batch.texts.length > 0 && full) send();
+    const more = answered.length > 0 || (walks.length > 0 && batch.characters < batchLimit);
+    if (more && !scheduled) {
+      scheduled = true;
+      defer(slice);
+    }
+    if (!scheduled && !matching && walks.length === 0 && batch.texts.length === 0) {
+      for (const resolve of waiting) resolve();
+      waiting = [];
+    }
+  }
+
+  function enqueue(root) {
+    if (!stopped && root && !isInsideSkipped(root)) walks.push(textNodesUnder(root));
   }
 
   /** Queues `root` (an element or a text node) for highlighting. */
   function scan(root) {
-    if (!root || isInsideSkipped(root)) return;
-    queue.push(textNodesUnder(root));
-    if (!running) {
-      running = true;
-      defer(runSlice);
-    }
+    enqueue(root);
+    work();
   }
 
   function onMutations(records) {
@@ -150,23 +209,31 @@ export function createScanner({
     scan,
     /** Scans the main content first, then the rest of the page, then follows its changes. */
     start() {
-      scan(document.querySelector("main, [role='main'], article"));
-      scan(document.body);
+      enqueue(document.querySelector("main, [role='main'], article"));
+      enqueue(document.body);
       observer = new window.MutationObserver(onMutations);
       observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+      // The first batch goes out now rather than after the page's first layout.
+      slice();
     },
     /** Stops following the page and puts its original text back. */
     stop() {
+      stopped = true;
       observer?.disconnect();
-      queue.length = 0;
+      walks.length = 0;
+      answered.length = 0;
+      batch = { nodes: [], texts: [], characters: 0 };
       for (const span of document.querySelectorAll(`span.${GENE_CLASS}`)) {
         span.replaceWith(document.createTextNode(span.textContent));
       }
       document.body.normalize();
+      for (const resolve of waiting) resolve();
+      waiting = [];
     },
     /** Resolves once everything queued so far has been highlighted. */
     idle() {
-      return running ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve();
+      const busy = scheduled || matching || walks.length > 0 || batch.texts.length > 0;
+      return busy && !stopped ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve();
     },
   };
 }

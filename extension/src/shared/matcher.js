@@ -1,27 +1,55 @@
 // Finds gene mentions in plain text. Pure: no DOM, no storage, so it runs under `node --test`
 // and anywhere the extension needs it.
+import { definedAbbreviations } from "./abbreviations.js";
 import { DEFAULT_BLOCKLIST } from "./default_blocklist.js";
+import { biologyWords, LIST_GAP, namesCells, saysGene } from "./gene_context.js";
+import { LEARNED_NAMES } from "./learned_names.js";
 import { PUBLICATION_NAMES } from "./publication_names.js";
 
 // A run of letters and digits joined by any dash; a mention is one or more of its parts.
 const RUN = /[\p{L}\p{N}]+(?:[\p{Pd}\u2212][\p{L}\p{N}]+)*/gu;
+const WORD = /[\p{L}\p{N}]+/gu;
 const DASH = /[\p{Pd}\u2212]/u;
 const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+const DIGIT = /\p{N}/u;
 const GREEK_LETTERS = { α: "A", β: "B", γ: "G", δ: "D", ε: "E", ζ: "Z", η: "H", θ: "Q", ι: "I", κ: "K", λ: "L", μ: "M" };
 const GREEK = /[αβγδεζηθικλμ]/gu;
 // Spelled-out Greek counts only right after a capital, a digit or a dash (TNFalpha, HIF-1alpha),
 // never at the start of an ordinary word (alphabet).
 const SPELLED_GREEK = /(?<=[\p{Lu}\p{N}-])(alpha|beta|gamma|delta|epsilon|kappa)/gu;
 const SPELLED = { alpha: "A", beta: "B", gamma: "G", delta: "D", epsilon: "E", kappa: "K" };
+// Text kept to ASCII writes a Greek letter as its Latin look-alike: PPARa, HIF-1a, NF-kB,
+// b-catenin. Only at the end of a capitalised name or as a one-letter prefix before a dash.
+const ASCII_GREEK_END = /(?<=[\p{Lu}\p{N}][\p{Pd}]?)[abgdk](?=[\p{Lu}]?$)/u;
+const ASCII_GREEK_PREFIX = /^[abgdk](?=[\p{Pd}]\p{L}{3})/u;
+const ASCII_GREEK = { a: "α", b: "β", g: "γ", d: "δ", k: "κ" };
 // IL-6, MMP-9, TGF-B1: a capitalised stem of two or more characters (not the B of B-52), a
 // dash, then a number or a converted Greek letter.
 const DASHED_NUMBER = /^(\p{Lu}[\p{Lu}\p{N}]+)-(\p{N}[\p{L}\p{N}]*|[A-Z](?:\p{N}[\p{L}\p{N}]*)?)$/u;
+// Case is folded only for names with three letters or more, a capital, and a digit or a second
+// capital (Chk1, Gal-1, ApoE), or a p with a number (p73): a capitalised word (Tyr, Het, Sci) or a two-letter
+// stem (Ca2 of Ca2+, Th1 cells) is not a gene written in lower case.
+const FOLDABLE = /^(?:(?=(?:.*\p{L}){3})(?=.*\p{Lu})(?=.*(?:\p{N}|\p{Lu}.*\p{Lu}|^\p{Ll}+\p{Lu})).*|p\p{N}{2,3})$/u;
+// Gene names in words are matched up to this many words ("vascular endothelial growth factor A").
+const MAX_NAME_WORDS = 6;
 
 /**
- * Every name that counts as a gene, mapped to its approved symbol; a name the extension leaves
- * alone maps to null, so that no spelling rule turns it into some other gene (CCC-3 shared by two
- * genes must not become the symbol CCC3). Built once per lexicon and blocklist (in the
- * background, where the ~100 ms it takes on the full lexicon blocks no page).
+ * The names a matcher knows. As a Map: every name that counts as a gene, mapped to its approved
+ * symbol; a name the extension leaves alone maps to null, so that no spelling rule turns it into
+ * some other gene (CCC-3 shared by two genes must not become the symbol CCC3). Besides:
+ * `words`, gene names in words ("insulin", "interleukin 6": lower case, single spaces) → symbol,
+ * or null when several genes have the name; `contextual`, approved symbols that are ordinary
+ * words (SELL, WAS, INS), which the blocklist keeps dark unless the text around them says gene.
+ */
+export class NameIndex extends Map {
+  words = new Map();
+  contextual = new Set();
+}
+
+/**
+ * The name index of a lexicon. Built once per lexicon and blocklist, in the background, where
+ * the time it takes on the full lexicon blocks no page.
  *
  * Which gene a name means is the rule every part of Iconoplasm shares (pipeline/genes/names.py,
  * checked here and on the site against tests/fixtures/name_resolution.json): an approved symbol is
@@ -29,21 +57,23 @@ const DASHED_NUMBER = /^(\p{Lu}[\p{Lu}\p{N}]+)-(\p{N}[\p{L}\p{N}]*|[A-Z](?:\p{N}
  * name shared by several genes at the first of those kinds it is means none of them. On top of
  * that, for precision on arbitrary pages, a name is highlighted only when no other gene uses it at
  * all (so a previous symbol of one gene that is another gene's alias is left alone), besides the
- * single-character and blocklist rules: the page then shows fewer genes than the rule resolves,
- * never a different one.
- * @param {Array<{symbol: string, aliases: string[], previous: string[]}>} genes
+ * single-character, number and blocklist rules: the page then shows fewer genes than the rule
+ * resolves, never a different one.
+ * @param {Array<{symbol: string, name?: string, aliases: string[], previous: string[]}>} genes
  * @param {Iterable<string>} blocklist tokens that never count as genes
- * @returns {Map<string, string | null>}
+ * @param {Record<string, string>} learned spellings learnt from annotated abstracts (another set
+ *   only to measure how the rules do without them)
+ * @returns {NameIndex}
  */
-export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST) {
+export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST, learned = LEARNED_NAMES) {
   const blocked = new Set(blocklist);
   const symbols = new Set(genes.map((gene) => gene.symbol));
   const previousOwners = ownersByName(genes, (gene) => gene.previous);
   const aliasOwners = ownersByName(genes, (gene) => gene.aliases);
-  const index = new Map();
+  const index = new NameIndex();
   const add = (name, symbol) => {
-    // Single characters are letters and grades in ordinary text, never genes.
-    if ([...name].length > 1 && !blocked.has(name)) index.set(name, symbol);
+    // Single characters are letters and grades in ordinary text, never genes; numbers are counts.
+    if ([...name].length > 1 && !/^\p{N}+$/u.test(name) && !blocked.has(name)) index.set(name, symbol);
   };
   for (const name of new Set([...previousOwners.keys(), ...aliasOwners.keys()])) {
     if (symbols.has(name)) continue; // an approved symbol always means its own gene: added below
@@ -54,13 +84,60 @@ export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST) {
     if (meaning !== null && !contested) add(name, meaning);
     else index.set(name, null);
   }
-  for (const [spelling, symbol] of Object.entries(PUBLICATION_NAMES)) {
-    if (symbols.has(symbol) && !symbols.has(spelling) && !previousOwners.has(spelling) && !aliasOwners.has(spelling)) {
-      add(spelling, symbol);
-    }
+  for (const [spelling, symbol] of Object.entries({ ...learned, ...PUBLICATION_NAMES })) {
+    if (!symbols.has(symbol) || symbols.has(spelling) || previousOwners.has(spelling) || aliasOwners.has(spelling)) continue;
+    if (spelling.includes(" ")) index.words.set(wordsKey(spelling), symbol);
+    else add(spelling, symbol);
   }
-  for (const symbol of symbols) add(symbol, symbol);
+  const defaultBlocked = new Set(DEFAULT_BLOCKLIST);
+  for (const symbol of symbols) {
+    add(symbol, symbol);
+    // Only the default's words wait for context: a symbol the user blocked stays dark.
+    if (blocked.has(symbol) && defaultBlocked.has(symbol) && [...symbol].length > 1) index.contextual.add(symbol);
+  }
+  const onlyOwner = (owners) => (owners.size === 1 ? [...owners][0] : null);
+  for (const [words, owners] of ownersByName(genes, approvedNameInWords)) {
+    if (!index.words.has(words)) index.words.set(words, onlyOwner(owners));
+  }
+  const wordCounts = nameWordCounts(genes);
+  for (const [words, owners] of ownersByName(genes, (gene) => shortNamesInWords(gene, wordCounts))) {
+    if (!index.words.has(words)) index.words.set(words, onlyOwner(owners));
+  }
   return index;
+}
+
+// A gene's name as papers write it in words: its approved name ("leptin", "interleukin 6").
+function approvedNameInWords(gene) {
+  const key = gene.name ? wordsKey(gene.name) : "";
+  return key.length >= 5 && /\p{Ll}{3}/u.test(key) ? [key] : [];
+}
+
+// One-word names papers use for a gene, derived from its approved name: the name of the first
+// member without its number or letter ("retinoschisin" of "retinoschisin 1"), a first word that
+// names a product ("loricrin" of "loricrin cornified envelope precursor protein"), a last part
+// after a comma that does ("separase" of "extra spindle pole bodies like 1, separase"). Only
+// words no other gene's name contains: "protease" or "colon" name no one gene.
+function shortNamesInWords(gene, wordCounts) {
+  if (!gene.name) return [];
+  const parts = gene.name.split(", ");
+  const candidates = [parts[0].replace(/ (?:1|A)$/u, ""), parts[0].split(" ", 1)[0], parts.length > 1 ? parts.at(-1) : ""];
+  return [...new Set(candidates.map((word) => word.toLowerCase()))].filter(
+    (word) => /^\p{Ll}{4,}(?:in|ase)$/u.test(word) && wordCounts.get(word) === 1,
+  );
+}
+
+// How many genes' approved names contain each word (lower case).
+function nameWordCounts(genes) {
+  const counts = new Map();
+  for (const gene of genes) {
+    for (const word of new Set(wordsKey(gene.name ?? "").split(" "))) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return counts;
+}
+
+// The key a name in words is looked up by: its words in lower case, single spaces.
+function wordsKey(text) {
+  return (text.match(WORD) ?? []).join(" ").toLowerCase();
 }
 
 // The gene the shared rule gives a name that is no approved symbol, from the genes that have it
@@ -83,9 +160,12 @@ function ownersByName(genes, namesOf) {
   return owners;
 }
 
-/** How many dash-separated parts the longest name has (HEC-GLCNAC-6-ST has 4). */
+/**
+ * How many dash-separated parts a mention can have: the longest name's (HEC-GLCNAC-6-ST has 4),
+ * and at least the two of a spelling rule's IL-6.
+ */
 export function longestNameParts(index) {
-  let parts = 1;
+  let parts = 2;
   for (const name of index.keys()) {
     if (name.includes("-")) parts = Math.max(parts, name.split("-").length);
   }
@@ -95,35 +175,71 @@ export function longestNameParts(index) {
 /**
  * The mention finder over a name index. The blocklist is consulted again because the spelling
  * rules derive names (IL-6 from IL6) that a user may have blocked.
- * @param {Map<string, string | null>} index from buildNameIndex
+ *
+ * A mention is {start, end, symbol} (end exclusive). What a page says changes what counts: a
+ * short form the page defines as something else ("hepatocellular carcinoma (HCC)") is not a gene
+ * there; a name that only a spelling rule or case reaches (Src, PC-3, interleukin 6), a short
+ * one (KL, GPT) or an ordinary word (SELL) needs a page about biology or words around it that
+ * say gene; a dashed code before "cells" is a cell line.
+ * @param {NameIndex} index from buildNameIndex
  * @param {{blocklist?: Iterable<string>, maxParts?: number}} options maxParts from
- *   longestNameParts, passed in by tabs so they need not scan the whole index themselves
+ *   longestNameParts (computed once here when not given)
  */
 export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts = longestNameParts(index) } = {}) {
   const blocked = new Set(blocklist);
+  const words = index.words ?? new Map();
+  const contextual = index.contextual ?? new Set();
+  const wordStarts = new Set([...words.keys()].map((key) => key.split(" ", 1)[0]));
 
-  function resolve(candidate) {
-    // A null entry is a name left alone: it matches nothing, and no other spelling is tried in
-    // its place.
+  // The gene a candidate names by the exact and spelling rules, with how it got there, or
+  // undefined. A null entry is a name left alone: it matches nothing, and no other spelling is
+  // tried in its place.
+  function lookup(candidate) {
     const exact = index.get(candidate);
-    if (exact !== undefined || !UPPER.test(candidate)) return exact ?? undefined;
+    if (exact !== undefined) return exact === null ? undefined : { symbol: exact, how: "exact" };
+    if (contextual.has(candidate)) return { symbol: candidate, how: "contextual" };
+    if (!UPPER.test(candidate)) return undefined;
     const latin = candidate.replace(GREEK, (letter) => GREEK_LETTERS[letter]).replace(SPELLED_GREEK, (word) => SPELLED[word]);
     if (latin !== candidate) {
       const converted = index.get(latin);
-      if (converted !== undefined) return converted ?? undefined;
+      if (converted !== undefined) return converted === null ? undefined : { symbol: converted, how: "spelling" };
     }
     const dashed = DASHED_NUMBER.exec(latin);
     if (!dashed || (latin === candidate && !/^\p{N}/u.test(dashed[2]))) return undefined;
-    return index.get(dashed[1] + dashed[2]) ?? undefined;
+    const symbol = index.get(dashed[1] + dashed[2]);
+    return symbol ? { symbol, how: "dashed" } : undefined;
   }
 
-  /** Every mention in `text`, in order: [{start, end, symbol}] with `end` exclusive. */
-  function findMentions(text) {
-    const mentions = [];
+  // Also the spellings of papers that differ from a name only in case or in ASCII Greek: Chk1,
+  // ApoE, Bcl-2, PPARa, b-catenin, p73. Never a word in lower case only (tau, mol) nor one that
+  // folds onto a blocked or shared name.
+  function resolveFound(candidate) {
+    const found = lookup(candidate);
+    if (found || index.has(candidate)) return found;
+    const greek = candidate.replace(ASCII_GREEK_PREFIX, (letter) => ASCII_GREEK[letter]).replace(ASCII_GREEK_END, (letter) => ASCII_GREEK[letter]);
+    if (greek !== candidate) {
+      const converted = lookup(greek);
+      if (converted) return { symbol: converted.symbol, how: "folded" };
+    }
+    if (!LOWER.test(candidate) || !FOLDABLE.test(candidate)) return undefined;
+    const folded = greek.toUpperCase();
+    if (blocked.has(folded) || contextual.has(folded)) return undefined;
+    const converted = lookup(folded);
+    return converted && converted.how !== "contextual" ? { symbol: converted.symbol, how: "folded" } : undefined;
+  }
+
+  /** The approved symbol a name or spelling resolves to, or undefined. */
+  function resolve(candidate) {
+    return resolveFound(candidate)?.symbol;
+  }
+
+  // Candidate mentions of one text, before the page's context is applied: [{start, end, symbol, how}].
+  function candidates(text) {
+    const found = [];
     for (const run of text.matchAll(RUN)) {
       if (!DASH.test(run[0])) {
-        const symbol = resolve(run[0]);
-        if (symbol !== undefined) mentions.push({ start: run.index, end: run.index + run[0].length, symbol });
+        const hit = resolveFound(run[0]);
+        if (hit) found.push({ start: run.index, end: run.index + run[0].length, ...hit });
         continue;
       }
       const parts = splitParts(run[0], run.index);
@@ -131,9 +247,9 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
         let matched = false;
         for (let last = Math.min(parts.length, first + maxParts) - 1; last >= first; last -= 1) {
           const candidate = parts.slice(first, last + 1).map((part) => part.text).join("-");
-          const symbol = blocked.has(candidate) ? undefined : resolve(candidate);
-          if (symbol !== undefined) {
-            mentions.push({ start: parts[first].start, end: parts[last].end, symbol });
+          const hit = blocked.has(candidate) ? undefined : resolveFound(candidate);
+          if (hit) {
+            found.push({ start: parts[first].start, end: parts[last].end, ...hit });
             first = last + 1;
             matched = true;
             break;
@@ -142,10 +258,127 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
         if (!matched) first += 1;
       }
     }
-    return mentions;
+    return mergeNamesInWords(found, namesInWordsOf(text));
   }
 
-  return { findMentions, resolve };
+  // Gene names in words: the longest run of up to MAX_NAME_WORDS words, joined by single spaces or
+  // dashes, whose lower case is a gene's name. A name written in capitals (a shouted heading)
+  // does not count.
+  function namesInWordsOf(text) {
+    const tokens = [...text.matchAll(WORD)];
+    const found = [];
+    for (let first = 0; first < tokens.length; first += 1) {
+      if (!wordStarts.has(tokens[first][0].toLowerCase())) continue;
+      let best = null;
+      let key = "";
+      for (let last = first; last < Math.min(tokens.length, first + MAX_NAME_WORDS); last += 1) {
+        if (last > first) {
+          const gap = text.slice(tokens[last - 1].index + tokens[last - 1][0].length, tokens[last].index);
+          if (!/^(?: |[\p{Pd}])$/u.test(gap)) break;
+        }
+        key = last === first ? tokens[first][0].toLowerCase() : `${key} ${tokens[last][0].toLowerCase()}`;
+        if (words.get(key)) best = last;
+      }
+      if (best === null) continue;
+      const start = tokens[first].index;
+      const end = tokens[best].index + tokens[best][0].length;
+      const written = text.slice(start, end);
+      if (written === written.toUpperCase()) continue;
+      found.push({ start, end, symbol: words.get(wordsKeyOf(tokens, first, best)), how: "words" });
+      first = best;
+    }
+    return found;
+  }
+
+  /** Every mention in `text`, in order: [{start, end, symbol}], read as a page of its own. */
+  function findMentions(text) {
+    return page().match([text])[0];
+  }
+
+  /**
+   * A page's matcher: `match(texts)` gives the mentions of each text, read with what the page has
+   * said so far (and in this call), so the texts of one page go to the same page matcher.
+   */
+  function page() {
+    // short form -> whether the page defined it as a gene's product; once defined as something
+    // else it stays that.
+    const defined = new Map();
+    const biology = new Set();
+    const confident = new Set();
+    return {
+      match(texts) {
+        const found = texts.map((text) => {
+          for (const { short, geneLike } of definedAbbreviations(text)) defined.set(short, defined.get(short) !== false && geneLike);
+          for (const word of biologyWords(text)) biology.add(word);
+          const mentions = candidates(text);
+          for (const mention of mentions) if (isConfident(text, mention)) confident.add(mention.symbol);
+          return mentions;
+        });
+        const aboutBiology = biology.size >= 2 || confident.size >= 2;
+        return found.map((mentions, at) => keepMentions(texts[at], mentions, { defined, aboutBiology }));
+      },
+    };
+  }
+
+  return { findMentions, resolve, page };
+}
+
+// Names that are genes on any page: an approved symbol as HGNC writes it, four characters or more
+// with a digit among them (TP53, BRCA1, MDM2).
+function isConfident(text, { start, end, symbol, how }) {
+  return how === "exact" && symbol === text.slice(start, end) && symbol.length >= 4 && DIGIT.test(symbol) && UPPER.test(symbol);
+}
+
+// The mentions that stand once the page's context is read; the fields used to decide are dropped.
+function keepMentions(text, mentions, { defined, aboutBiology }) {
+  const kept = [];
+  mentions.forEach((mention, at) => {
+    const { start, end, symbol, how } = mention;
+    const written = text.slice(start, end);
+    if (defined.get(written) === false) return;
+    if (how === "dashed" && namesCells(text, end)) return;
+    if (how === "contextual" && !(saysGene(text, start, end) || inListOfGenes(text, mentions, at))) return;
+    // Any page: an approved symbol or a name with a digit, four characters or more (GAAP, RISC,
+    // ESPN are aliases too, and ordinary prose uses them for other things).
+    const plain = how === "exact" && written.length >= 4 && (written === symbol || DIGIT.test(written)) && !/^\p{Ll}+$/u.test(written);
+    if (!plain && !aboutBiology && !saysGene(text, start, end)) return;
+    kept.push({ start, end, symbol });
+  });
+  return kept;
+}
+
+// Whether the mention at `at` is next to another (not itself an ordinary word) in a list.
+function inListOfGenes(text, mentions, at) {
+  const neighbour = (other) => other && other.how !== "contextual";
+  const before = mentions[at - 1];
+  const after = mentions[at + 1];
+  return (
+    (neighbour(before) && LIST_GAP.test(text.slice(before.end, mentions[at].start))) ||
+    (neighbour(after) && LIST_GAP.test(text.slice(mentions[at].end, after.start)))
+  );
+}
+
+// Symbol mentions and names in words, in text order; where they overlap the longer one stays.
+function mergeNamesInWords(symbols, names) {
+  if (names.length === 0) return symbols;
+  const all = [...names, ...symbols].sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
+  const merged = [];
+  for (const mention of all) {
+    const last = merged.at(-1);
+    if (last && mention.start < last.end) {
+      if (mention.end - mention.start > last.end - last.start) merged[merged.length - 1] = mention;
+      continue;
+    }
+    merged.push(mention);
+  }
+  return merged;
+}
+
+function wordsKeyOf(tokens, first, last) {
+  return tokens
+    .slice(first, last + 1)
+    .map((token) => token[0].toLowerCase())
+    .join(" ");
 }
 
 /** A matcher straight from lexicon genes: buildNameIndex then createMatcher. */

@@ -1,8 +1,13 @@
 // Asking the background for something: every answer is {ok, result} or {ok: false, error}.
 import { ext } from "./browser_api.js";
 
-export async function ask(message) {
-  const answer = await ext.runtime.sendMessage(message);
+export function ask(message) {
+  return resultOf(ext.runtime.sendMessage(message));
+}
+
+/** The result of an answer that `runtime.sendMessage` promised, or its error thrown. */
+export async function resultOf(sent) {
+  const answer = await sent;
   if (!answer?.ok) throw new Error(answer?.error ?? "The Iconoplasm background did not answer.");
   return answer.result;
 }

@@ -193,6 +193,12 @@ describe("abbreviations a page defines", () => {
     assert.deepEqual(found(matcher, "HCC cells lose TP53."), [["HCC", "HCC"], ["TP53", "TP53"]], "another page did not define it");
   });
 
+  test("a short form defined by the start of its gene's name, or written as a gene later, stays a gene", () => {
+    const matcher = buildMatcher([named("VHL", "von Hippel-Lindau tumor suppressor"), gene("APC")], []);
+    assert.deepEqual(found(matcher, "von Hippel-Lindau (VHL) disease; VHL"), [["VHL", "VHL"], ["VHL", "VHL"]]);
+    assert.deepEqual(found(matcher, "adenomatous polyposis coli (APC); APC mutations"), [["APC", "APC"], ["APC", "APC"]]);
+  });
+
   test("a short form defined as a gene's product stays a gene", () => {
     const matcher = buildMatcher([named("TNF", "tumor necrosis factor")], []);
     assert.deepEqual(found(matcher, "tumor necrosis factor (TNF) and TNF"), [["tumor necrosis factor", "TNF"], ["TNF", "TNF"], ["TNF", "TNF"]]);
@@ -245,6 +251,11 @@ describe("spellings papers use", () => {
     assert.deepEqual(found(matcher, "Tyr residues bind Ca2+ as aaa1 does"), []);
   });
 
+  test("h for human before a name, and a dot between digits", () => {
+    const human = buildMatcher([gene("DAXX"), gene("KCND2", ["Kv4.2"]), gene("TP53")], []);
+    assert.deepEqual(found(human, "hDaxx binds Kv4.2; see TP53.2 and 14.1"), [["hDaxx", "DAXX"], ["Kv4.2", "KCND2"], ["TP53", "TP53"]]);
+  });
+
   test("Greek letters written in ASCII", () => {
     const sample = buildMatcher(sampleGenes());
     assert.deepEqual(found(sample, "b-catenin, HIF-1a and TNF-a"), [["b-catenin", "CTNNB1"], ["HIF-1a", "HIF1A"], ["TNF-a", "TNF"]]);
@@ -291,6 +302,11 @@ describe("what the words around a name say", () => {
 
   test("a symbol the user blocked stays dark whatever the words say", () => {
     assert.deepEqual(found(buildMatcher(genes, ["BRCA1", ...DEFAULT_BLOCKLIST]), "the BRCA1 gene"), []);
+  });
+
+  test("a short name with a small letter after a number is a unit", () => {
+    const units = buildMatcher([gene("MB", ["Mb"])], []);
+    assert.deepEqual(found(units, "a 2.5 Mb deletion; Mb binds oxygen"), [["Mb", "MB"]]);
   });
 
   test("a dashed code before cells is a cell line", () => {

@@ -25,6 +25,17 @@ export function saysGene(text, start, end) {
   return GENE_NOUN_AFTER.test(text.slice(end, end + 40)) || GENE_NOUN_BEFORE.test(text.slice(Math.max(0, start - 20), start));
 }
 
+// What follows a name only when it means a gene: "VHL-deficient", "APC mutation", "the VHL
+// protein". Strong enough to undo a definition that made the page's short form something else
+// ("von Hippel-Lindau (VHL)" names the disease and the gene after it).
+const GENE_EVIDENCE_AFTER =
+  /^[\s\p{Pd}]*(?:genes?|proteins?|mRNAs?|transcripts?|promoters?|alleles?|mutations?|mutated|mutant|deficient|deficiency|null|knock(?:down|out)s?|expression|variants?)\b/iu;
+
+/** Whether what follows text[…, end) says it is a gene (mutation, protein, -deficient…). */
+export function followedByGeneEvidence(text, end) {
+  return GENE_EVIDENCE_AFTER.test(text.slice(end, end + 30));
+}
+
 // "PC-3 cells", "THP-1 cell line", "in HeLa cells": a dashed code followed by "cells" names a line.
 const CELLS_AFTER = /^[\s\p{Pd}]*(?:cells?|cell[\s\p{Pd}]lines?|xenografts?|tumou?rs)\b/iu;
 

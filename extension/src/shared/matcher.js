@@ -2,12 +2,15 @@
 // and anywhere the extension needs it.
 import { definedAbbreviations } from "./abbreviations.js";
 import { DEFAULT_BLOCKLIST } from "./default_blocklist.js";
-import { biologyWords, LIST_GAP, namesCells, saysGene } from "./gene_context.js";
+import { biologyWords, followedByGeneEvidence, LIST_GAP, namesCells, saysGene } from "./gene_context.js";
 import { LEARNED_NAMES } from "./learned_names.js";
 import { PUBLICATION_NAMES } from "./publication_names.js";
 
 // A run of letters and digits joined by any dash; a mention is one or more of its parts.
-const RUN = /[\p{L}\p{N}]+(?:[\p{Pd}\u2212][\p{L}\p{N}]+)*/gu;
+// A dot between digits belongs to the name (Kv4.2, PGP9.5); a sentence's full stop does not.
+const RUN = /[\p{L}\p{N}]+(?:(?:[\p{Pd}\u2212]|(?<=\p{N})\.(?=\p{N}))[\p{L}\p{N}]+)*/gu;
+const DOTTED = /^([\p{L}\p{N}]+?)\.\p{N}/u;
+const HUMAN_PREFIX = /^h\p{Lu}[\p{L}\p{N}]{2,}$/u;
 const WORD = /[\p{L}\p{N}]+/gu;
 const DASH = /[\p{Pd}\u2212]/u;
 const UPPER = /\p{Lu}/u;
@@ -45,6 +48,8 @@ const MAX_NAME_WORDS = 6;
 export class NameIndex extends Map {
   words = new Map();
   contextual = new Set();
+  /** symbol → its approved name in words (the key form of `words`). */
+  approvedNames = new Map();
 }
 
 /**
@@ -73,7 +78,7 @@ export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST, learned = L
   const index = new NameIndex();
   const add = (name, symbol) => {
     // Single characters are letters and grades in ordinary text, never genes; numbers are counts.
-    if ([...name].length > 1 && !/^\p{N}+$/u.test(name) && !blocked.has(name)) index.set(name, symbol);
+    if ([...name].length > 1 && !/^[\p{N}.]+$/u.test(name) && !blocked.has(name)) index.set(name, symbol);
   };
   for (const name of new Set([...previousOwners.keys(), ...aliasOwners.keys()])) {
     if (symbols.has(name)) continue; // an approved symbol always means its own gene: added below
@@ -96,6 +101,7 @@ export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST, learned = L
     if (blocked.has(symbol) && defaultBlocked.has(symbol) && [...symbol].length > 1) index.contextual.add(symbol);
   }
   const onlyOwner = (owners) => (owners.size === 1 ? [...owners][0] : null);
+  for (const gene of genes) if (gene.name) index.approvedNames.set(gene.symbol, wordsKey(gene.name));
   for (const [words, owners] of ownersByName(genes, approvedNameInWords)) {
     if (!index.words.has(words)) index.words.set(words, onlyOwner(owners));
   }
@@ -221,6 +227,11 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
       const converted = lookup(greek);
       if (converted) return { symbol: converted.symbol, how: "folded" };
     }
+    // hDaxx, hTERT: h for human before a gene's name.
+    if (HUMAN_PREFIX.test(candidate)) {
+      const human = lookup(candidate.slice(1)) ?? lookup(candidate.slice(1).toUpperCase());
+      if (human && human.how === "exact") return { symbol: human.symbol, how: "folded" };
+    }
     if (!LOWER.test(candidate) || !FOLDABLE.test(candidate)) return undefined;
     const folded = greek.toUpperCase();
     if (blocked.has(folded) || contextual.has(folded)) return undefined;
@@ -240,6 +251,10 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
       if (!DASH.test(run[0])) {
         const hit = resolveFound(run[0]);
         if (hit) found.push({ start: run.index, end: run.index + run[0].length, ...hit });
+        // No name has the dot: the part before it may be one (TP53.2 of a numbered list).
+        const beforeDot = hit ? null : DOTTED.exec(run[0]);
+        const partHit = beforeDot && resolveFound(beforeDot[1]);
+        if (partHit) found.push({ start: run.index, end: run.index + beforeDot[1].length, ...partHit });
         continue;
       }
       const parts = splitParts(run[0], run.index);
@@ -290,6 +305,14 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
     return found;
   }
 
+  // Whether a definition's long form is how the short form's gene's approved name begins:
+  // "von Hippel-Lindau (VHL)" for VHL, the von Hippel-Lindau tumor suppressor.
+  function beginsApprovedName(long, short) {
+    const name = index.approvedNames?.get(resolve(short));
+    const words = wordsKey(long);
+    return name !== undefined && words.length > 0 && (name === words || name.startsWith(`${words} `));
+  }
+
   /** Every mention in `text`, in order: [{start, end, symbol}], read as a page of its own. */
   function findMentions(text) {
     return page().match([text])[0];
@@ -303,19 +326,27 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
     // short form -> whether the page defined it as a gene's product; once defined as something
     // else it stays that.
     const defined = new Map();
+    // Short forms the page also writes as genes ("VHL-deficient", "APC mutation"), whatever it
+    // defined them as.
+    const saidGene = new Set();
     const biology = new Set();
     const confident = new Set();
     return {
       match(texts) {
         const found = texts.map((text) => {
-          for (const { short, geneLike } of definedAbbreviations(text)) defined.set(short, defined.get(short) !== false && geneLike);
+          for (const { short, long, geneLike } of definedAbbreviations(text)) {
+            defined.set(short, defined.get(short) !== false && (geneLike || beginsApprovedName(long, short)));
+          }
           for (const word of biologyWords(text)) biology.add(word);
           const mentions = candidates(text);
-          for (const mention of mentions) if (isConfident(text, mention)) confident.add(mention.symbol);
+          for (const mention of mentions) {
+            if (isConfident(text, mention)) confident.add(mention.symbol);
+            if (followedByGeneEvidence(text, mention.end)) saidGene.add(text.slice(mention.start, mention.end));
+          }
           return mentions;
         });
         const aboutBiology = biology.size >= 2 || confident.size >= 2;
-        return found.map((mentions, at) => keepMentions(texts[at], mentions, { defined, aboutBiology }));
+        return found.map((mentions, at) => keepMentions(texts[at], mentions, { defined, saidGene, aboutBiology }));
       },
     };
   }
@@ -330,13 +361,15 @@ function isConfident(text, { start, end, symbol, how }) {
 }
 
 // The mentions that stand once the page's context is read; the fields used to decide are dropped.
-function keepMentions(text, mentions, { defined, aboutBiology }) {
+function keepMentions(text, mentions, { defined, saidGene, aboutBiology }) {
   const kept = [];
   mentions.forEach((mention, at) => {
     const { start, end, symbol, how } = mention;
     const written = text.slice(start, end);
-    if (defined.get(written) === false) return;
+    if (defined.get(written) === false && !saidGene.has(written)) return;
     if (how === "dashed" && namesCells(text, end)) return;
+    // A short name with a small letter right after a number is a unit: 2.5 Mb, 40 kDa.
+    if (written.length <= 3 && LOWER.test(written) && /\p{N}\s?$/u.test(text.slice(Math.max(0, start - 2), start))) return;
     if (how === "contextual" && !(saysGene(text, start, end) || inListOfGenes(text, mentions, at))) return;
     // Any page: an approved symbol or a name with a digit, four characters or more (GAAP, RISC,
     // ESPN are aliases too, and ordinary prose uses them for other things).

@@ -69,9 +69,23 @@ describe("aliases and previous symbols", () => {
     assert.deepEqual(found(matcher, "NG1 was OLDG1"), [["NG1", "NEWG1"], ["OLDG1", "NEWG1"]]);
   });
 
-  test("ignored when two genes share them", () => {
-    const matcher = buildMatcher([gene("AAA1", ["SHARED"]), gene("BBB2", [], ["SHARED"])], []);
-    assert.deepEqual(found(matcher, "SHARED"), []);
+  test("shown as ambiguous when a few genes share them, never as one of them", () => {
+    const matcher = buildMatcher([gene("AAA1", ["SHARED", "XY"]), gene("BBB2", [], ["SHARED", "XY"])], []);
+    const page = matcher.page();
+    page.match([GENE_PAGE]);
+    assert.deepEqual(page.match(["SHARED and XY"])[0], [{ start: 0, end: 6, symbol: null, candidates: ["AAA1", "BBB2"] }], "two characters are too short");
+    assert.equal(matcher.resolve("SHARED"), undefined);
+  });
+
+  test("a name five genes share is a word, not a name", () => {
+    const genes = ["AAA1", "BBB2", "CCC3", "DDD4", "EEE5"].map((symbol) => gene(symbol, ["COMMON"]));
+    assert.deepEqual(found(buildMatcher(genes, []), "COMMON"), []);
+  });
+
+  test("a shared name stays dark on a page not about genes", () => {
+    const matcher = buildMatcher([gene("MAPK3", ["ERK"]), gene("MAPK1", ["ERK"])], []);
+    assert.deepEqual(foundAlone(matcher, "ERK"), []);
+    assert.deepEqual(found(matcher, "ERK and Erk"), [["ERK", null]]);
   });
 
   test("approved symbols win over another gene's alias", () => {

@@ -50,7 +50,13 @@ def derive(rows: list[list]) -> dict[str, list[str]]:
     for symbol, _color, _text, _name, aliases, previous in rows:
         for name in [*aliases, *previous]:
             owners[name].add(symbol)
-    usable = {name for name, genes in owners.items() if len(genes) == 1 and name not in symbols}
+    # What the matcher lets through: a name of one gene, and a name two to four genes share
+    # (three characters or more), which it highlights as ambiguous.
+    usable = {
+        name
+        for name, genes in owners.items()
+        if name not in symbols and (len(genes) == 1 or (len(genes) <= 4 and len(name) >= 3))
+    }
     common, every = words(COMMON_WORDS), words(ALL_WORDS)
     names = symbols | usable
     groups = {

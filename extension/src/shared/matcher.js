@@ -41,6 +41,8 @@ const MAX_NAME_WORDS = 6;
  * The names a matcher knows. As a Map: every name that counts as a gene, mapped to its approved
  * symbol; a name the extension leaves alone maps to null, so that no spelling rule turns it into
  * some other gene (CCC-3 shared by two genes must not become the symbol CCC3). Besides:
+ * `shared`, the names left alone that two to four genes share (ERK, COX-2, p21; three characters
+ * or more) → their symbols, which a page shows as ambiguous, never as one of them;
  * `words`, gene names in words ("insulin", "interleukin 6": lower case, single spaces) → symbol,
  * or null when several genes have the name; `contextual`, approved symbols that are ordinary
  * words (SELL, WAS, INS), which the blocklist keeps dark unless the text around them says gene.
@@ -50,7 +52,11 @@ export class NameIndex extends Map {
   contextual = new Set();
   /** symbol → its approved name in words (the key form of `words`). */
   approvedNames = new Map();
+  shared = new Map();
 }
+
+// A shared name is shown as ambiguous only among this few genes: more is a word, not a name.
+const MOST_SHARING = 4;
 
 /**
  * The name index of a lexicon. Built once per lexicon and blocklist, in the background, where
@@ -87,7 +93,13 @@ export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST, learned = L
     // for exactly the names this lets through, so widening it needs the blocklist derived again.
     const contested = [...(aliasOwners.get(name) ?? [])].some((symbol) => symbol !== meaning);
     if (meaning !== null && !contested) add(name, meaning);
-    else index.set(name, null);
+    else {
+      index.set(name, null);
+      const owners = new Set([...(previousOwners.get(name) ?? []), ...(aliasOwners.get(name) ?? [])]);
+      if (owners.size <= MOST_SHARING && [...name].length > 2 && !/^[\p{N}.]+$/u.test(name) && !blocked.has(name)) {
+        index.shared.set(name, [...owners].sort());
+      }
+    }
   }
   for (const [spelling, symbol] of Object.entries({ ...learned, ...PUBLICATION_NAMES })) {
     if (!symbols.has(symbol) || symbols.has(spelling) || previousOwners.has(spelling) || aliasOwners.has(spelling)) continue;
@@ -197,51 +209,58 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
   const contextual = index.contextual ?? new Set();
   const wordStarts = new Set([...words.keys()].map((key) => key.split(" ", 1)[0]));
 
+  // What the index says of a name reached by rule `how`: its gene, the genes that share it (how
+  // "shared"), or undefined for no name or a name left alone.
+  function known(name, how) {
+    const symbol = index.get(name);
+    if (symbol) return { symbol, how };
+    const sharing = symbol === null ? index.shared?.get(name) : undefined;
+    return sharing ? { symbol: null, candidates: sharing, how: "shared" } : undefined;
+  }
+
   // The gene a candidate names by the exact and spelling rules, with how it got there, or
-  // undefined. A null entry is a name left alone: it matches nothing, and no other spelling is
-  // tried in its place.
+  // undefined. A name left alone matches nothing (or, shared by a few genes, all of them as
+  // ambiguous), and no other spelling is tried in its place.
   function lookup(candidate) {
-    const exact = index.get(candidate);
-    if (exact !== undefined) return exact === null ? undefined : { symbol: exact, how: "exact" };
+    if (index.has(candidate)) return known(candidate, "exact");
     if (contextual.has(candidate)) return { symbol: candidate, how: "contextual" };
     if (!UPPER.test(candidate)) return undefined;
     const latin = candidate.replace(GREEK, (letter) => GREEK_LETTERS[letter]).replace(SPELLED_GREEK, (word) => SPELLED[word]);
-    if (latin !== candidate) {
-      const converted = index.get(latin);
-      if (converted !== undefined) return converted === null ? undefined : { symbol: converted, how: "spelling" };
-    }
+    if (latin !== candidate && index.has(latin)) return known(latin, "spelling");
     const dashed = DASHED_NUMBER.exec(latin);
     if (!dashed || (latin === candidate && !/^\p{N}/u.test(dashed[2]))) return undefined;
-    const symbol = index.get(dashed[1] + dashed[2]);
-    return symbol ? { symbol, how: "dashed" } : undefined;
+    return known(dashed[1] + dashed[2], "dashed");
   }
+
+  // A spelling that reached a name by folding: a gene's or a shared name's.
+  const folded = (found) => (found && found.how !== "shared" ? { symbol: found.symbol, how: "folded" } : found);
 
   // Also the spellings of papers that differ from a name only in case or in ASCII Greek: Chk1,
   // ApoE, Bcl-2, PPARa, b-catenin, p73. Never a word in lower case only (tau, mol) nor one that
-  // folds onto a blocked or shared name.
+  // folds onto a blocked name.
   function resolveFound(candidate) {
     const found = lookup(candidate);
     if (found || index.has(candidate)) return found;
     const greek = candidate.replace(ASCII_GREEK_PREFIX, (letter) => ASCII_GREEK[letter]).replace(ASCII_GREEK_END, (letter) => ASCII_GREEK[letter]);
     if (greek !== candidate) {
       const converted = lookup(greek);
-      if (converted) return { symbol: converted.symbol, how: "folded" };
+      if (converted) return folded(converted);
     }
     // hDaxx, hTERT: h for human before a gene's name.
     if (HUMAN_PREFIX.test(candidate)) {
       const human = lookup(candidate.slice(1)) ?? lookup(candidate.slice(1).toUpperCase());
-      if (human && human.how === "exact") return { symbol: human.symbol, how: "folded" };
+      if (human && human.how === "exact") return folded(human);
     }
     if (!LOWER.test(candidate) || !FOLDABLE.test(candidate)) return undefined;
-    const folded = greek.toUpperCase();
-    if (blocked.has(folded) || contextual.has(folded)) return undefined;
-    const converted = lookup(folded);
-    return converted && converted.how !== "contextual" ? { symbol: converted.symbol, how: "folded" } : undefined;
+    const upper = greek.toUpperCase();
+    if (blocked.has(upper) || contextual.has(upper)) return undefined;
+    const converted = lookup(upper);
+    return converted && converted.how !== "contextual" ? folded(converted) : undefined;
   }
 
-  /** The approved symbol a name or spelling resolves to, or undefined. */
+  /** The approved symbol a name or spelling resolves to, or undefined (also for a shared name). */
   function resolve(candidate) {
-    return resolveFound(candidate)?.symbol;
+    return resolveFound(candidate)?.symbol ?? undefined;
   }
 
   // Candidate mentions of one text, before the page's context is applied: [{start, end, symbol, how}].
@@ -375,7 +394,7 @@ function keepMentions(text, mentions, { defined, saidGene, aboutBiology }) {
     // ESPN are aliases too, and ordinary prose uses them for other things).
     const plain = how === "exact" && written.length >= 4 && (written === symbol || DIGIT.test(written)) && !/^\p{Ll}+$/u.test(written);
     if (!plain && !aboutBiology && !saysGene(text, start, end)) return;
-    kept.push({ start, end, symbol });
+    kept.push(how === "shared" ? { start, end, symbol: null, candidates: mention.candidates } : { start, end, symbol });
   });
   return kept;
 }

@@ -110,3 +110,29 @@ test("when the card cannot be fetched, the reason is shown and nothing is discov
   assert.match(cards.host.shadowRoot.querySelector(".problem").textContent, /Cannot reach the Iconoplasm server/);
   assert.deepEqual(discovered, []);
 });
+
+test("an ambiguous name's card lists the genes it may be, discovers nothing, and opens the one chosen", async () => {
+  const { window } = new JSDOM(`<!doctype html><p>The <span class="iconoplasm-gene iconoplasm-ambiguous" data-candidates="MAPK1 MAPK3">ERK</span> pathway.</p>`);
+  const document = window.document;
+  const discovered = [];
+  const asked = [];
+  const requestCard = async (symbol) => {
+    asked.push(symbol);
+    return { ...CARD, symbol };
+  };
+  const cards = installHoverCards({ document, requestCard, reportDiscovery: (symbol) => discovered.push(symbol), discoveryMs: 30, showDelayMs: 5, hideDelayMs: 5 });
+  hover(document, document.querySelector("span.iconoplasm-gene"), "mouseover");
+  await wait(60);
+  const shadow = cards.host.shadowRoot;
+  assert.equal(shadow.querySelector("header").textContent, "ERK");
+  assert.match(shadow.querySelector(".problem").textContent, /Ambiguous: 2 genes share this name/);
+  assert.deepEqual([...shadow.querySelectorAll("ul.candidates button")].map((button) => button.textContent), ["MAPK1", "MAPK3"]);
+  assert.equal(shadow.querySelector("[role=dialog]").getAttribute("aria-label"), "ERK: a name 2 genes share");
+  assert.deepEqual(asked, [], "no card is fetched before a gene is chosen");
+  assert.deepEqual(discovered, []);
+  shadow.querySelector("button[data-gene=MAPK3]").click();
+  await wait(60);
+  assert.deepEqual(asked, ["MAPK3"]);
+  assert.equal(shadow.querySelector(".symbol").textContent, "MAPK3");
+  assert.deepEqual(discovered, ["MAPK3"]);
+});

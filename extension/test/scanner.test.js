@@ -203,3 +203,21 @@ test("stop puts the page's text back as it was", async () => {
   scanner.stop();
   assert.equal(document.body.innerHTML, "<p>TP53 and <a href=\"#x\">BRCA1</a> here</p>");
 });
+
+test("an ambiguous mention becomes a neutral highlight that carries its candidates", async () => {
+  const ambiguous = {
+    page: () => ({
+      match: (texts) =>
+        texts.map((text) => [...text.matchAll(/ERK/g)].map((word) => ({ start: word.index, end: word.index + 3, symbol: null, candidates: ["MAPK1", "MAPK3"] }))),
+    }),
+  };
+  const pages = createPageMatchers();
+  const match = async (texts) => structuredClone(pages.match(THIS_PAGE, ambiguous, colours, texts));
+  const { document } = await scannedPage("<p>the ERK pathway</p>", { match });
+  const span = document.querySelector("span.iconoplasm-gene");
+  assert.equal(span.textContent, "ERK");
+  assert.ok(span.classList.contains("iconoplasm-ambiguous"));
+  assert.equal(span.dataset.candidates, "MAPK1 MAPK3");
+  assert.equal(span.dataset.gene, undefined);
+  assert.equal(span.style.getPropertyValue("--iconoplasm-color"), "", "no gene's colour");
+});

@@ -19,7 +19,7 @@ READING_LIST = """<!doctype html>
   <p>A <a id="link" href="second.html">page about NEWG1</a> explains its rename from OLDG1.</p>
   <pre><code>TP53 = load("LAIR1")</code></pre>
   <textarea id="notes">TP53 notes</textarea>
-  <p>Ordinary words stay plain: tp53, Lair1, NEWG10 and SIGP.</p>
+  <p>Ordinary words stay plain: tp53, NEWG10 and SIGP; Lair1 is a paper's spelling.</p>
   <button id="counter" type="button">clicked 0</button>
   <div id="later"></div>
 </main>
@@ -43,6 +43,7 @@ EXPECTED = [
     ("CD305", "LAIR1"),
     ("NEWG1", "NEWG1"),
     ("OLDG1", "NEWG1"),
+    ("Lair1", "LAIR1"),
     ("SIGP1", "SIGP1"),
     ("TP53", "TP53"),
 ]
@@ -243,9 +244,10 @@ def test_style_site_switch_and_blocklist_from_the_options_page(configured, pages
 
         save_highlighting(configured, extra_blocked="LAIR1")
         page.close()
-        page = open_reading_list(configured, pages, highlights=len(EXPECTED) - 1)
+        # LAIR1 and its spelling Lair1 go dark; its alias CD305 stays.
+        page = open_reading_list(configured, pages, highlights=len(EXPECTED) - 2)
         found = [tuple(pair) for pair in page.eval_on_selector_all("span.iconoplasm-gene", HIGHLIGHTS)]
-        assert ("LAIR1", "LAIR1") not in found and ("CD305", "LAIR1") in found
+        assert ("LAIR1", "LAIR1") not in found and ("Lair1", "LAIR1") not in found and ("CD305", "LAIR1") in found
     finally:
         save_highlighting(configured)
         page.close()

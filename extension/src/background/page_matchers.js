@@ -48,7 +48,8 @@ export function createPageMatchers({ capacity = PAGES_KEPT } = {}) {
       const mentions = pageFor(where, matcher).match(texts);
       const found = {};
       for (const list of mentions) {
-        for (const { symbol } of list) found[symbol] ??= colours.get(symbol);
+        // An ambiguous mention (symbol null) is drawn without a gene's colour.
+        for (const { symbol } of list) if (symbol !== null) found[symbol] ??= colours.get(symbol);
       }
       return { mentions, colours: found };
     },

@@ -4,7 +4,7 @@
 const CARD_STYLE = `
 :host { all: initial; position: fixed; z-index: 2147483647; display: none; }
 :host([data-open]) { display: block; }
-a.card { display: block; width: 20rem; max-width: calc(100vw - 16px); box-sizing: border-box;
+a.card, div.card { display: block; width: 20rem; max-width: calc(100vw - 16px); box-sizing: border-box;
   font: 13px/1.4 system-ui, sans-serif; color: #1d1d1f; background: #fff; text-decoration: none;
   border-radius: 10px; box-shadow: 0 6px 24px rgba(0,0,0,.25); overflow: hidden; }
 header { padding: 8px 12px; }
@@ -17,6 +17,9 @@ dd { margin: 0; }
 .origin { color: #555; }
 .faction, .problem, .open { padding: 0 12px 8px; margin: 0; }
 .open { color: #0b57d0; }
+div.card.ambiguous header { background: #d0d0d0; }
+ul.candidates { list-style: none; margin: 0; padding: 0 12px 10px; display: flex; flex-wrap: wrap; gap: 6px; }
+ul.candidates button { font: 600 13px system-ui, sans-serif; padding: 2px 8px; border-radius: 6px; border: 1px solid #888; background: #f5f5f5; cursor: pointer; }
 `;
 
 function element(document, tag, { className, text } = {}) {
@@ -58,6 +61,31 @@ export function renderCard(document, card) {
   root.append(traits);
   root.append(element(document, "p", { className: "faction", text: `Faction: ${card.faction}` }));
   root.append(element(document, "p", { className: "open", text: "Open the gene page ↗" }));
+  return root;
+}
+
+/**
+ * The card of a name several genes share: which genes it may be, each a button that opens that
+ * gene's card. Says it is ambiguous rather than guess one.
+ * @param {(symbol: string) => void} choose
+ */
+export function renderAmbiguous(document, name, candidates, choose) {
+  const root = element(document, "div", { className: "card ambiguous" });
+  root.setAttribute("role", "dialog");
+  root.setAttribute("aria-label", `${name}: a name ${candidates.length} genes share`);
+  root.append(element(document, "header", { className: "symbol", text: name }));
+  root.append(element(document, "p", { className: "problem", text: `Ambiguous: ${candidates.length} genes share this name. Which one is meant here?` }));
+  const list = element(document, "ul", { className: "candidates" });
+  for (const symbol of candidates) {
+    const button = element(document, "button", { text: symbol });
+    button.type = "button";
+    button.dataset.gene = symbol;
+    button.addEventListener("click", () => choose(symbol));
+    const item = element(document, "li");
+    item.append(button);
+    list.append(item);
+  }
+  root.append(list);
   return root;
 }
 

@@ -1,6 +1,6 @@
 // Shows a gene's card while the pointer rests on one of its highlights, and counts a
 // discovery when the card stays open long enough to have been read.
-import { createCardHost, renderCard, renderProblem } from "./card.js";
+import { createCardHost, renderAmbiguous, renderCard, renderProblem } from "./card.js";
 import { GENE_CLASS } from "./scanner.js";
 
 const MARGIN = 8; // px kept between the card and the edges of the window
@@ -38,7 +38,17 @@ export function installHoverCards({ document, requestCard, reportDiscovery, disc
   }
 
   async function open(anchor) {
-    const symbol = anchor.dataset.gene;
+    if (anchor.dataset.candidates) {
+      // Nothing is discovered until the reader says which gene the name means here.
+      const candidates = anchor.dataset.candidates.split(" ");
+      card.show(renderAmbiguous(document, anchor.textContent, candidates, (symbol) => showGene(anchor, symbol)));
+      place(anchor);
+      return;
+    }
+    await showGene(anchor, anchor.dataset.gene);
+  }
+
+  async function showGene(anchor, symbol) {
     let content;
     let found = false;
     try {

@@ -4,6 +4,7 @@
 // background, where the name index lives).
 
 export const GENE_CLASS = "iconoplasm-gene";
+export const AMBIGUOUS_CLASS = "iconoplasm-ambiguous";
 // Code, form fields and embedded documents are not prose; the card host is ours.
 const SKIPPED_ELEMENTS = new Set([
   "script", "style", "textarea", "input", "select", "option", "code", "pre", "kbd", "samp",
@@ -86,14 +87,20 @@ export function createScanner({
     }
   }
 
-  function geneSpan(text, symbol) {
+  function geneSpan(text, { symbol, candidates }) {
     const span = document.createElement("span");
-    const [background, foreground] = colours[symbol];
     span.className = GENE_CLASS;
+    span.textContent = text;
+    if (symbol === null) {
+      // A name several genes share: its card lists them, in the neutral colours of the stylesheet.
+      span.classList.add(AMBIGUOUS_CLASS);
+      span.dataset.candidates = candidates.join(" ");
+      return span;
+    }
+    const [background, foreground] = colours[symbol];
     span.dataset.gene = symbol;
     span.style.setProperty("--iconoplasm-color", background);
     span.style.setProperty("--iconoplasm-text", foreground);
-    span.textContent = text;
     return span;
   }
 
@@ -109,9 +116,10 @@ export function createScanner({
     if (mentions.length === 0 || !node.isConnected || node.data !== text) return;
     const fragment = document.createDocumentFragment();
     let cursor = 0;
-    for (const { start, end, symbol } of mentions) {
+    for (const mention of mentions) {
+      const { start, end } = mention;
       if (start > cursor) fragment.append(piece(text.slice(cursor, start)));
-      fragment.append(geneSpan(text.slice(start, end), symbol));
+      fragment.append(geneSpan(text.slice(start, end), mention));
       cursor = end;
     }
     if (cursor < text.length) fragment.append(piece(text.slice(cursor)));

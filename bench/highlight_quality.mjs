@@ -1,6 +1,6 @@
 // The extension's own matching over a batch of pages, for bench/highlight_quality.py.
 //
-// stdin: {"genes": [{symbol, name, aliases, previous}], "pages": [[text, ...], ...], "learned"?: {spelling: symbol}}
+// stdin: {"genes": [{symbol, name, aliases, previous, names}], "pages": [[text, ...], ...], "learned"?: {spelling: symbol}}
 // ("learned" replaces the shipped learned_names.js, to score the rules on abstracts they did not learn from)
 // stdout: for each page, for each of its texts, the mentions as [start, end, symbol].
 // Each page gets its own page matcher, as each tab does, so page-level context applies.

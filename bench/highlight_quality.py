@@ -39,10 +39,16 @@ DEFINED = re.compile(r"\(([^()]{2,12})\)")
 
 
 def lexicon_genes(genes_path: Path) -> tuple[list[dict], dict[str, str]]:
-    """The matcher's view of the gene table (symbol, name, aliases, previous) and entrez id → symbol."""
-    table = pd.read_parquet(genes_path, columns=["symbol", "name", "aliases", "prev_symbols", "entrez_id"])
+    """The matcher's view of the gene table (symbol, name, aliases, previous, names) and entrez id → symbol."""
+    table = pd.read_parquet(genes_path, columns=["symbol", "name", "aliases", "prev_symbols", "names", "entrez_id"])
     genes = [
-        {"symbol": row.symbol, "name": row.name, "aliases": list(row.aliases), "previous": list(row.prev_symbols)}
+        {
+            "symbol": row.symbol,
+            "name": row.name,
+            "aliases": list(row.aliases),
+            "previous": list(row.prev_symbols),
+            "names": list(row.names),
+        }
         for row in table.itertuples()
     ]
     return genes, {str(int(row.entrez_id)): row.symbol for row in table.dropna(subset=["entrez_id"]).itertuples()}

@@ -109,6 +109,7 @@ class GeneFacts:
     uniprot_id: str | None
     aliases: list[str]
     prev_symbols: list[str]
+    names: list[str]  # other names in words (HGNC alias and previous names), for finding mentions
     length: int | None
     mass_da: float | None
     mass_source: MassSource

@@ -177,7 +177,11 @@ def gene2pubmed_rows() -> list[list[object]]:
 
 def write_sources(root: Path) -> Path:
     """Write a complete fixture sources directory under ``root`` and return it."""
-    _write(root / "hgnc/hgnc_complete_set_2024-10.txt.gz", _tsv(HGNC_HEADER, hgnc_rows()))
+    names = {"TP53": ("cellular tumor antigen p53", "tumor protein p53 (Li-Fraumeni syndrome)")}
+    _write(
+        root / "hgnc/hgnc_complete_set_2024-10.txt.gz",
+        _tsv([*HGNC_HEADER, "alias_name", "prev_name"], [[*row, *names.get(row[1], ("", ""))] for row in hgnc_rows()]),
+    )
     old_header = [c if c != "gene_group" else "gene_family" for c in HGNC_HEADER]
     _write(
         root / "hgnc/hgnc_complete_set_2018-12.txt.gz",

@@ -35,21 +35,25 @@ def _catalogue_stamp() -> str:
 
 
 def build_lexicon() -> Lexicon:
-    """``{"genes": [[symbol, color_hex, text_color_hex, name, aliases, previous], ...]}`` sorted by symbol."""
+    """``{"genes": [[symbol, color_hex, text_color_hex, name, aliases, previous, names], ...]}`` sorted by symbol.
+
+    ``names`` are the gene's other names in words (HGNC alias and previous names), which the
+    extension finds in text besides the symbols.
+    """
     other: dict[int, tuple[list[str], list[str]]] = {}
     for name, gene_id, kind in GeneName.objects.order_by("name").values_list("name", "gene_id", "kind"):
         aliases, previous = other.setdefault(gene_id, ([], []))
         (aliases if kind == GeneName.ALIAS else previous).append(name)
     rows = [
-        [symbol, color, text, name, *other.get(pk, ([], []))]
-        for pk, symbol, color, text, name in Gene.objects.order_by("symbol").values_list(
-            "id", "symbol", "color_hex", "text_color_hex", "name"
+        [symbol, color, text, name, *other.get(pk, ([], [])), names]
+        for pk, symbol, color, text, name, names in Gene.objects.order_by("symbol").values_list(
+            "id", "symbol", "color_hex", "text_color_hex", "name", "names"
         )
     ]
     body = json.dumps(
         {
-            "format": 1,
-            "fields": ["symbol", "color_hex", "text_color_hex", "name", "aliases", "previous_symbols"],
+            "format": 2,
+            "fields": ["symbol", "color_hex", "text_color_hex", "name", "aliases", "previous_symbols", "names"],
             "genes": rows,
         },
         separators=(",", ":"),

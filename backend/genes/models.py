@@ -30,6 +30,7 @@ class Gene(models.Model):
     uniprot_id = models.CharField(max_length=16, blank=True)
     aliases = models.JSONField(default=list, blank=True)
     prev_symbols = models.JSONField(default=list, blank=True)
+    names = models.JSONField(default=list, blank=True)
     length = models.IntegerField(null=True, blank=True)
     mass_da = models.FloatField(null=True, blank=True)
     mass_source = models.CharField(max_length=32, choices=choices(MassSource))

@@ -6,8 +6,16 @@ import { sampleBody } from "../testing/helpers.js";
 const body = (genes, extra = {}) => ({ ...sampleBody(), genes, ...extra });
 
 test("reads rows into named fields", () => {
-  const [first] = readLexicon(body([["TP53", "#484848", "#ffffff", "tumor protein p53", ["p53"], []]]));
-  assert.deepEqual(first, { symbol: "TP53", color: "#484848", textColor: "#ffffff", name: "tumor protein p53", aliases: ["p53"], previous: [] });
+  const [first] = readLexicon(body([["TP53", "#484848", "#ffffff", "tumor protein p53", ["p53"], [], ["cellular tumor antigen p53"]]]));
+  assert.deepEqual(first, {
+    symbol: "TP53",
+    color: "#484848",
+    textColor: "#ffffff",
+    name: "tumor protein p53",
+    aliases: ["p53"],
+    previous: [],
+    names: ["cellular tumor antigen p53"],
+  });
 });
 
 test("the real sample reads whole", () => {
@@ -16,13 +24,14 @@ test("the real sample reads whole", () => {
 
 const broken = [
   ["not an object", null, /expected a JSON object/],
-  ["another format", body([], { format: 2 }), /format 2 is not the supported format 1; update the extension/],
+  ["another format", body([], { format: 1 }), /format 1 is not the supported format 2; update the extension/],
   ["other fields", body([], { fields: ["symbol"] }), /fields \["symbol"\] differ/],
   ["genes not a list", body({}), /genes is not a list/],
-  ["short row", body([["TP53", "#484848"]]), /gene 0 is not a list of 6 fields/],
-  ["bad colour", body([["TP53", "red", "#ffffff", "n", [], []]]), /gene TP53 has colours "red"/],
-  ["aliases not strings", body([["TP53", "#484848", "#ffffff", "n", [1], []]]), /gene TP53 needs a name and lists/],
-  ["empty symbol", body([["", "#484848", "#ffffff", "n", [], []]]), /gene 0 has no symbol/],
+  ["short row", body([["TP53", "#484848"]]), /gene 0 is not a list of 7 fields/],
+  ["bad colour", body([["TP53", "red", "#ffffff", "n", [], [], []]]), /gene TP53 has colours "red"/],
+  ["aliases not strings", body([["TP53", "#484848", "#ffffff", "n", [1], [], []]]), /gene TP53 needs a name and lists/],
+  ["names not a list", body([["TP53", "#484848", "#ffffff", "n", [], [], "p53"]]), /gene TP53 needs a name and lists/],
+  ["empty symbol", body([["", "#484848", "#ffffff", "n", [], [], []]]), /gene 0 has no symbol/],
 ];
 for (const [what, input, message] of broken) {
   test(`a malformed lexicon says what is wrong: ${what}`, () => {

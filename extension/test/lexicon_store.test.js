@@ -45,7 +45,7 @@ test("a malformed lexicon is refused and does not replace the saved one", async 
   const good = await lexiconServer(t, sampleBody(), "good1");
   await currentLexicon(good.url, { force: true });
   await good.close();
-  const bad = await lexiconServer(t, { format: 1, fields: sampleBody().fields, genes: [["TP53", "not a colour", "#ffffff", "n", [], []]] }, "bad1");
+  const bad = await lexiconServer(t, { format: 2, fields: sampleBody().fields, genes: [["TP53", "not a colour", "#ffffff", "n", [], [], []]] }, "bad1");
   await assert.rejects(currentLexicon(bad.url, { force: true }), /Malformed lexicon: gene TP53 has colours "not a colour"/);
   assert.equal(browser.area.lexicon.hash, "good1");
 });

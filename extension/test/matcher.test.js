@@ -327,3 +327,25 @@ describe("what the words around a name say", () => {
     assert.deepEqual(found(matcher, "PC-3 cells and PC-3 expression"), [["PC-3", "PC3"]]);
   });
 });
+
+describe("other names in words", () => {
+  const genes = [
+    { ...named("ESPL1", "extra spindle pole bodies like 1, separase"), names: ["separin", "extra spindle poles like 1 (S. cerevisiae)"] },
+    { ...named("TP53", "tumor protein p53"), names: ["Li-Fraumeni syndrome"] },
+    { ...named("PTGS2", "prostaglandin-endoperoxide synthase 2"), names: ["cyclooxygenase 2"] },
+    { ...named("PPARG", "peroxisome proliferator activated receptor gamma"), names: [] },
+  ];
+  const matcher = buildMatcher(genes, []);
+
+  test("HGNC's alias and previous names that name a product", () => {
+    assert.deepEqual(found(matcher, "separin and cyclooxygenase-2"), [["separin", "ESPL1"], ["cyclooxygenase-2", "PTGS2"]]);
+  });
+
+  test("never a disease or a bracketed description among them", () => {
+    assert.deepEqual(found(matcher, "Li-Fraumeni syndrome; extra spindle poles like 1"), []);
+  });
+
+  test("a Greek letter after a space, as after a dash", () => {
+    assert.deepEqual(found(buildMatcher([gene("PPARG"), gene("IFNG")], []), "PPAR gamma and IFN γ"), [["PPAR gamma", "PPARG"], ["IFN γ", "IFNG"]]);
+  });
+});

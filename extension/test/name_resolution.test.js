@@ -16,9 +16,9 @@ const siteLexicon = process.env.ICONOPLASM_TEST_LEXICON;
 function fixtureLexicon() {
   return {
     format: LEXICON_FORMAT,
-    fields: ["symbol", "color_hex", "text_color_hex", "name", "aliases", "previous_symbols"],
+    fields: ["symbol", "color_hex", "text_color_hex", "name", "aliases", "previous_symbols", "names"],
     genes: fixture.genes.map(({ symbol, aliases, previous_symbols: previous }) => [
-      symbol, "#336699", "#ffffff", `${symbol} protein`, aliases, previous,
+      symbol, "#336699", "#ffffff", `${symbol} protein`, aliases, previous, [],
     ]),
   };
 }

@@ -74,8 +74,8 @@ def main() -> None:
     FIXTURES.mkdir(parents=True, exist_ok=True)
     (FIXTURES / "prose.txt").write_text(text, encoding="utf-8")
     body = {
-        "format": 1,
-        "fields": ["symbol", "color_hex", "text_color_hex", "name", "aliases", "previous_symbols"],
+        "format": 2,
+        "fields": ["symbol", "color_hex", "text_color_hex", "name", "aliases", "previous_symbols", "names"],
         "genes": sample,
     }
     (FIXTURES / "lexicon_sample.json").write_text(

@@ -30,6 +30,7 @@ GENE_TABLE = pa.DataFrameSchema(
         "uniprot_id": pa.Column(str, nullable=True),
         "aliases": _string_list(),
         "prev_symbols": _string_list(),
+        "names": _string_list(),
         "length": pa.Column("Int64", pa.Check.gt(0), nullable=True),
         "mass_da": pa.Column(float, pa.Check.gt(0), nullable=True),
         "mass_source": pa.Column(str, pa.Check.isin(values(MassSource))),

@@ -31,6 +31,10 @@ COMPLETE_SET_COLUMNS = [
     "uniprot_ids",
 ]
 
+# Names in words besides the approved one ("separase", "alpha-synuclein"); newer sets have them,
+# older copies and small downloads may not.
+NAME_COLUMNS = ["alias_name", "prev_name"]
+
 _DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -54,7 +58,7 @@ def read_complete_set(path: Path) -> pd.DataFrame:
     """Read the columns Iconoplasm uses from an HGNC complete set file."""
     header = read_table(path, nrows=0)
     # The 2018 layout is the same for these columns; only gene groups were renamed.
-    usecols = [c for c in COMPLETE_SET_COLUMNS if c in header.columns]
+    usecols = [c for c in [*COMPLETE_SET_COLUMNS, *NAME_COLUMNS] if c in header.columns]
     frame = read_table(path, COMPLETE_SET_COLUMNS, usecols=usecols, dtype=str)
     if frame.empty:
         raise SourceError(f"{path}: no rows")
@@ -66,9 +70,19 @@ def protein_coding_universe(raw: pd.DataFrame) -> pd.DataFrame:
 
     Returns one row per gene: symbol, name, hgnc_id, entrez_id (Int64),
     ensembl_id, uniprot_candidates (list), aliases (list), prev_symbols (list),
+    names (list: alias and previous names in words, without the approved name),
     approval_year (Int64).
     """
     rows = raw[(raw["status"] == "Approved") & (raw["locus_type"] == PROTEIN_CODING)]
+    other_names = [
+        [n for n in dict.fromkeys(split_multi(alias, "|") + split_multi(previous, "|")) if n != name]
+        for name, alias, previous in zip(
+            rows["name"].fillna(""),
+            rows.get("alias_name", pd.Series(None, index=rows.index)),
+            rows.get("prev_name", pd.Series(None, index=rows.index)),
+            strict=True,
+        )
+    ]
     approval = pd.to_datetime(rows["date_approved_reserved"], errors="coerce", format="%Y-%m-%d")
     universe = pd.DataFrame(
         {
@@ -80,6 +94,7 @@ def protein_coding_universe(raw: pd.DataFrame) -> pd.DataFrame:
             "uniprot_candidates": rows["uniprot_ids"].map(lambda v: split_multi(v, "|")),
             "aliases": rows["alias_symbol"].map(lambda v: split_multi(v, "|")),
             "prev_symbols": rows["prev_symbol"].map(lambda v: split_multi(v, "|")),
+            "names": pd.Series(other_names, index=rows.index, dtype=object),
             "approval_year": approval.dt.year.astype("Int64"),
         }
     )

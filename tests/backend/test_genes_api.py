@@ -76,6 +76,9 @@ def test_lexicon_is_content_addressed_and_cacheable(client, catalogue):
     lexicon = json.loads(response.content)
     rows = {row[0]: row for row in lexicon["genes"]}
     assert rows["TP53"][4] == ["LFS1", "p53"] and rows["NEWG1"][5] == ["OLDG1"]
+    assert lexicon["format"] == 2 and lexicon["fields"][6] == "names"
+    assert rows["TP53"][6] == ["cellular tumor antigen p53", "tumor protein p53 (Li-Fraumeni syndrome)"]
+    assert rows["LAIR1"][6] == []
     assert client.get("/api/lexicon/0000.json").status_code == 404
 
 

@@ -12,6 +12,14 @@ def test_universe_keeps_only_approved_protein_coding(fixture_sources):
     assert tp53["entrez_id"] == 7157
     assert tp53["approval_year"] == 1986
     assert universe.set_index("symbol").loc["NEWG1", "prev_symbols"] == ["OLDG1"]
+    assert tp53["names"] == ["cellular tumor antigen p53", "tumor protein p53 (Li-Fraumeni syndrome)"]
+    assert universe.set_index("symbol").loc["LAIR1", "names"] == []
+
+
+def test_older_sets_without_name_columns_give_no_names(fixture_sources):
+    raw = hgnc.read_complete_set(fixture_sources / "hgnc/hgnc_complete_set_2018-12.txt.gz")
+    assert "alias_name" not in raw.columns
+    assert all(names == [] for names in hgnc.protein_coding_universe(raw)["names"])
 
 
 def test_newest_release_first_and_undated_download_counts_as_newest():

@@ -1,6 +1,6 @@
 // Finds gene mentions in plain text. Pure: no DOM, no storage, so it runs under `node --test`
 // and anywhere the extension needs it.
-import { definedAbbreviations } from "./abbreviations.js";
+import { definedAbbreviations, namesGeneProduct } from "./abbreviations.js";
 import { DEFAULT_BLOCKLIST } from "./default_blocklist.js";
 import { biologyWords, followedByGeneEvidence, LIST_GAP, namesCells, saysGene } from "./gene_context.js";
 import { LEARNED_NAMES } from "./learned_names.js";
@@ -10,6 +10,7 @@ import { PUBLICATION_NAMES } from "./publication_names.js";
 // A dot between digits belongs to the name (Kv4.2, PGP9.5); a sentence's full stop does not.
 const RUN = /[\p{L}\p{N}]+(?:(?:[\p{Pd}\u2212]|(?<=\p{N})\.(?=\p{N}))[\p{L}\p{N}]+)*/gu;
 const DOTTED = /^([\p{L}\p{N}]+?)\.\p{N}/u;
+const SPACED_GREEK = /^ (alpha|beta|gamma|delta|epsilon|kappa|[αβγδεκ])(?![\p{L}\p{N}])/u;
 const HUMAN_PREFIX = /^h\p{Lu}[\p{L}\p{N}]{2,}$/u;
 const WORD = /[\p{L}\p{N}]+/gu;
 const DASH = /[\p{Pd}\u2212]/u;
@@ -70,7 +71,7 @@ const MOST_SHARING = 4;
  * all (so a previous symbol of one gene that is another gene's alias is left alone), besides the
  * single-character, number and blocklist rules: the page then shows fewer genes than the rule
  * resolves, never a different one.
- * @param {Array<{symbol: string, name?: string, aliases: string[], previous: string[]}>} genes
+ * @param {Array<{symbol: string, name?: string, aliases: string[], previous: string[], names?: string[]}>} genes
  * @param {Iterable<string>} blocklist tokens that never count as genes
  * @param {Record<string, string>} learned spellings learnt from annotated abstracts (another set
  *   only to measure how the rules do without them)
@@ -114,8 +115,10 @@ export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST, learned = L
   }
   const onlyOwner = (owners) => (owners.size === 1 ? [...owners][0] : null);
   for (const gene of genes) if (gene.name) index.approvedNames.set(gene.symbol, wordsKey(gene.name));
-  for (const [words, owners] of ownersByName(genes, approvedNameInWords)) {
-    if (!index.words.has(words)) index.words.set(words, onlyOwner(owners));
+  for (const namesOf of [approvedNameInWords, otherNamesInWords]) {
+    for (const [words, owners] of ownersByName(genes, namesOf)) {
+      if (!index.words.has(words)) index.words.set(words, onlyOwner(owners));
+    }
   }
   const wordCounts = nameWordCounts(genes);
   for (const [words, owners] of ownersByName(genes, (gene) => shortNamesInWords(gene, wordCounts))) {
@@ -126,8 +129,22 @@ export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST, learned = L
 
 // A gene's name as papers write it in words: its approved name ("leptin", "interleukin 6").
 function approvedNameInWords(gene) {
-  const key = gene.name ? wordsKey(gene.name) : "";
-  return key.length >= 5 && /\p{Ll}{3}/u.test(key) ? [key] : [];
+  return gene.name ? usableWordsKeys([gene.name]) : [];
+}
+
+// Its other names (HGNC's alias and previous names: "separase", "alpha-synuclein",
+// "cyclooxygenase 2"), those that name a product: not a disease ("Li-Fraumeni syndrome") nor a
+// description with brackets.
+const NOT_A_PRODUCT = /\b(?:syndrome|disease|deficiency|mellitus|dystrophy|ataxia|an(?:a)?emia|cancer|carcinoma|tumou?r)\b|[()]/iu;
+function otherNamesInWords(gene) {
+  return usableWordsKeys((gene.names ?? []).filter((name) => namesGeneProduct(name) && !NOT_A_PRODUCT.test(name)));
+}
+
+// The lookup keys of names in words that are long enough and have words in them, not codes.
+function usableWordsKeys(names) {
+  return names
+    .map(wordsKey)
+    .filter((key) => key.length >= 5 && /\p{Ll}{3}/u.test(key) && key.split(" ").length <= MAX_NAME_WORDS);
 }
 
 // One-word names papers use for a gene, derived from its approved name: the name of the first
@@ -267,6 +284,13 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
   function candidates(text) {
     const found = [];
     for (const run of text.matchAll(RUN)) {
+      // "PPAR gamma", "IFN γ": a Greek letter after a space, as papers also write it with a dash.
+      const greek = /^[\p{Lu}\p{N}]{2,}$/u.test(run[0]) ? SPACED_GREEK.exec(text.slice(run.index + run[0].length)) : null;
+      const spaced = greek && resolveFound(`${run[0]}-${greek[1]}`);
+      if (spaced && spaced.how !== "shared") {
+        found.push({ start: run.index, end: run.index + run[0].length + greek[0].length, ...spaced });
+        continue;
+      }
       if (!DASH.test(run[0])) {
         const hit = resolveFound(run[0]);
         if (hit) found.push({ start: run.index, end: run.index + run[0].length, ...hit });

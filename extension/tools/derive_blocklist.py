@@ -47,7 +47,7 @@ def words(path: str) -> set[str]:
 def derive(rows: list[list]) -> dict[str, list[str]]:
     symbols = {row[0] for row in rows}
     owners: dict[str, set[str]] = defaultdict(set)
-    for symbol, _color, _text, _name, aliases, previous in rows:
+    for symbol, _color, _text, _name, aliases, previous, *_names in rows:
         for name in [*aliases, *previous]:
             owners[name].add(symbol)
     # What the matcher lets through: a name of one gene, and a name two to four genes share
@@ -68,7 +68,10 @@ def derive(rows: list[list]) -> dict[str, list[str]]:
         },
         "two-character aliases and previous symbols": {n for n in usable if n.isalnum() and len(n) == 2},
         "common acronyms and abbreviations": set(ACRONYMS) & names,
-        "Roman numerals": {n for n in names if len(n) > 1 and ROMAN.fullmatch(n)},
+        # II, VIII, XIV read as numbers; DCX, MCC or MLX are rarely numerals in prose, and are genes.
+        "Roman numerals": {
+            n for n in names if len(n) > 1 and ROMAN.fullmatch(n) and (len(n) <= 2 or set(n) <= set("IVX"))
+        },
     }
     seen: set[str] = set()
     ordered = {}

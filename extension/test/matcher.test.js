@@ -22,8 +22,11 @@ const foundAlone = (matcher, text) => pairs(text, matcher.findMentions(text));
 describe("symbols and boundaries", () => {
   const matcher = buildMatcher(sampleGenes());
 
-  test("finds approved symbols as whole, case-sensitive tokens", () => {
-    assert.deepEqual(found(matcher, "TP53 binds MDM2; tp53 and Tp53 do not count."), [["TP53", "TP53"]]);
+  test("finds approved symbols as whole tokens, in lower case never", () => {
+    assert.deepEqual(found(matcher, "TP53 binds; tp53 does not count, Tp53 (the rat's spelling) does."), [
+      ["TP53", "TP53"],
+      ["Tp53", "TP53"],
+    ]);
   });
 
   test("letters or digits on either side make a different word", () => {
@@ -196,6 +199,7 @@ describe("abbreviations a page defines", () => {
 
   test("a bracket whose letters do not spell the words before it defines nothing", () => {
     assert.deepEqual(definedAbbreviations("in mice (n = 5) and in the kidney (KLF)"), []);
+    assert.deepEqual(definedAbbreviations("Mxi1 belongs to the Mad (Mxi1) family"), [], "the words before hold the short form itself");
   });
 
   test("a short form defined as something else is no gene anywhere on that page", () => {
@@ -263,6 +267,16 @@ describe("spellings papers use", () => {
 
   test("never a capitalised word, an ion, or a name in lower case only", () => {
     assert.deepEqual(found(matcher, "Tyr residues bind Ca2+ as aaa1 does"), []);
+  });
+
+  test("two letters and a long number, a name ending in a letter, h before a dashed name", () => {
+    const papers = buildMatcher([gene("SP100"), gene("WNT7A"), gene("FSHR", ["FSH-R"]), gene("CA2")], []);
+    assert.deepEqual(found(papers, "Sp100, Wnt7a and hFSH-R; not Ca2+"), [["Sp100", "SP100"], ["Wnt7a", "WNT7A"], ["hFSH-R", "FSHR"]]);
+  });
+
+  test("an approved symbol's letters and number apart", () => {
+    const spaced = buildMatcher([gene("IFI16")], []);
+    assert.deepEqual(found(spaced, "IFI 16 binds; IFI 16.5 and IFI 1600 do not"), [["IFI 16", "IFI16"]]);
   });
 
   test("h for human before a name, and a dot between digits", () => {

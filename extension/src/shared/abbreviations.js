@@ -55,6 +55,8 @@ function longFormBefore(before, short) {
     }
   }
   const long = window.slice(position + 1).trim();
-  // A long form no longer than its short form is a coincidence of letters, not a definition.
-  return long.length > short.length ? long : null;
+  // A long form no longer than its short form, or one that holds the short form itself ("Mxi1
+  // belongs to the Mad (Mxi1)"), is a coincidence of letters, not a definition.
+  const holdsShort = long.toLowerCase().split(/[^\p{L}\p{N}]+/u).includes(short.toLowerCase());
+  return long.length > short.length && !holdsShort ? long : null;
 }

@@ -10,8 +10,9 @@ import { PUBLICATION_NAMES } from "./publication_names.js";
 // A dot between digits belongs to the name (Kv4.2, PGP9.5); a sentence's full stop does not.
 const RUN = /[\p{L}\p{N}]+(?:(?:[\p{Pd}\u2212]|(?<=\p{N})\.(?=\p{N}))[\p{L}\p{N}]+)*/gu;
 const DOTTED = /^([\p{L}\p{N}]+?)\.\p{N}/u;
+const SPACED_NUMBER = /^ (\p{N}{1,3})(?![\p{L}\p{N}.,])/u;
 const SPACED_GREEK = /^ (alpha|beta|gamma|delta|epsilon|kappa|[αβγδεκ])(?![\p{L}\p{N}])/u;
-const HUMAN_PREFIX = /^h\p{Lu}[\p{L}\p{N}]{2,}$/u;
+const HUMAN_PREFIX = /^h\p{Lu}[\p{L}\p{N}\p{Pd}]{2,}$/u;
 const WORD = /[\p{L}\p{N}]+/gu;
 const DASH = /[\p{Pd}\u2212]/u;
 const UPPER = /\p{Lu}/u;
@@ -32,9 +33,10 @@ const ASCII_GREEK = { a: "α", b: "β", g: "γ", d: "δ", k: "κ" };
 // dash, then a number or a converted Greek letter.
 const DASHED_NUMBER = /^(\p{Lu}[\p{Lu}\p{N}]+)-(\p{N}[\p{L}\p{N}]*|[A-Z](?:\p{N}[\p{L}\p{N}]*)?)$/u;
 // Case is folded only for names with three letters or more, a capital, and a digit or a second
-// capital (Chk1, Gal-1, ApoE), or a p with a number (p73): a capitalised word (Tyr, Het, Sci) or a two-letter
+// capital (Chk1, Gal-1, ApoE), a p with a number (p73), or two letters and a number of two
+// digits or more (Sp100): a capitalised word (Tyr, Het, Sci) or a two-letter
 // stem (Ca2 of Ca2+, Th1 cells) is not a gene written in lower case.
-const FOLDABLE = /^(?:(?=(?:.*\p{L}){3})(?=.*\p{Lu})(?=.*(?:\p{N}|\p{Lu}.*\p{Lu}|^\p{Ll}+\p{Lu})).*|p\p{N}{2,3})$/u;
+const FOLDABLE = /^(?:(?=(?:.*\p{L}){3})(?=.*\p{Lu})(?=.*(?:\p{N}|\p{Lu}.*\p{Lu}|^\p{Ll}+\p{Lu})).*|p\p{N}{2,3}|\p{Lu}\p{Ll}\p{N}{2,})$/u;
 // Gene names in words are matched up to this many words ("vascular endothelial growth factor A").
 const MAX_NAME_WORDS = 6;
 
@@ -265,14 +267,17 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
     }
     // hDaxx, hTERT: h for human before a gene's name.
     if (HUMAN_PREFIX.test(candidate)) {
-      const human = lookup(candidate.slice(1)) ?? lookup(candidate.slice(1).toUpperCase());
-      if (human && human.how === "exact") return folded(human);
+      const human = resolveFound(candidate.slice(1)) ?? lookup(candidate.slice(1).toUpperCase());
+      if (human && human.how !== "shared" && human.how !== "contextual") return folded(human);
     }
     if (!LOWER.test(candidate) || !FOLDABLE.test(candidate)) return undefined;
-    const upper = greek.toUpperCase();
-    if (blocked.has(upper) || contextual.has(upper)) return undefined;
-    const converted = lookup(upper);
-    return converted && converted.how !== "contextual" ? folded(converted) : undefined;
+    // Wnt7a is WNT7A before it is a Wnt7 alpha.
+    for (const upper of new Set([candidate.toUpperCase(), greek.toUpperCase()])) {
+      if (blocked.has(upper) || contextual.has(upper)) return undefined;
+      const converted = lookup(upper);
+      if (converted) return converted.how === "contextual" ? undefined : folded(converted);
+    }
+    return undefined;
   }
 
   /** The approved symbol a name or spelling resolves to, or undefined (also for a shared name). */
@@ -289,6 +294,12 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
       const spaced = greek && resolveFound(`${run[0]}-${greek[1]}`);
       if (spaced && spaced.how !== "shared") {
         found.push({ start: run.index, end: run.index + run[0].length + greek[0].length, ...spaced });
+        continue;
+      }
+      // "IFI 16", "IL 6": an approved symbol's letters and number apart, as with a dash.
+      const number = /^\p{Lu}{3,}$/u.test(run[0]) ? SPACED_NUMBER.exec(text.slice(run.index + run[0].length)) : null;
+      if (number && index.get(run[0] + number[1]) === run[0] + number[1]) {
+        found.push({ start: run.index, end: run.index + run[0].length + number[0].length, symbol: run[0] + number[1], how: "dashed" });
         continue;
       }
       if (!DASH.test(run[0])) {

@@ -18,6 +18,7 @@ PUBTATOR = """1|t|Nrf2 in liver.
 2|a|Mig rises; SET the dose; SET aside; SET up.
 2\t0\t4\tNrf2\tGene\t4780(Tax:9606)
 2\t12\t15\tMig\tGene\t4283
+
 3|t|Kinases.
 3|a|The MAPK family.
 3\t13\t17\tMAPK\tFamilyName\t5594;5595
@@ -54,5 +55,5 @@ def test_learns_a_spelling_seen_in_two_abstracts_that_nearly_always_means_its_ge
 def test_a_block_without_title_and_abstract_is_refused_by_name(tmp_path):
     path = tmp_path / "broken.PubTator"
     path.write_text("1\t0\t4\tNrf2\tGene\t4780\n")
-    with pytest.raises(ValueError, match="broken.PubTator: a block does not start with title and abstract"):
+    with pytest.raises(ValueError, match=r"broken\.PubTator: a block does not start with title and abstract"):
         read_pubtator(path)

@@ -31,18 +31,38 @@ async function lexiconFor(settings) {
   return currentLexicon(settings.server);
 }
 
+// The settings pages are highlighted with: read afresh when a page starts, then kept for its
+// batches (many a second) until they change.
+let highlightSettings = null;
+ext.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && changes.settings) highlightSettings = null;
+});
+function pageSettings({ fresh = false } = {}) {
+  if (fresh || !highlightSettings) highlightSettings = loadSettings();
+  return highlightSettings;
+}
+
+// Building the matcher takes a few hundred milliseconds once per lexicon and blocklist (and again
+// after the worker was stopped): started as soon as the answer is sent, it runs while the tab is
+// still loading instead of holding up its first batch.
+function prepareMatcher(lexicon, settings) {
+  setTimeout(() => matcherFor(lexicon, effectiveBlocklist(settings)), 0);
+}
+
 async function pageSetup({ site }, sender) {
   pages.forgetFrame(documentOf(sender));
-  const settings = await loadSettings();
+  const settings = await pageSettings({ fresh: true });
   if (settings.disabledSites.includes(site)) return { enabled: false };
   const lexicon = await lexiconFor(settings);
+  prepareMatcher(lexicon, settings);
   return { enabled: true, style: settings.style, problem: lexicon.problem };
 }
 
-// A batch of a document's texts: their mentions and the colours of the genes found. Reads the
-// lexicon page-setup made sure of, without asking the server again.
+// A batch of a document's texts (a tab sends one at a time, in page order): their mentions and the
+// colours of the genes found. Reads the lexicon page-setup made sure of, without asking the
+// server again.
 async function match({ texts }, sender) {
-  const settings = await loadSettings();
+  const settings = await pageSettings();
   const lexicon = await savedLexicon(settings.server);
   if (!lexicon) throw new Error("No lexicon is saved: open the extension's options page and save the server address.");
   const { matcher, colours } = matcherFor(lexicon, effectiveBlocklist(settings));
@@ -101,6 +121,7 @@ async function refreshLexicon() {
   await requirePermission(settings.server);
   const lexicon = await currentLexicon(settings.server, { force: true });
   cards.clear();
+  prepareMatcher(lexicon, settings);
   return { genes: lexicon.genes.length, hash: lexicon.hash, problem: lexicon.problem };
 }
 

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.corpora import learn_spellings, read_pubtator
 
-# Four made-up abstracts in PubTator form: Nrf2 annotated as NFE2L2 twice, "Mig" once, "SET"
+# Three made-up abstracts in PubTator form: Nrf2 annotated as NFE2L2 twice, "Mig" once, "SET"
 # annotated once but written unannotated three times, and a family name.
 PUBTATOR = """1|t|Nrf2 in liver.
 1|a|Nrf2 and SET bind.

@@ -1,5 +1,5 @@
 // The Iconoplasm server's HTTP API, as the background uses it. Only gene symbols and the
-// user's own credentials are ever sent; page text stays in the tab.
+// user's own credentials are ever sent; the page text tabs send for matching stays in the browser.
 
 export class ServerError extends Error {
   constructor(message, { status = null, unreachable = false, detail = "" } = {}) {

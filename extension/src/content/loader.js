@@ -6,10 +6,11 @@
 {
   const runtime = (globalThis.browser ?? globalThis.chrome).runtime;
   const setup = runtime.sendMessage({ type: "page-setup", site: location.hostname });
-  const [entry] = ["src/content/main.js", "src/content/scanner.js", "src/shared/messages.js", "src/shared/browser_api.js"].map(
-    (path) => import(runtime.getURL(path)),
-  );
-  entry
-    .then((main) => main.start(setup))
-    .catch((error) => console.warn(`Iconoplasm could not start on this page: ${error.message}`));
+  const modules = ["src/content/main.js", "src/content/scanner.js", "src/shared/messages.js", "src/shared/browser_api.js"];
+  Promise.all(modules.map((path) => import(runtime.getURL(path))))
+    .then(
+      ([main]) => main.start(setup),
+      (error) => console.warn(`Iconoplasm could not start on this page: ${error.message}`),
+    )
+    .catch((error) => console.info(`Iconoplasm is not highlighting this page: ${error.message}`));
 }

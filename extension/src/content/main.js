@@ -26,19 +26,16 @@ async function installCards() {
 
 /** @param {Promise<object>} setupAnswer the background's answer to page-setup, asked for by the loader */
 export async function start(setupAnswer) {
-  performance.mark("ic:main");
   const [setup] = await Promise.all([resultOf(setupAnswer), pageParsed()]);
-  performance.mark("ic:setup");
   if (!setup.enabled) return;
   if (setup.problem) console.info(`Iconoplasm: ${setup.problem}`);
   applyStyle(setup.style);
   const scanner = createScanner({
     document,
-    match: (texts) => { performance.mark("ic:send" + texts.length); return ask({ type: "match", texts }).then((a) => { performance.mark("ic:answer"); return a; }); },
+    match: (texts) => ask({ type: "match", texts }),
     onError: (error) => console.info(`Iconoplasm could not highlight part of this page: ${error.message}`),
   });
   scanner.start();
-  performance.mark("ic:started");
   ext.storage.onChanged.addListener((changes, area) => {
     const settings = area === "local" && changes.settings?.newValue;
     if (!settings) return;

@@ -26,8 +26,8 @@ function isInsideSkipped(node) {
 }
 
 /**
- * @typedef {{start: number, end: number, symbol: string}} Mention `end` exclusive; may carry more
- *   fields, which the scanner ignores
+ * @typedef {{start: number, end: number, symbol: string | null, candidates?: string[]}} Mention
+ *   `end` exclusive; `symbol` is null for a name several genes share, listed in `candidates`
  * @typedef {{mentions: Mention[][], colours: Record<string, [string, string]>}} Answer the
  *   mentions of each text sent, and symbol -> [background, text colour] for the symbols among them
  *
@@ -66,7 +66,8 @@ export function createScanner({
   let waiting = [];
   let observer = null;
 
-  function* textNodesUnder(root) {
+  // `walked`: an element under `root` whose text is walked already (the main content).
+  function* textNodesUnder(root, walked = null) {
     if (root.nodeType === 3) {
       yield root;
       return;
@@ -74,7 +75,7 @@ export function createScanner({
     const walker = document.createTreeWalker(root, window.NodeFilter.SHOW_ELEMENT | window.NodeFilter.SHOW_TEXT, {
       acceptNode(node) {
         if (node.nodeType === 3) return node.data.length > 1 ? window.NodeFilter.FILTER_ACCEPT : window.NodeFilter.FILTER_SKIP;
-        return isSkippedElement(node) ? window.NodeFilter.FILTER_REJECT : window.NodeFilter.FILTER_SKIP;
+        return node === walked || isSkippedElement(node) ? window.NodeFilter.FILTER_REJECT : window.NodeFilter.FILTER_SKIP;
       },
     });
     // Step past a node before handing it out: highlighting replaces it, and a walker
@@ -113,7 +114,7 @@ export function createScanner({
   function highlight({ node, text, mentions }) {
     // The page may have removed or rewritten the node while it was being matched; a rewrite is
     // scanned again on its own.
-    if (mentions.length === 0 || !node.isConnected || node.data !== text) return;
+    if (!node.isConnected || node.data !== text) return;
     const fragment = document.createDocumentFragment();
     let cursor = 0;
     for (const mention of mentions) {
@@ -154,7 +155,7 @@ export function createScanner({
       (answer) => {
         if (stopped) return;
         Object.assign(colours, answer.colours);
-        answer.mentions.forEach((mentions, i) => answered.push({ node: nodes[i], text: texts[i], mentions }));
+        answer.mentions.forEach((mentions, i) => mentions.length > 0 && answered.push({ node: nodes[i], text: texts[i], mentions }));
       },
       (error) => onError(error),
     ).finally(() => {
@@ -163,8 +164,9 @@ export function createScanner({
     });
   }
 
-  // One slice: spans for what came back, then the walk until the batch is full; a batch goes out
-  // as soon as the one before it is answered, so the background matches while this tab writes.
+  // One slice: spans for what came back, then the walk until the batch is full. The next batch goes
+  // out as soon as an answer comes, before its spans are made, so the background matches while
+  // this tab draws.
   function slice() {
     scheduled = false;
     if (stopped) return;
@@ -189,8 +191,8 @@ export function createScanner({
     }
   }
 
-  function enqueue(root) {
-    if (!stopped && root && !isInsideSkipped(root)) walks.push(textNodesUnder(root));
+  function enqueue(root, walked = null) {
+    if (!stopped && root && !isInsideSkipped(root)) walks.push(textNodesUnder(root, walked));
   }
 
   /** Queues `root` (an element or a text node) for highlighting. */
@@ -217,8 +219,9 @@ export function createScanner({
     scan,
     /** Scans the main content first, then the rest of the page, then follows its changes. */
     start() {
-      enqueue(document.querySelector("main, [role='main'], article"));
-      enqueue(document.body);
+      const main = document.querySelector("main, [role='main'], article");
+      enqueue(main);
+      enqueue(document.body, main);
       observer = new window.MutationObserver(onMutations);
       observer.observe(document.body, { childList: true, subtree: true, characterData: true });
       // The first batch goes out now rather than after the page's first layout.

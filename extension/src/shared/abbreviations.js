@@ -12,12 +12,16 @@ const WORD_START = /[\p{L}\p{N}]/u;
 // chemical, a method) gives its short form another meaning.
 // Words that end like an enzyme's name but name something else.
 const LOOK_ALIKE_END = /(?:disease|phase|base|case|release|increase|decrease|purchase)s?$/iu;
-const GENE_LIKE_END =
-  /(?:ase|ases|in|ins|ogen|factor|protein|proteins|receptor|receptors|ligand|antigen|hormone|peptide|channel|transporter|subunit|chain|homolog|regulator|activator|inhibitor|suppressor|oncogene|gene|molecule|\d+[a-z]?|[a-z]\d+|\b[A-Z]|\balpha|\bbeta|\bgamma|\bdelta|\bkappa|\b[ivx]+)$/iu;
+// A long form whose last word ends like one of these names a molecule that a gene makes (kinase,
+// insulin, receptor, "interleukin 6", "cyclin D1", "factor alpha", "cathepsin E"); any other
+// long form (a disease, a chemical, a method) gives its short form another meaning.
+const GENE_LIKE_LAST_WORD =
+  /(?:ase|ases|in|ins|ogen|factor|protein|proteins|receptor|receptors|ligand|antigen|hormone|peptide|channel|transporter|subunit|chain|homolog|regulator|activator|inhibitor|suppressor|oncogene|gene|molecule)$|^(?:\d+[a-z]?|[a-z]\d+|[a-z]|alpha|beta|gamma|delta|kappa|[ivx]+)$/iu;
 
 /** Whether words such as "cathepsin E" or "tumor necrosis factor" end like the name of a gene's product. */
 export function namesGeneProduct(words) {
-  return GENE_LIKE_END.test(words) && !LOOK_ALIKE_END.test(words);
+  const last = words.trimEnd().split(/[\s\p{Pd}]/u).at(-1);
+  return GENE_LIKE_LAST_WORD.test(last) && !LOOK_ALIKE_END.test(last);
 }
 
 /**
@@ -30,7 +34,8 @@ export function definedAbbreviations(text) {
   for (const bracket of text.matchAll(BRACKETED)) {
     const short = bracket[1];
     if (!/\p{L}/u.test(short)) continue;
-    const long = longFormBefore(text.slice(0, bracket.index), short);
+    // A long form has at most 2·10 words: the few hundred characters before the bracket hold it.
+    const long = longFormBefore(text.slice(Math.max(0, bracket.index - 300), bracket.index), short);
     if (long) pairs.push({ short, long, geneLike: namesGeneProduct(long) });
   }
   return pairs;

@@ -14,6 +14,8 @@ const SPACED_NUMBER = /^ (\p{N}{1,3})(?![\p{L}\p{N}.,])/u;
 const SPACED_GREEK = /^ (alpha|beta|gamma|delta|epsilon|kappa|[αβγδεκ])(?![\p{L}\p{N}])/u;
 const HUMAN_PREFIX = /^h\p{Lu}[\p{L}\p{N}\p{Pd}]{2,}$/u;
 const WORD = /[\p{L}\p{N}]+/gu;
+// What may stand between the words of a name: one space or one dash.
+const WORD_GAP = /^[ \p{Pd}]$/u;
 const DASH = /[\p{Pd}\u2212]/u;
 const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
@@ -29,6 +31,7 @@ const SPELLED = { alpha: "A", beta: "B", gamma: "G", delta: "D", epsilon: "E", k
 const ASCII_GREEK_END = /(?<=[\p{Lu}\p{N}][\p{Pd}]?)[abgdk](?=[\p{Lu}]?$)/u;
 const ASCII_GREEK_PREFIX = /^[abgdk](?=[\p{Pd}]\p{L}{3})/u;
 const ASCII_GREEK = { a: "α", b: "β", g: "γ", d: "δ", k: "κ" };
+const ASCII_GREEK_ANYWHERE = /^[abgdk][\p{Pd}]|[abgdk]\p{Lu}?$/u;
 // IL-6, MMP-9, TGF-B1: a capitalised stem of two or more characters (not the B of B-52), a
 // dash, then a number or a converted Greek letter.
 const DASHED_NUMBER = /^(\p{Lu}[\p{Lu}\p{N}]+)-(\p{N}[\p{L}\p{N}]*|[A-Z](?:\p{N}[\p{L}\p{N}]*)?)$/u;
@@ -226,7 +229,13 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
   const blocked = new Set(blocklist);
   const words = index.words ?? new Map();
   const contextual = index.contextual ?? new Set();
-  const wordStarts = new Set([...words.keys()].map((key) => key.split(" ", 1)[0]));
+  // Every name in words and each of its first words, so a run of words that begins no name is
+  // left at once.
+  const namePrefixes = new Set();
+  for (const key of words.keys()) {
+    for (let space = key.indexOf(" "); space !== -1; space = key.indexOf(" ", space + 1)) namePrefixes.add(key.slice(0, space));
+    namePrefixes.add(key);
+  }
 
   // What the index says of a name reached by rule `how`: its gene, the genes that share it (how
   // "shared"), or undefined for no name or a name left alone.
@@ -260,7 +269,9 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
   function resolveFound(candidate) {
     const found = lookup(candidate);
     if (found || index.has(candidate)) return found;
-    const greek = candidate.replace(ASCII_GREEK_PREFIX, (letter) => ASCII_GREEK[letter]).replace(ASCII_GREEK_END, (letter) => ASCII_GREEK[letter]);
+    const greek = ASCII_GREEK_ANYWHERE.test(candidate)
+      ? candidate.replace(ASCII_GREEK_PREFIX, (letter) => ASCII_GREEK[letter]).replace(ASCII_GREEK_END, (letter) => ASCII_GREEK[letter])
+      : candidate;
     if (greek !== candidate) {
       const converted = lookup(greek);
       if (converted) return folded(converted);
@@ -290,14 +301,16 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
     const found = [];
     for (const run of text.matchAll(RUN)) {
       // "PPAR gamma", "IFN γ": a Greek letter after a space, as papers also write it with a dash.
-      const greek = /^[\p{Lu}\p{N}]{2,}$/u.test(run[0]) ? SPACED_GREEK.exec(text.slice(run.index + run[0].length)) : null;
+      const after = run.index + run[0].length;
+      const spaceAfter = text[after] === " ";
+      const greek = spaceAfter && /^[\p{Lu}\p{N}]{2,}$/u.test(run[0]) ? SPACED_GREEK.exec(text.slice(after, after + 9)) : null;
       const spaced = greek && resolveFound(`${run[0]}-${greek[1]}`);
       if (spaced && spaced.how !== "shared") {
         found.push({ start: run.index, end: run.index + run[0].length + greek[0].length, ...spaced });
         continue;
       }
       // "IFI 16", "IL 6": an approved symbol's letters and number apart, as with a dash.
-      const number = /^\p{Lu}{3,}$/u.test(run[0]) ? SPACED_NUMBER.exec(text.slice(run.index + run[0].length)) : null;
+      const number = spaceAfter && /^\p{Lu}{3,}$/u.test(run[0]) ? SPACED_NUMBER.exec(text.slice(after, after + 6)) : null;
       if (number && index.get(run[0] + number[1]) === run[0] + number[1]) {
         found.push({ start: run.index, end: run.index + run[0].length + number[0].length, symbol: run[0] + number[1], how: "dashed" });
         continue;
@@ -306,7 +319,7 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
         const hit = resolveFound(run[0]);
         if (hit) found.push({ start: run.index, end: run.index + run[0].length, ...hit });
         // No name has the dot: the part before it may be one (TP53.2 of a numbered list).
-        const beforeDot = hit ? null : DOTTED.exec(run[0]);
+        const beforeDot = hit || !run[0].includes(".") ? null : DOTTED.exec(run[0]);
         const partHit = beforeDot && resolveFound(beforeDot[1]);
         if (partHit) found.push({ start: run.index, end: run.index + beforeDot[1].length, ...partHit });
         continue;
@@ -334,26 +347,36 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
   // dashes, whose lower case is a gene's name. A name written in capitals (a shouted heading)
   // does not count.
   function namesInWordsOf(text) {
-    const tokens = [...text.matchAll(WORD)];
+    // Lower case once for the whole text, where that keeps every offset (it does unless a
+    // character changes length in lower case, as İ does).
+    const lowered = text.toLowerCase();
+    const lower = lowered.length === text.length ? lowered : null;
+    const starts = [];
+    const ends = [];
+    WORD.lastIndex = 0;
+    for (let word = WORD.exec(text); word; word = WORD.exec(text)) {
+      starts.push(word.index);
+      ends.push(word.index + word[0].length);
+    }
+    const wordAt = (at) => (lower ? lower.slice(starts[at], ends[at]) : text.slice(starts[at], ends[at]).toLowerCase());
     const found = [];
-    for (let first = 0; first < tokens.length; first += 1) {
-      if (!wordStarts.has(tokens[first][0].toLowerCase())) continue;
+    for (let first = 0; first < starts.length; first += 1) {
+      let key = wordAt(first);
+      if (!namePrefixes.has(key)) continue;
       let best = null;
-      let key = "";
-      for (let last = first; last < Math.min(tokens.length, first + MAX_NAME_WORDS); last += 1) {
-        if (last > first) {
-          const gap = text.slice(tokens[last - 1].index + tokens[last - 1][0].length, tokens[last].index);
-          if (!/^(?: |[\p{Pd}])$/u.test(gap)) break;
-        }
-        key = last === first ? tokens[first][0].toLowerCase() : `${key} ${tokens[last][0].toLowerCase()}`;
-        if (words.get(key)) best = last;
+      let bestKey = null;
+      for (let last = first; ; ) {
+        if (words.get(key)) [best, bestKey] = [last, key];
+        last += 1;
+        if (last >= starts.length || last - first >= MAX_NAME_WORDS) break;
+        if (starts[last] - ends[last - 1] !== 1 || !WORD_GAP.test(text[ends[last - 1]])) break;
+        key = `${key} ${wordAt(last)}`;
+        if (!namePrefixes.has(key)) break;
       }
       if (best === null) continue;
-      const start = tokens[first].index;
-      const end = tokens[best].index + tokens[best][0].length;
-      const written = text.slice(start, end);
+      const written = text.slice(starts[first], ends[best]);
       if (written === written.toUpperCase()) continue;
-      found.push({ start, end, symbol: words.get(wordsKeyOf(tokens, first, best)), how: "words" });
+      found.push({ start: starts[first], end: ends[best], symbol: words.get(bestKey), how: "words" });
       first = best;
     }
     return found;
@@ -461,12 +484,6 @@ function mergeNamesInWords(symbols, names) {
   return merged;
 }
 
-function wordsKeyOf(tokens, first, last) {
-  return tokens
-    .slice(first, last + 1)
-    .map((token) => token[0].toLowerCase())
-    .join(" ");
-}
 
 /** A matcher straight from lexicon genes: buildNameIndex then createMatcher. */
 export function buildMatcher(genes, blocklist = DEFAULT_BLOCKLIST) {

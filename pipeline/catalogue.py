@@ -18,6 +18,9 @@ from .sources.base import SourceError
 
 # Text columns a missing value of which reads as "" (the site's blank text fields).
 TEXT_FIELDS = ("ensembl_id", "uniprot_id", "summary", "cancer_role", "feature")
+# List columns added after tables were first built: a table from before them reads as [] there,
+# so a site loads an older genes.parquet until it is rebuilt.
+LATER_LIST_FIELDS = ("names",)
 
 
 def plain_value(value: object) -> object:
@@ -41,6 +44,8 @@ def catalogue_rows(genes: pd.DataFrame, traits: pd.DataFrame) -> list[dict]:
         row = {field: plain_value(record.get(field)) for field in ROW_FIELDS}
         for text_field in TEXT_FIELDS:
             row[text_field] = row[text_field] or ""
+        for list_field in LATER_LIST_FIELDS:
+            row[list_field] = row[list_field] or []
         rows.append(row)
     return rows
 

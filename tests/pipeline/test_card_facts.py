@@ -25,6 +25,13 @@ def test_rows_are_plain_python(rows):
     assert plain_value(float("nan")) is None and plain_value(pd.NA) is None
 
 
+def test_a_gene_table_built_before_the_names_column_reads_as_no_names(tmp_path_factory):
+    genes_path, traits_path = write_catalogue(tmp_path_factory.mktemp("older"))
+    older = pd.read_parquet(genes_path).drop(columns=["names"])
+    rows = {row["symbol"]: row for row in catalogue_rows(older, pd.read_parquet(traits_path))}
+    assert rows["TP53"]["names"] == [] and rows["TP53"]["aliases"] == ["p53", "LFS1"]
+
+
 def test_fact_lines_say_each_value_and_the_fact_behind_it(rows):
     assert fact_lines(rows["TP53"]) == [
         "female ← soluble",

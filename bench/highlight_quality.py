@@ -29,7 +29,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.corpora import CORPORA, Annotation, Document, learn_spellings, read_pubtator
+from pipeline.corpora import (
+    CORPORA,
+    DEFAULT_CORPORA,
+    Annotation,
+    Document,
+    learn_spellings,
+    read_pubtator,
+    symbols_by_entrez,
+)
 from pipeline.paths import REPO_ROOT, default_data_dir
 
 PROSE = sorted((REPO_ROOT / "extension/test/fixtures").glob("prose*.txt"))
@@ -51,7 +59,7 @@ def lexicon_genes(genes_path: Path) -> tuple[list[dict], dict[str, str]]:
         }
         for row in table.itertuples()
     ]
-    return genes, {str(int(row.entrez_id)): row.symbol for row in table.dropna(subset=["entrez_id"]).itertuples()}
+    return genes, symbols_by_entrez(table)
 
 
 def run_matcher(
@@ -177,7 +185,7 @@ def table_row(label: str, documents: int, result: Score) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpora", type=Path, default=REPO_ROOT.parent / "shared" / "corpora")
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument(
         "--genes", type=Path, default=default_data_dir() / "genes.parquet", help="gene table (iconoplasm data build)"
     )

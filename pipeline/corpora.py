@@ -13,6 +13,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from .paths import REPO_ROOT
+
+# Where the corpora lie: beside the repository, as ../shared/corpora/.
+DEFAULT_CORPORA = REPO_ROOT.parent / "shared" / "corpora"
 CORPORA = {
     "NLM-Gene": Path("nlm_gene/NLMgene_Train.PubTator"),
     "GNormPlus": Path("gnormplus/GNormPlus_Train.PubTator"),
@@ -64,6 +70,12 @@ def read_pubtator(path: Path) -> list[Document]:
             )
         documents.append(document)
     return documents
+
+
+def symbols_by_entrez(genes: pd.DataFrame) -> dict[str, str]:
+    """entrez id (as text, as the corpora write it) → approved symbol, for the genes of a gene table."""
+    known = genes.dropna(subset=["entrez_id"])
+    return {str(int(entrez)): symbol for symbol, entrez in zip(known["symbol"], known["entrez_id"], strict=True)}
 
 
 def learn_spellings(

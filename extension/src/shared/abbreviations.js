@@ -7,9 +7,6 @@
 // "(SHORT)" or "(SHORT; …)", "(SHORT, …)": a few characters with a letter among them.
 const BRACKETED = /\(([^()\s;,]{2,10})(?:[;,][^()]*)?\)/gu;
 const WORD_START = /[\p{L}\p{N}]/u;
-// A long form ending like one of these names a molecule that a gene makes (kinase, insulin,
-// receptor, "interleukin 6", "cyclin D1", "factor alpha"); any other long form (a disease, a
-// chemical, a method) gives its short form another meaning.
 // Words that end like an enzyme's name but name something else.
 const LOOK_ALIKE_END = /(?:disease|phase|base|case|release|increase|decrease|purchase)s?$/iu;
 // A long form whose last word ends like one of these names a molecule that a gene makes (kinase,

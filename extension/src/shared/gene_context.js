@@ -12,10 +12,14 @@ export function biologyWords(text) {
   return new Set([...text.matchAll(BIOLOGY_WORD)].map((word) => word[0].toLowerCase()));
 }
 
+// Whether one of `words` (alternatives of a regular expression) follows, after spaces or a dash.
+const followedBy = (words) => new RegExp(`^[\\s\\p{Pd}]*(?:${words})\\b`, "iu");
+
 // What follows a symbol when the text means the gene or its product: "the WAS gene", "SELL
 // expression", "INS mRNA".
-const GENE_NOUN_AFTER =
-  /^[\s\p{Pd}]*(?:genes?|proteins?|mRNAs?|transcripts?|promoters?|locus|loci|expression|mutations?|mutants?|variants?|alleles?|deficiency|knock(?:down|out)s?|isoforms?|polymorphisms?|receptors?|kinases?|signal+ing|levels?|activity|[+-]\/[+-])\b/iu;
+const GENE_NOUN_AFTER = followedBy(
+  "genes?|proteins?|mRNAs?|transcripts?|promoters?|locus|loci|expression|mutations?|mutants?|variants?|alleles?|deficiency|knock(?:down|out)s?|isoforms?|polymorphisms?|receptors?|kinases?|signal+ing|levels?|activity|[+-]\\/[+-]",
+);
 const GENE_NOUN_BEFORE = /\b(?:genes?|proteins?|encoding|encodes)[\s:]*$/iu;
 // Between two names of one list: "SELL and SELPLG", "SELL, SELPLG", "SELL/SELPLG".
 export const LIST_GAP = /^\s*(?:,|\/|;|\band\b|\bor\b|,\s*and\b|,\s*or\b)\s*$/u;
@@ -28,8 +32,9 @@ export function saysGene(text, start, end) {
 // What follows a name only when it means a gene: "VHL-deficient", "APC mutation", "the VHL
 // protein". Strong enough to undo a definition that made the page's short form something else
 // ("von Hippel-Lindau (VHL)" names the disease and the gene after it).
-const GENE_EVIDENCE_AFTER =
-  /^[\s\p{Pd}]*(?:genes?|proteins?|mRNAs?|transcripts?|promoters?|alleles?|mutations?|mutated|mutant|deficient|deficiency|null|knock(?:down|out)s?|expression|variants?)\b/iu;
+const GENE_EVIDENCE_AFTER = followedBy(
+  "genes?|proteins?|mRNAs?|transcripts?|promoters?|alleles?|mutations?|mutated|mutant|deficient|deficiency|null|knock(?:down|out)s?|expression|variants?",
+);
 
 /** Whether what follows text[…, end) says it is a gene (mutation, protein, -deficient…). */
 export function followedByGeneEvidence(text, end) {
@@ -37,7 +42,7 @@ export function followedByGeneEvidence(text, end) {
 }
 
 // "PC-3 cells", "THP-1 cell line", "in HeLa cells": a dashed code followed by "cells" names a line.
-const CELLS_AFTER = /^[\s\p{Pd}]*(?:cells?|cell[\s\p{Pd}]lines?|xenografts?|tumou?rs)\b/iu;
+const CELLS_AFTER = followedBy("cells?|cell[\\s\\p{Pd}]lines?|xenografts?|tumou?rs");
 
 /** Whether text[start, end) is followed by "cells" or "cell line", as cell lines are. */
 export function namesCells(text, end) {

@@ -88,9 +88,10 @@ export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST, learned = L
   const previousOwners = ownersByName(genes, (gene) => gene.previous);
   const aliasOwners = ownersByName(genes, (gene) => gene.aliases);
   const index = new NameIndex();
+  // Single characters are letters and grades in ordinary text, never genes; numbers are counts.
+  const countable = (name, shortest) => [...name].length >= shortest && !/^[\p{N}.]+$/u.test(name) && !blocked.has(name);
   const add = (name, symbol) => {
-    // Single characters are letters and grades in ordinary text, never genes; numbers are counts.
-    if ([...name].length > 1 && !/^[\p{N}.]+$/u.test(name) && !blocked.has(name)) index.set(name, symbol);
+    if (countable(name, 2)) index.set(name, symbol);
   };
   for (const name of new Set([...previousOwners.keys(), ...aliasOwners.keys()])) {
     if (symbols.has(name)) continue; // an approved symbol always means its own gene: added below
@@ -102,9 +103,7 @@ export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST, learned = L
     else {
       index.set(name, null);
       const owners = new Set([...(previousOwners.get(name) ?? []), ...(aliasOwners.get(name) ?? [])]);
-      if (owners.size <= MOST_SHARING && [...name].length > 2 && !/^[\p{N}.]+$/u.test(name) && !blocked.has(name)) {
-        index.shared.set(name, [...owners].sort());
-      }
+      if (owners.size <= MOST_SHARING && countable(name, 3)) index.shared.set(name, [...owners].sort());
     }
   }
   for (const [spelling, symbol] of Object.entries({ ...learned, ...PUBLICATION_NAMES })) {
@@ -120,14 +119,12 @@ export function buildNameIndex(genes, blocklist = DEFAULT_BLOCKLIST, learned = L
   }
   const onlyOwner = (owners) => (owners.size === 1 ? [...owners][0] : null);
   for (const gene of genes) if (gene.name) index.approvedNames.set(gene.symbol, wordsKey(gene.name));
-  for (const namesOf of [approvedNameInWords, otherNamesInWords]) {
+  // Earlier kinds win: an approved name over another gene's other name over a derived one.
+  const wordCounts = nameWordCounts(genes);
+  for (const namesOf of [approvedNameInWords, otherNamesInWords, (gene) => shortNamesInWords(gene, wordCounts)]) {
     for (const [words, owners] of ownersByName(genes, namesOf)) {
       if (!index.words.has(words)) index.words.set(words, onlyOwner(owners));
     }
-  }
-  const wordCounts = nameWordCounts(genes);
-  for (const [words, owners] of ownersByName(genes, (gene) => shortNamesInWords(gene, wordCounts))) {
-    if (!index.words.has(words)) index.words.set(words, onlyOwner(owners));
   }
   return index;
 }
@@ -227,8 +224,7 @@ export function longestNameParts(index) {
  */
 export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts = longestNameParts(index) } = {}) {
   const blocked = new Set(blocklist);
-  const words = index.words ?? new Map();
-  const contextual = index.contextual ?? new Set();
+  const { words, contextual } = index;
   // Every name in words and each of its first words, so a run of words that begins no name is
   // left at once.
   const namePrefixes = new Set();
@@ -242,7 +238,7 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
   function known(name, how) {
     const symbol = index.get(name);
     if (symbol) return { symbol, how };
-    const sharing = symbol === null ? index.shared?.get(name) : undefined;
+    const sharing = symbol === null ? index.shared.get(name) : undefined;
     return sharing ? { symbol: null, candidates: sharing, how: "shared" } : undefined;
   }
 
@@ -385,7 +381,7 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
   // Whether a definition's long form is how the short form's gene's approved name begins:
   // "von Hippel-Lindau (VHL)" for VHL, the von Hippel-Lindau tumor suppressor.
   function beginsApprovedName(long, short) {
-    const name = index.approvedNames?.get(resolve(short));
+    const name = index.approvedNames.get(resolve(short));
     const words = wordsKey(long);
     return name !== undefined && words.length > 0 && (name === words || name.startsWith(`${words} `));
   }
@@ -414,7 +410,8 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
           for (const { short, long, geneLike } of definedAbbreviations(text)) {
             defined.set(short, defined.get(short) !== false && (geneLike || beginsApprovedName(long, short)));
           }
-          for (const word of biologyWords(text)) biology.add(word);
+          // Two words settle it for the page: no need to look for more.
+          if (biology.size < 2) for (const word of biologyWords(text)) biology.add(word);
           const mentions = candidates(text);
           for (const mention of mentions) {
             if (isConfident(text, mention)) confident.add(mention.symbol);
@@ -483,7 +480,6 @@ function mergeNamesInWords(symbols, names) {
   }
   return merged;
 }
-
 
 /** A matcher straight from lexicon genes: buildNameIndex then createMatcher. */
 export function buildMatcher(genes, blocklist = DEFAULT_BLOCKLIST) {

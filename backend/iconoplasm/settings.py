@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Card stamps this process keeps (PostgreSQL only) are forgotten after its own writes.
+    "backend.common.change_feed.ForgetAfterWritesMiddleware",
 ]
 
 ROOT_URLCONF = "backend.iconoplasm.urls"
@@ -134,6 +136,9 @@ SPECTACULAR_SETTINGS = {"TITLE": "Iconoplasm API", "VERSION": "1", "SERVE_INCLUD
 # so every process shares them. With ICONOPLASM_REDIS_URL: both in Redis; while it does not
 # answer, the cache is skipped and the limits are counted in the database (backend/common).
 ICONOPLASM_REDIS_URL = os.environ.get("ICONOPLASM_REDIS_URL", "")
+# On PostgreSQL each web process keeps card stamps while a change feed says they hold
+# (backend/common/change_feed.py), for at most this many seconds; 0 reads every stamp from the database.
+ICONOPLASM_CARD_STAMP_SECONDS = float(os.environ.get("ICONOPLASM_CARD_STAMP_SECONDS", "30"))
 # A Redis that does not answer costs each request at most this long before it is skipped.
 ICONOPLASM_REDIS_TIMEOUT_S = float(os.environ.get("ICONOPLASM_REDIS_TIMEOUT_S", "0.25"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

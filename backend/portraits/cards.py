@@ -10,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
 
+from backend.common.change_feed import kept_stamps
 from backend.genes.models import Gene
 from pipeline import card_facts
 
@@ -67,11 +68,23 @@ class CardStamp:
 
 
 def card_stamp(symbol: str) -> CardStamp | None:
-    """The stamp of the gene with this approved symbol (None for any other name)."""
+    """The stamp of the gene with this approved symbol (None for any other name).
+
+    On PostgreSQL a stamp this process read recently is reused while the change feed says it holds.
+    """
+    kept = kept_stamps()
+    if kept is not None and (stamp := kept.get(symbol)) is not None:
+        return stamp
+    generation = None if kept is None else kept.generation()
     with connection.cursor() as cursor:
         cursor.execute(*card_state_query(symbol))
         row = cursor.fetchone()
-    return None if row is None else CardStamp(*row)
+    if row is None:
+        return None
+    stamp = CardStamp(*row)
+    if kept is not None:
+        kept.keep(symbol, stamp, generation)
+    return stamp
 
 
 # A card body depends only on its stamp (and the host its URLs name), so it can be reused as

@@ -30,12 +30,16 @@ def fresh_rate_limits():
 
 @pytest.fixture(autouse=True)
 def isolated(settings, tmp_path, fresh_rate_limits):
-    """Media and the data folder under tmp_path; the canonical rule's numbers; quick password hashing."""
+    """Media and the data folder under tmp_path; the canonical rule's numbers; quick password
+    hashing; no kept card stamps."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ICONOPLASM_DATA_DIR = tmp_path / "data"
     settings.ICONOPLASM_CANONICAL_MIN_VOTES = 3
     settings.ICONOPLASM_CANONICAL_MARGIN = 2
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Kept card stamps only where a test asks for them (test_card_feed.py): a listening
+    # connection left open would keep the PostgreSQL test database from being dropped.
+    settings.ICONOPLASM_CARD_STAMP_SECONDS = 0
 
 
 @pytest.fixture(scope="session")

@@ -152,7 +152,12 @@ def main() -> None:
         raise SystemExit(f"no media files under {media} to serve as the static baseline")
 
     port = free_port()
-    env = dict(os.environ, ICONOPLASM_HOME=str(args.home), ICONOPLASM_ALLOWED_HOSTS="127.0.0.1,localhost")
+    env = dict(
+        os.environ,
+        ICONOPLASM_HOME=str(args.home),
+        ICONOPLASM_ALLOWED_HOSTS="127.0.0.1,localhost",
+        ICONOPLASM_FIRST_PORTRAIT_ON_DEMAND="0",  # cards as served (see prepare)
+    )
     server = subprocess.Popen(
         [
             sys.executable,
@@ -242,8 +247,12 @@ def prepare(kind: str, tables: Path, users: int) -> tuple[dict[str, str], list[s
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ICONOPLASM_", "DATABASE_URL"))}
+    # Cards as served: a first visit would otherwise draw the gene's first portrait (bench/render.py times that).
     env.update(
-        ICONOPLASM_HOME=str(home), ICONOPLASM_DATA_DIR=str(tables), ICONOPLASM_ALLOWED_HOSTS="127.0.0.1,localhost"
+        ICONOPLASM_HOME=str(home),
+        ICONOPLASM_DATA_DIR=str(tables),
+        ICONOPLASM_ALLOWED_HOSTS="127.0.0.1,localhost",
+        ICONOPLASM_FIRST_PORTRAIT_ON_DEMAND="0",
     )
     if kind == "postgres":
         import psycopg

@@ -153,7 +153,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     import pandas as pd
     from tqdm import tqdm
 
-    from .emulsions import load_emulsions
+    from .emulsions import load_emulsions, procedural_emulsions
     from .genes.names import resolve_symbols
     from .render import batch, renderers
 
@@ -169,7 +169,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     symbols = list(traits["symbol"]) if args.all else resolve_symbols(requested, genes)
     emulsions = load_emulsions()
     emulsion = None if args.emulsions == "random" else args.emulsion
-    jobs = batch.plan_jobs(symbols, emulsions, emulsion, args.candidates, args.seed)
+    # the procedural renderer is given (and draws at random from) only the styles it can honestly make
+    choosable = emulsions if args.renderer == renderers.DIFFUSION else procedural_emulsions(emulsions)
+    if emulsion in emulsions and emulsion not in choosable:
+        raise SourceError(
+            f"emulsion {emulsion} ({emulsions[emulsion].name}) is diffusion-only: use --renderer diffusion"
+        )
+    jobs = batch.plan_jobs(symbols, choosable, emulsion, args.candidates, args.seed)
 
     if args.renderer == renderers.DIFFUSION:
         if args.model is None:

@@ -3,8 +3,9 @@
 ``gene_data/emulsions.csv`` holds one row per emulsion. Ids (``E0042``) are
 stable forever: a row may be retired but never renumbered. The diffusion
 renderer uses the style words, negative words, sampler, steps, guidance and
-size; the procedural renderer uses ``line_weight``, ``palette`` and
-``texture``. ``artists`` is private: never shown publicly, and an artist's
+size; the procedural renderer uses ``line_weight``, ``palette``, ``texture`` and
+``finish`` (the style family whose look it gives, see ``pipeline.render.styles``; a
+``diffusion_only`` emulsion is never offered for procedural rendering). ``artists`` is private: never shown publicly, and an artist's
 opt-out removes every emulsion that names them.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from .errors import UnknownNameError
 from .paths import GENE_DATA
-from .records import EMULSION_COLUMNS as COLUMNS, Emulsion, Palette, Sampler, Texture, values
+from .records import EMULSION_COLUMNS as COLUMNS, Emulsion, Finish, Palette, Sampler, Texture, values
 from .sources.base import SourceError, read_table
 
 EMULSIONS_CSV = GENE_DATA / "emulsions.csv"
@@ -26,6 +27,7 @@ DEFAULT_EMULSION_ID = "E0001"
 SAMPLERS = values(Sampler)
 PALETTES = values(Palette)
 TEXTURES = values(Texture)
+FINISHES = values(Finish)
 
 _ID = re.compile(r"^E\d{4}$")
 
@@ -35,7 +37,7 @@ class UnknownEmulsionError(UnknownNameError):
 
 
 def load_emulsions(path: Path = EMULSIONS_CSV) -> dict[str, Emulsion]:
-    """All emulsions by id, validated (unique well-formed ids, known sampler/palette/texture)."""
+    """All emulsions by id, validated (unique well-formed ids, known sampler/palette/texture/finish)."""
     frame = read_table(path, [c for c in COLUMNS if c != "artists"], sep=",", dtype=str, keep_default_na=False)
     problems: list[str] = []
     duplicated = frame.loc[frame["emulsion_id"].duplicated(), "emulsion_id"].tolist()
@@ -48,7 +50,12 @@ def load_emulsions(path: Path = EMULSIONS_CSV) -> dict[str, Emulsion]:
             problems.append(f"{eid!r}: id must look like E0042")
         unknown = [
             f"{eid}: {field} {row[field]!r} not one of {', '.join(allowed)}"
-            for field, allowed in (("sampler", SAMPLERS), ("palette", PALETTES), ("texture", TEXTURES))
+            for field, allowed in (
+                ("sampler", SAMPLERS),
+                ("palette", PALETTES),
+                ("texture", TEXTURES),
+                ("finish", FINISHES),
+            )
             if row[field] not in allowed
         ]
         if unknown:
@@ -68,6 +75,7 @@ def load_emulsions(path: Path = EMULSIONS_CSV) -> dict[str, Emulsion]:
                 line_weight=float(row["line_weight"]),
                 palette=Palette(row["palette"]),
                 texture=Texture(row["texture"]),
+                finish=Finish(row["finish"]),
                 artists=row.get("artists", "") or "",
             )
         except ValueError as exc:
@@ -75,6 +83,12 @@ def load_emulsions(path: Path = EMULSIONS_CSV) -> dict[str, Emulsion]:
     if problems:
         raise SourceError(f"{path}: invalid emulsions: " + "; ".join(problems[:10]))
     return emulsions
+
+
+def procedural_emulsions(emulsions: dict[str, Emulsion] | None = None) -> dict[str, Emulsion]:
+    """The emulsions the procedural renderer draws (every one not marked ``diffusion_only``)."""
+    emulsions = emulsions if emulsions is not None else load_emulsions()
+    return {eid: emulsion for eid, emulsion in emulsions.items() if emulsion.procedural}
 
 
 def get_emulsion(emulsion_id: str, emulsions: dict[str, Emulsion] | None = None) -> Emulsion:

@@ -92,6 +92,26 @@ class Texture(StrEnum):
     STIPPLE = "stipple"
 
 
+class Finish(StrEnum):
+    """How the procedural renderer finishes an emulsion's look (``pipeline.render.styles``).
+
+    ``diffusion_only`` marks a style the procedural renderer cannot honestly draw (photographs,
+    3D, sculpture, oil paint, fibre crafts): it is never offered for procedural portraits.
+    """
+
+    DRAWN = "drawn"
+    PIXEL_COARSE = "pixel_coarse"
+    PIXEL_FINE = "pixel_fine"
+    MOSAIC = "mosaic"
+    LINE_ART = "line_art"
+    LIGHT_LINE = "light_line"
+    WOODBLOCK = "woodblock"
+    HALFTONE = "halftone"
+    WATERCOLOUR = "watercolour"
+    INK = "ink"
+    DIFFUSION_ONLY = "diffusion_only"
+
+
 def values(enum: type[StrEnum]) -> tuple[str, ...]:
     """The enum's values in declaration order (for ``isin`` checks and model choices)."""
     return tuple(member.value for member in enum)
@@ -158,7 +178,8 @@ class Emulsion:
     """A numbered, named image style (``gene_data/emulsions.csv``; ids such as ``E0042`` are stable forever).
 
     The diffusion renderer uses the words, sampler, steps, guidance and size; the procedural
-    renderer the line weight, palette and texture. ``artists`` is private: never shown publicly.
+    renderer the line weight, palette, texture and finish (its style family; ``diffusion_only``
+    ones it never draws). ``artists`` is private: never shown publicly.
     """
 
     emulsion_id: str
@@ -173,7 +194,13 @@ class Emulsion:
     line_weight: float
     palette: Palette
     texture: Texture
+    finish: Finish = Finish.DRAWN
     artists: str = ""
+
+    @property
+    def procedural(self) -> bool:
+        """Whether the procedural renderer draws this style (offered for procedural portraits)."""
+        return self.finish != Finish.DIFFUSION_ONLY
 
     @property
     def public(self) -> dict:

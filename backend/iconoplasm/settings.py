@@ -136,6 +136,9 @@ SPECTACULAR_SETTINGS = {"TITLE": "Iconoplasm API", "VERSION": "1", "SERVE_INCLUD
 # so every process shares them. With ICONOPLASM_REDIS_URL: both in Redis; while it does not
 # answer, the cache is skipped and the limits are counted in the database (backend/common).
 ICONOPLASM_REDIS_URL = os.environ.get("ICONOPLASM_REDIS_URL", "")
+# A gene with no portrait yet gets its first one drawn when its page or card is first asked for
+# (backend/portraits/first_look.py); 0 leaves it to the backfill (`render_missing`).
+ICONOPLASM_FIRST_PORTRAIT_ON_DEMAND = os.environ.get("ICONOPLASM_FIRST_PORTRAIT_ON_DEMAND", "1") != "0"
 # On PostgreSQL each web process keeps card stamps while a change feed says they hold
 # (backend/common/change_feed.py), for at most this many seconds; 0 reads every stamp from the database.
 ICONOPLASM_CARD_STAMP_SECONDS = float(os.environ.get("ICONOPLASM_CARD_STAMP_SECONDS", "30"))

@@ -116,9 +116,13 @@ def gene_request(request, symbol: str):
     )
     if refused:
         return refused
-    emulsion = selectors.usable_emulsion(data["emulsion_id"])
+    # requests are drawn by the procedural renderer: it never pretends to draw a diffusion-only style
+    emulsion = selectors.usable_emulsion(data["emulsion_id"], procedural=True)
     if emulsion is None:
-        error = "Could not request a portrait: that emulsion is unknown or was withdrawn; please pick another."
+        error = (
+            "Could not request a portrait: that emulsion is unknown or was withdrawn, or needs a diffusion model;"
+            " please pick another."
+        )
         return render_gene_page(request, gene, status=400, error=error, kept=kept)
     queued = request_create(user=request.user, gene=gene, emulsion=emulsion)
     messages.success(request, f"Request #{queued.pk} queued: {gene.symbol} in {emulsion.name}.")

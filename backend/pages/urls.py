@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import gene_page_writes, views
+from . import gene_page_writes, style_gallery, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="gene-search"),
     path("stats/", views.stats, name="stats"),
+    path("styles/", style_gallery.style_gallery, name="style-gallery"),
     path("stats/plots/<str:name>.png", views.genome_plot, name="genome-plot"),
     path("genes/<str:symbol>/", views.gene_page, name="gene-page"),
     path("genes/<str:symbol>/print.png", gene_page_writes.print_copy, name="gene-print"),

@@ -24,14 +24,17 @@ from backend.genes.selectors import (
 )
 from backend.learning import selectors as review_selectors, services as review_services
 from backend.portraits.cards import trait_origins
+from backend.portraits.first_look import first_portrait_on_demand
 from backend.portraits.selectors import (
     candidates,
     canonical_portrait,
     canonical_portraits,
-    public_emulsions,
+    procedural_emulsions,
     user_votes,
 )
 from backend.studio.selectors import user_requests
+
+from .style_samples import stored_samples
 
 ARCHIVE_PAGE_SIZE = 96
 GENE_REQUESTS_SHOWN = 20
@@ -109,7 +112,8 @@ def render_gene_page(
             {"portrait": p, "my_vote": votes.get(p.pk), "is_canonical": canonical is not None and p.pk == canonical.pk}
             for p in portraits
         ],
-        "emulsions": public_emulsions(),
+        # the request form's picker: styles the renderer draws, with thumbnails where already stored
+        "emulsions": stored_samples(procedural_emulsions()),
         "page_error": error,
         "kept": kept or {},
     }
@@ -183,6 +187,7 @@ def gene_page(request, symbol: str):
     gene, _ = gene_or_404(symbol)
     if gene.symbol != symbol:
         return redirect("gene-page", gene.symbol)
+    first_portrait_on_demand(gene.pk)  # a gene nobody has drawn yet gets its face now, not a coloured block
     return render_gene_page(request, gene)
 
 

@@ -20,6 +20,7 @@ from backend.genes.selectors import find_gene, find_typed_gene
 
 from . import selectors, services
 from .cards import build_card, card_body, card_stamp, card_state
+from .first_look import first_portrait_on_demand
 from .models import Portrait
 from .serializers import (
     CandidateSerializer,
@@ -109,6 +110,9 @@ class GeneCardView(APIView):
                 raise unknown_gene(symbol)
             gene, matched_by = found
             stamp = card_stamp(gene.symbol)
+        # a gene nobody has drawn yet gets its face now, not a coloured block
+        if stamp.portrait_id is None and (drawn := first_portrait_on_demand(stamp.gene_id)) is not None:
+            stamp = card_stamp(drawn.gene.symbol)
         etag = stamp.etag + ("" if matched_by == "symbol" else f";{matched_by}")
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:

@@ -7,7 +7,7 @@ from django.db import models
 
 from backend.common.choices import choices
 from backend.genes.models import Gene
-from pipeline.records import EMULSION_COLUMNS, Emulsion as EmulsionRecord, Palette, Sampler, Texture
+from pipeline.records import EMULSION_COLUMNS, Emulsion as EmulsionRecord, Finish, Palette, Sampler, Texture
 
 
 class Emulsion(models.Model):
@@ -28,6 +28,7 @@ class Emulsion(models.Model):
     line_weight = models.FloatField(default=1.0)
     palette = models.CharField(max_length=32, choices=choices(Palette), default=Palette.NATURAL.value)
     texture = models.CharField(max_length=32, choices=choices(Texture), default=Texture.NONE.value)
+    finish = models.CharField(max_length=32, choices=choices(Finish), default=Finish.DRAWN.value)
     artists = models.TextField(blank=True, help_text="private: never shown publicly")
     blocked = models.BooleanField(default=False, help_text="hidden after an artist opt-out")
 
@@ -40,7 +41,12 @@ class Emulsion(models.Model):
     def record(self) -> EmulsionRecord:
         """The emulsion as the pipeline reads it."""
         values = {name: getattr(self, name) for name in EMULSION_COLUMNS}
-        values.update(sampler=Sampler(self.sampler), palette=Palette(self.palette), texture=Texture(self.texture))
+        values.update(
+            sampler=Sampler(self.sampler),
+            palette=Palette(self.palette),
+            texture=Texture(self.texture),
+            finish=Finish(self.finish),
+        )
         return EmulsionRecord(**values)
 
 

@@ -7,6 +7,7 @@ import functools
 from django.db.models import Q, QuerySet
 
 from backend.genes.models import Gene
+from pipeline.records import Finish
 
 from .models import Canonical, Emulsion, Portrait, Vote
 
@@ -86,6 +87,13 @@ def public_emulsions() -> QuerySet[Emulsion]:
     return Emulsion.objects.filter(blocked=False).only("emulsion_id", "name").order_by("emulsion_id")
 
 
-def usable_emulsion(emulsion_id: str) -> Emulsion | None:
-    """The emulsion with this id unless it is unknown or blocked (artist opt-out)."""
-    return Emulsion.objects.filter(emulsion_id=emulsion_id, blocked=False).first()
+def procedural_emulsions() -> QuerySet[Emulsion]:
+    """Public emulsions the procedural renderer draws (not ``diffusion_only``): the site's request choices."""
+    return Emulsion.objects.filter(blocked=False).exclude(finish=Finish.DIFFUSION_ONLY.value).order_by("emulsion_id")
+
+
+def usable_emulsion(emulsion_id: str, *, procedural: bool = False) -> Emulsion | None:
+    """The emulsion with this id unless it is unknown or blocked (artist opt-out), or, for the
+    procedural renderer (``procedural``), marked diffusion-only."""
+    found = procedural_emulsions() if procedural else Emulsion.objects.filter(blocked=False)
+    return found.filter(emulsion_id=emulsion_id).first()

@@ -31,8 +31,14 @@ VOTE_VALUES = (-1, 0, 1)
 
 
 def storage_name(folder: str, symbol: str, sha: str, suffix: str) -> str:
+    """Where a gene's file goes, by the hash of what it holds: ``portraits/ab/TP53-ab12….webp``.
+
+    One level of 256 folders shared by every gene: a folder per gene and hash prefix (as names
+    were made before; those files keep their names) cost more disk in folder blocks than a
+    gene's two images themselves.
+    """
     safe_symbol = "".join(c if c.isalnum() or c in "-_." else "_" for c in symbol)
-    return f"{folder}/{safe_symbol}/{sha[:2]}/{sha}.{suffix.lstrip('.')}"
+    return f"{folder}/{sha[:2]}/{safe_symbol}-{sha}.{suffix.lstrip('.')}"
 
 
 def save_file(name: str, data: bytes) -> str:

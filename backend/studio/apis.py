@@ -33,9 +33,12 @@ from .services import request_create
 MAX_LISTED = 200
 
 
-def _gene_and_emulsion(request, symbol: str, *, limit: str, payload) -> tuple[Gene, Emulsion | None]:
+def _gene_and_emulsion(
+    request, symbol: str, *, limit: str, payload, procedural: bool = False
+) -> tuple[Gene, Emulsion | None]:
     """The checks both portrait-making endpoints make: under rate limit ``limit``, a known gene, valid input,
-    and an emulsion that is usable (None when the input names none and may)."""
+    and an emulsion that is usable (None when the input names none and may); ``procedural``: one the
+    procedural renderer draws (a request's renderer), not a diffusion-only one."""
     check_rate(limit, request)
     gene, _ = gene_or_404(symbol)
     data = payload(data=request.data)
@@ -43,9 +46,10 @@ def _gene_and_emulsion(request, symbol: str, *, limit: str, payload) -> tuple[Ge
     emulsion_id = data.validated_data["emulsion_id"]
     if not emulsion_id:
         return gene, None
-    emulsion = usable_emulsion(emulsion_id)
+    emulsion = usable_emulsion(emulsion_id, procedural=procedural)
     if emulsion is None:
-        raise ValidationError({"emulsion_id": [f"unknown or withdrawn emulsion {emulsion_id!r}"]})
+        why = "unknown, withdrawn or diffusion-only" if procedural else "unknown or withdrawn"
+        raise ValidationError({"emulsion_id": [f"{why} emulsion {emulsion_id!r}"]})
     return gene, emulsion
 
 
@@ -54,7 +58,9 @@ class GeneRequestCreateApi(APIView):
 
     @extend_schema(request=RequestCreateInput, responses={201: GenerationRequestOutput})
     def post(self, request, symbol: str):
-        gene, emulsion = _gene_and_emulsion(request, symbol, limit="request", payload=RequestCreateInput)
+        gene, emulsion = _gene_and_emulsion(
+            request, symbol, limit="request", payload=RequestCreateInput, procedural=True
+        )
         created = request_create(user=request.user, gene=gene, emulsion=emulsion)
         return Response(GenerationRequestOutput(created).data, status=status.HTTP_201_CREATED)
 

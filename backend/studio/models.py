@@ -1,4 +1,5 @@
-"""The studio's records: generation requests (the free queue render workers claim) and users' provider keys."""
+"""The studio's records: generation requests (the free queue render workers claim), claims on genes' first
+portraits (drawn once, on demand or by the backfill) and users' provider keys."""
 
 from __future__ import annotations
 
@@ -53,6 +54,25 @@ class GenerationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"request #{self.pk} {self.gene_id} {self.status}"
+
+
+class FirstPortraitClaim(models.Model):
+    """A gene's first portrait being drawn: by a page or card request that found the gene without one, or by
+    the backfill. One row per gene (the unique key is the lock, on SQLite and PostgreSQL alike), so the
+    portrait is drawn once however many processes ask for it at the same moment.
+
+    The row goes when the portrait is registered. A drawing that failed leaves it with ``error`` until
+    the claim times out (``ICONOPLASM_CLAIM_TIMEOUT_S``), so a failing gene is not drawn again on
+    every request; so does a process that died while drawing.
+    """
+
+    gene = models.OneToOneField(Gene, on_delete=models.CASCADE, related_name="+")
+    claimed_by = models.CharField(max_length=128)
+    claimed_at = models.DateTimeField()
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"first portrait of {self.gene_id}, claimed by {self.claimed_by}"
 
 
 class ProviderKey(models.Model):

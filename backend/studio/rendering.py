@@ -4,24 +4,13 @@ and registered by :func:`backend.portraits.services.register_candidate`."""
 
 from __future__ import annotations
 
-from backend.common.db import retry_when_locked
 from backend.genes.models import Gene
 from backend.portraits.models import Emulsion, Portrait
 from backend.portraits.services import register_candidate
-from pipeline.render.portrait import PortraitJob, RenderedPortrait, Renderer, render_portrait
+from pipeline.render.portrait import PortraitJob, RenderedPortrait
 from pipeline.render.renderers import procedural_renderer
 
-__all__ = ["make_candidate", "portrait_job", "procedural_renderer", "register_rendered"]
-
-
-def make_candidate(
-    *, gene: Gene, emulsion: Emulsion | None, seed: int | None, renderer: Renderer, origin: str, created_by=None
-) -> Portrait:
-    """Render ``gene`` in ``emulsion`` with ``seed`` and register the result as a candidate of ``origin``."""
-    rendered = render_portrait(portrait_job(gene, emulsion, seed), renderer)
-    return retry_when_locked(
-        lambda: register_rendered(rendered, gene=gene, emulsion=emulsion, origin=origin, created_by=created_by)
-    )
+__all__ = ["portrait_job", "procedural_renderer", "register_rendered"]
 
 
 def portrait_job(gene: Gene, emulsion: Emulsion | None, seed: int | None) -> PortraitJob:

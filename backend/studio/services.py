@@ -1,5 +1,7 @@
-"""Generation requests: creating them, the render worker's claim → render → register cycle, and the
-first-portrait backfill. Both draw through :mod:`backend.studio.rendering` (the one portrait path).
+"""Generation requests: creating them, the render worker's claim → render → register cycle; and first
+portraits, drawn on demand (a page or card request for a gene without one) and by the backfill, which
+claim each gene so it is drawn once. All draw through :mod:`backend.studio.rendering` (the one
+portrait path).
 
 Claims are compare-and-swap UPDATEs (``WHERE id = ? AND attempts = ? AND
 <claimable>``) that succeed for exactly one worker, on SQLite and PostgreSQL
@@ -20,11 +22,14 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -33,11 +38,12 @@ from backend.genes.models import Gene
 from backend.portraits.models import Emulsion, Portrait
 from backend.portraits.selectors import public_portraits
 from pipeline.emulsions import DEFAULT_EMULSION_ID
+from pipeline.render.batch import draw_in_pool, portrait_pool
 from pipeline.render.portrait import RenderedPortrait, Renderer, first_portrait_seed, render_portrait, request_seed
 
 from .byok import ByokError, byok_renderer
-from .models import GenerationRequest
-from .rendering import make_candidate, portrait_job, procedural_renderer, register_rendered
+from .models import FirstPortraitClaim, GenerationRequest
+from .rendering import portrait_job, procedural_renderer, register_rendered
 from .selectors import claimable, stale_before
 
 logger = logging.getLogger(__name__)
@@ -264,6 +270,129 @@ def run_worker(
     return processed
 
 
+# First portraits: claimed, then drawn once ----------------------------------
+
+
+def first_portrait_claim(gene: Gene, *, worker_id: str, now: dt.datetime | None = None) -> bool:
+    """Claim drawing ``gene``'s first portrait; False while someone else holds a claim that has not timed out.
+
+    The claim is a row unique per gene (:class:`FirstPortraitClaim`): one INSERT wins, and a timed-out
+    claim is taken over by a compare-and-swap UPDATE that succeeds for one claimant only.
+    """
+    now = now or timezone.now()
+
+    def claim() -> bool:
+        try:
+            with transaction.atomic():
+                FirstPortraitClaim.objects.create(gene=gene, claimed_by=worker_id, claimed_at=now)
+            return True
+        except IntegrityError:
+            taken = FirstPortraitClaim.objects.filter(gene=gene, claimed_at__lt=stale_before(now))
+            return taken.update(claimed_by=worker_id, claimed_at=now, error="") == 1
+
+    return retry_when_locked(claim)
+
+
+def first_portrait_release(gene: Gene, *, worker_id: str, error: str = "") -> None:
+    """End a claim: gone once the portrait is registered; with ``error`` kept until it times out."""
+    held = FirstPortraitClaim.objects.filter(gene=gene, claimed_by=worker_id)
+    if error:
+        retry_when_locked(lambda: held.update(error=error[:ERROR_MAX_CHARS]))
+    else:
+        retry_when_locked(held.delete)
+
+
+def first_portrait_job(gene: Gene, emulsion: Emulsion):
+    """The job of a gene's first portrait: the same emulsion and seed wherever and whoever draws it."""
+    return portrait_job(gene, emulsion, first_portrait_seed(gene.symbol))
+
+
+def first_portrait_emulsion(emulsion_id: str = DEFAULT_EMULSION_ID) -> Emulsion | None:
+    """The emulsion first portraits are drawn in, unless it is unknown or withdrawn."""
+    return Emulsion.objects.filter(emulsion_id=emulsion_id, blocked=False).first()
+
+
+def register_first_portrait(gene: Gene, emulsion: Emulsion, rendered: RenderedPortrait, *, worker_id: str) -> Portrait:
+    """Register a drawn first portrait (it becomes the canonical one) and end the claim on it."""
+    portrait = retry_when_locked(
+        lambda: register_rendered(rendered, gene=gene, emulsion=emulsion, origin=Portrait.BACKFILL)
+    )
+    first_portrait_release(gene, worker_id=worker_id)
+    return portrait
+
+
+def draw_first_portrait(gene: Gene, emulsion: Emulsion, renderer: Renderer, *, worker_id: str) -> Portrait | None:
+    """Claim, draw and register ``gene``'s first portrait in this process; None when another holds the claim
+    or has drawn it already.
+
+    A failure is recorded on the claim (so nobody draws the gene again until it times out) and raised.
+    """
+    if not first_portrait_claim(gene, worker_id=worker_id):
+        return None
+    if Portrait.objects.filter(gene=gene, origin=Portrait.BACKFILL).exists():  # drawn while we looked
+        first_portrait_release(gene, worker_id=worker_id)
+        return None
+    try:
+        rendered = render_portrait(first_portrait_job(gene, emulsion), renderer)
+    except Exception as exc:
+        first_portrait_release(gene, worker_id=worker_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    return register_first_portrait(gene, emulsion, rendered, worker_id=worker_id)
+
+
+# How long a page or card request waits for a first portrait another process is drawing; the
+# procedural renderer takes a fraction of a second, so this is only reached when that one is stuck.
+ON_DEMAND_WAIT_S = 10.0
+ON_DEMAND_POLL_S = 0.05
+# A gene that got no portrait on demand (its portraits hidden, its drawing failed, no emulsion) is not
+# looked at again for this long: its card stays one query.
+ON_DEMAND_RETRY_S = 300
+
+
+def first_portrait_on_demand(gene_id: int, *, renderer: RendererSource | None = None) -> Portrait | None:
+    """Give a gene that has no portrait at all its first one now, while its page or card request waits.
+
+    Drawn in the request with the procedural renderer (a fraction of a second), claimed as the
+    backfill claims it, so that concurrent requests (and the backfill) draw it once: the others wait
+    for it, at most ``ON_DEMAND_WAIT_S``. A gene with any portrait, hidden ones included, is left as
+    it is (moderation is not undone). Returns the new portrait, or None when there is nothing new to
+    show; never raises: a failure is logged and the page or card shows the gene's colour instead.
+    """
+    nothing_key = f"no-first-portrait:{gene_id}"
+    if cache.get(nothing_key):
+        return None
+    try:
+        portrait = _first_portrait_now(gene_id, renderer or procedural_renderer)
+    except Exception:
+        logger.exception("drawing the first portrait of gene #%s on demand failed", gene_id)
+        portrait = None
+    if portrait is None:
+        cache.set(nothing_key, True, ON_DEMAND_RETRY_S)
+    return portrait
+
+
+def _first_portrait_now(gene_id: int, renderer: RendererSource) -> Portrait | None:
+    if Portrait.objects.filter(gene_id=gene_id).exists():
+        return None
+    emulsion = first_portrait_emulsion()
+    if emulsion is None:
+        logger.warning("no first portraits on demand: emulsion %s unknown or withdrawn", DEFAULT_EMULSION_ID)
+        return None
+    gene = Gene.objects.get(pk=gene_id)
+    drawn = draw_first_portrait(gene, emulsion, _renderer(renderer), worker_id=default_worker_id())
+    if drawn is not None:
+        return drawn
+    deadline = time.monotonic() + ON_DEMAND_WAIT_S
+    drawing = FirstPortraitClaim.objects.filter(gene=gene, error="")
+    while time.monotonic() < deadline and retry_when_locked(drawing.exists):
+        time.sleep(ON_DEMAND_POLL_S)
+    return Portrait.objects.filter(gene=gene).first()
+
+
+def _renderer(source: RendererSource) -> Renderer:
+    return source if isinstance(source, Renderer) else source()
+
+
 # Backfilling portraits ------------------------------------------------------
 
 
@@ -276,41 +405,97 @@ def genes_without_portraits(first: list[str] | None = None):
     return [*Gene.objects.filter(symbol__in=first), *missing.exclude(symbol__in=first).iterator()]
 
 
+BackfillReport = Callable[[Gene, Portrait | None, Exception | None], None]
+
+
 def backfill_portraits(
     *,
     renderer: RendererSource = procedural_renderer,
     emulsion_id: str = DEFAULT_EMULSION_ID,
     first: list[str] | None = None,
     limit: int | None = None,
-    on_done: Callable[[Gene, Portrait | None, Exception | None], None] | None = None,
+    on_done: BackfillReport | None = None,
+    workers: int = 1,
 ) -> int:
     """Give every gene that has none a first portrait (it becomes the canonical one), so all genes
     have a face without anyone asking. Resumable: each run starts from the genes still without one.
-    A failing gene is reported through ``on_done`` and does not stop the others. Returns portraits made.
+    A failing gene is reported through ``on_done`` and does not stop the others; a gene someone else
+    is drawing (a page request, another backfill) is left to them. Returns portraits made.
+
+    With ``workers`` > 1 the drawing runs in that many processes (``renderer`` must then be a
+    factory they can import, such as ``procedural_renderer``), while this one claims the genes and
+    registers what they drew.
     """
-    emulsion = Emulsion.objects.filter(emulsion_id=emulsion_id, blocked=False).first()
+    emulsion = first_portrait_emulsion(emulsion_id)
     if emulsion is None:
         raise ValueError(f"unknown or withdrawn emulsion {emulsion_id!r}; run `manage.py load_emulsions`")
+    genes = genes_without_portraits(first)
+    if limit is not None:
+        workers = min(workers, limit)
+    if workers > 1:
+        return _backfill_in_pool(genes, emulsion, renderer, workers=workers, limit=limit, on_done=on_done)
+    worker_id = default_worker_id()
     made = 0
-    for gene in genes_without_portraits(first):
+    for gene in genes:
         if limit is not None and made >= limit:
             break
         try:
-            if not isinstance(renderer, Renderer):
-                renderer = renderer()
-            portrait = make_candidate(
-                gene=gene,
-                emulsion=emulsion,
-                seed=first_portrait_seed(gene.symbol),
-                renderer=renderer,
-                origin=Portrait.BACKFILL,
-            )
+            portrait = draw_first_portrait(gene, emulsion, _renderer(renderer), worker_id=worker_id)
         except Exception as exc:  # noqa: BLE001 - one gene's failure must not stop the others
-            logger.warning("backfill %s failed: %s: %s", gene.symbol, type(exc).__name__, exc)
-            if on_done:
-                on_done(gene, None, exc)
+            _report_failure(gene, exc, on_done)
             continue
-        made += 1
-        if on_done:
-            on_done(gene, portrait, None)
+        if portrait is not None:
+            made += 1
+            if on_done:
+                on_done(gene, portrait, None)
     return made
+
+
+def _report_failure(gene: Gene, exc: Exception, on_done: BackfillReport | None) -> None:
+    logger.warning("backfill %s failed: %s: %s", gene.symbol, type(exc).__name__, exc)
+    if on_done:
+        on_done(gene, None, exc)
+
+
+def _backfill_in_pool(
+    genes: list[Gene],
+    emulsion: Emulsion,
+    renderer: RendererSource,
+    *,
+    workers: int,
+    limit: int | None,
+    on_done: BackfillReport | None,
+) -> int:
+    """:func:`backfill_portraits` with the drawing in ``workers`` processes: each gene is claimed here before
+    its job is handed out (two jobs per process in flight), and registered here when it comes back."""
+    worker_id = default_worker_id()
+    pending = iter(genes)
+    running: dict[Future, Gene] = {}
+    made = 0
+    with portrait_pool(renderer, workers) as pool:
+        try:
+            while True:
+                while len(running) < 2 * workers and (limit is None or made + len(running) < limit):
+                    gene = next(pending, None)
+                    if gene is None:
+                        break
+                    if first_portrait_claim(gene, worker_id=worker_id):
+                        running[pool.submit(draw_in_pool, first_portrait_job(gene, emulsion))] = gene
+                if not running:
+                    return made
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    gene = running.pop(future)
+                    try:
+                        portrait = register_first_portrait(gene, emulsion, future.result(), worker_id=worker_id)
+                    except Exception as exc:  # noqa: BLE001 - one gene's failure must not stop the others
+                        first_portrait_release(gene, worker_id=worker_id, error=f"{type(exc).__name__}: {exc}")
+                        _report_failure(gene, exc, on_done)
+                        continue
+                    made += 1
+                    if on_done:
+                        on_done(gene, portrait, None)
+        finally:
+            for future, gene in running.items():  # stopped early (an interrupt): let others draw these
+                future.cancel()
+                first_portrait_release(gene, worker_id=worker_id)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +24,7 @@ import pandas as pd
 
 from ..atomic import write_atomically
 from ..emulsions import Emulsion, get_emulsion
-from .portrait import PortraitJob, RenderedPortrait, Renderer, render_portraits, stable_int
+from .portrait import PortraitJob, RenderedPortrait, Renderer, render_portrait, render_portraits, stable_int
 
 MANIFEST = "manifest.jsonl"
 
@@ -172,3 +174,34 @@ def record(out: Path, portrait: RenderedPortrait) -> None:
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         },
     )
+
+
+# --- drawing in a pool of processes ---------------------------------------------
+
+_pool_renderer: Renderer | None = None
+
+
+def portrait_pool(renderer_factory: Callable[[], Renderer], workers: int) -> ProcessPoolExecutor:
+    """``workers`` processes that draw portraits (:func:`draw_in_pool`), each with its own renderer.
+
+    ``renderer_factory`` must be importable by name (``procedural_renderer``): the processes are
+    spawned, not forked, so none inherits the caller's open files or database connections, and they
+    import nothing of the caller but this module and the factory's.
+    """
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_pool_process,
+        initargs=(renderer_factory,),
+    )
+
+
+def _start_pool_process(renderer_factory: Callable[[], Renderer]) -> None:
+    global _pool_renderer
+    _pool_renderer = renderer_factory()
+
+
+def draw_in_pool(job: PortraitJob) -> RenderedPortrait:
+    """One portrait, drawn in a process of :func:`portrait_pool` (its failure is raised to the caller)."""
+    assert _pool_renderer is not None, "only for the processes of portrait_pool"
+    return render_portrait(job, _pool_renderer)

@@ -12,14 +12,10 @@ a glance and look the same everywhere:
   width, so the print copy is *rendered* at 1536×2048 with the same layout,
   not upscaled from the small blot;
 * the encoders are configured to give the same bytes for the same pixels
-  (WebP at a fixed quality and method, PNG without timestamps or other
-  metadata), which lets the batch job name files by the hash of their bytes;
-* flat art such as the procedural portraits encodes as lossless WebP several
-  times faster than as lossy, keeps its exact pixels and, under 1 bit per
-  pixel, is small either way (halftone portraits even come out smaller than
-  lossy, which their dots defeat); photos and grainy textures go over that
-  and are encoded lossy. A lossless trial on a strip of rows tells which
-  before the whole image is encoded.
+  (WebP as the site stores every image, :func:`pipeline.images.encode_stored`;
+  PNG without timestamps or other metadata), which lets the batch job name
+  files by the hash of their bytes. A blot is stored as small as its portrait:
+  lossless over a palette for flat art, lossy for shading and grain.
 """
 
 from __future__ import annotations
@@ -32,6 +28,8 @@ from pathlib import Path
 from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps, UnidentifiedImageError
+
+from ..images import encode_stored
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 REGULAR_FONT = FONT_DIR / "DejaVuSans.ttf"
@@ -60,12 +58,6 @@ NAME_COLOUR = (236, 234, 228, 255)
 SHADOW_ALPHA = 150
 BACKGROUND = (24, 24, 30)  # shows through transparent portraits
 
-WEBP_QUALITY = 90
-WEBP_METHOD = 2  # of 0-6: 3-5x faster than 6 for a few per cent more bytes
-WEBP_LOSSLESS_EFFORT = 25  # quality, for lossless: the compression effort
-WEBP_LOSSLESS_METHOD = 0
-WEBP_LOSSLESS_MAX_BITS_PER_PIXEL = 1.0  # lossless is kept while it stays this small
-WEBP_TRIAL_ROWS = (0.375, 0.625)  # the strip, as fractions of the height
 PNG_COMPRESS_LEVEL = 6
 ELLIPSIS = "…"
 
@@ -168,33 +160,13 @@ def cover_crop(image: Image.Image, size: tuple[int, int]) -> Image.Image:
 def encode(image: Image.Image, fmt: Format) -> bytes:
     """Encode with settings that give the same bytes for the same pixels."""
     if fmt == "webp":
-        return _webp(image)
+        return encode_stored(image)
     if fmt == "png":
         buffer = io.BytesIO()
         # Pillow writes no tIME/tEXt chunks unless asked, so nothing varies per run.
         image.save(buffer, "PNG", compress_level=PNG_COMPRESS_LEVEL, optimize=False)
         return buffer.getvalue()
     raise BlotError(f"unknown blot format {fmt!r} (use 'webp' or 'png')")
-
-
-def _webp(image: Image.Image) -> bytes:
-    """Lossless WebP when it stays under the size budget, else lossy (see the module notes)."""
-    budget = image.width * image.height * WEBP_LOSSLESS_MAX_BITS_PER_PIXEL / 8
-    top, bottom = (round(f * image.height) for f in WEBP_TRIAL_ROWS)
-    strip = image.crop((0, top, image.width, max(bottom, top + 1)))
-    if len(_webp_lossless(strip)) * image.height / strip.height <= budget:
-        lossless = _webp_lossless(image)
-        if len(lossless) <= budget:
-            return lossless
-    buffer = io.BytesIO()
-    image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD, exact=False)
-    return buffer.getvalue()
-
-
-def _webp_lossless(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "WEBP", lossless=True, quality=WEBP_LOSSLESS_EFFORT, method=WEBP_LOSSLESS_METHOD, exact=False)
-    return buffer.getvalue()
 
 
 def blot_layout(symbol: str, name: str, size: tuple[int, int] = BLOT_SIZE) -> BlotLayout:

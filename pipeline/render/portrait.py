@@ -1,5 +1,8 @@
 """The one way a portrait is made: traits → prompt → seed → renderer → image → blot → metadata.
 
+The image and its blot are kept as the site stores images (:func:`pipeline.images.encode_stored`,
+WebP several times smaller than the renderer's PNG).
+
 Every caller goes through :func:`render_portraits`: the ``iconoplasm render`` batch, the site's
 request queue, its first-portrait backfill and bring-your-own-key generation. Each caller only
 says which gene, emulsion, seed and renderer; the prompt is composed here, once, and a renderer
@@ -15,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ..emulsions import DEFAULT_EMULSION_ID, Emulsion
-from ..images import inspect_image
-from .blot import make_blot
+from ..images import STORED_SUFFIX, encode_stored, inspect_image
+from .blot import encode, load_portrait, render_blot
 
 __all__ = [
     "DEFAULT_EMULSION_ID",
@@ -28,7 +31,7 @@ __all__ = [
     "render_portraits",
 ]
 
-BLOT_SUFFIX: Final = "webp"
+BLOT_SUFFIX: Final = STORED_SUFFIX
 
 
 def stable_int(*parts: object) -> int:
@@ -144,13 +147,17 @@ def render_portrait(job: PortraitJob, renderer: Renderer) -> RenderedPortrait:
 
 def _finish(job: PortraitJob, prompt: Prompt, image: bytes, renderer: Renderer) -> RenderedPortrait:
     width, height, suffix = inspect_image(image)
+    picture = load_portrait(image)
+    stored = encode_stored(picture)
+    if len(stored) < len(image):  # a provider's JPEG may be smaller as it came: then it is kept
+        image, suffix, (width, height) = stored, STORED_SUFFIX, picture.size
     return RenderedPortrait(
         symbol=job.symbol,
         image=image,
         image_suffix=suffix,
         width=width,
         height=height,
-        blot=make_blot(image, job.symbol, job.name, fmt=BLOT_SUFFIX),
+        blot=encode(render_blot(picture, job.symbol, job.name), BLOT_SUFFIX),
         blot_suffix=BLOT_SUFFIX,
         renderer=renderer.name,
         model=renderer.model,

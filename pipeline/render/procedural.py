@@ -3,18 +3,27 @@
 Every trait is visible:
 
 * sex: shoulder/waist/hip silhouette, trousers vs skirt, hair cut, lashes and brows;
-* weight: body width on a log scale from 2 kg (sprite) to 3,816 kg (titan);
-* age: negative age is a newborn, young ages are children, hair greys and wrinkles and a
-  stoop appear with age;
+* weight: body width in three classes split at the tertiles of the genes' masses, with gaps
+  between classes and a log scale within each, from 2 kg (sprite) to 3,816 kg (titan), the
+  body framed by a white die-cut rim so its silhouette reads on any background;
+* age: in steps read from the body (``AGE_STEPS``): newborn, child, teen, adult, then greying
+  hair, grey hair with a stoop, white hair with a cane; hair dyes stay darker than any grey;
 * skin: ``color_hex`` fills the face, ears, neck and hands exactly (flat, and masked from the
   emulsion's palette and texture post-processing);
 * aesthetics: per-family garment cut, palette, pattern and accessory, varied per style by a
   stable hash; several aesthetics are layered (jacket, shirt, lower garment, accessory);
-* fantastic feature: parsed into body parts and a material (see ``procedural_features``);
+* fantastic feature: parsed into body parts and a material (see ``procedural_features``),
+  and a fixed ring of sparkles that marks every fantastic character;
 * faction: the background emblem.
 
+Where no trait decides, the character's own seeded axes do (``procedural_parts.character_for``):
+face shape and hair cut from the family stem, eyes, hair tone, iris, build, sleeves, hem, prop and
+pose from the symbol. Neckwear hangs below the chin and eyewear is pushed up on the forehead,
+so no accessory covers the face (``face_ellipse``).
+
 ``portrait_svg`` builds the SVG; ``render_portrait`` rasterises it with Skia and applies the
-emulsion (line weight as stroke width, palette and texture as post-processing).
+emulsion (line weight as stroke width; palette, texture and style family as the finish in
+``styles``).
 """
 
 from __future__ import annotations
@@ -28,16 +37,29 @@ from functools import lru_cache
 
 import numpy as np
 import skia
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image
 
 from ..emulsions import Emulsion
 from .procedural_features import draw_feature
-from .procedural_parts import Look, hex_to_rgb, look_for, luminance, mix, pattern_def, shade, stable_hash, star_path
+from .procedural_parts import (
+    HAIR_CUTS,
+    Look,
+    character_for,
+    hex_to_rgb,
+    look_for,
+    luminance,
+    mix,
+    pattern_def,
+    shade,
+    stable_hash,
+    star_path,
+)
+from .styles import Drawing, finish
 
 W, H = 768, 1024
 # Recorded as the "model" of procedural portraits in manifests: bump it whenever
 # the drawing changes so a re-render is not mistaken for the old images.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 OUTLINE = "#231c28"
 _AESTHETIC_FAMILIES: dict[str, str] | None = None
@@ -93,60 +115,129 @@ def _styles(traits: Mapping) -> list[str]:
 # layout
 
 
+#: Weight classes (kg, upper bounds inclusive): the tertiles of the 19,290 genes' masses, so a
+#: third of the genome falls in each. The body jumps in width between classes and varies
+#: only a little within one, so light, medium and heavy read at a glance.
+WEIGHT_CLASSES_KG = (35.5, 63.65)
+_WEIGHT_BANDS = ((2.0, 0.0, 0.15), (35.5, 0.40, 0.45), (63.65, 0.70, 1.0))
+
+#: Age steps (the first age of each step, in years). The first two boundaries are the tertiles
+#: of the genes' ages, so young, adult and greying each cover a third of the genome; the long
+#: tail of old genes gets two further steps. Per step: (name, hair grey, wrinkles, stoop).
+AGE_STEPS = (
+    (-999, ("newborn", 0.0, 0, 0.0)),
+    (0, ("child", 0.0, 0, 0.0)),
+    (10, ("teen", 0.0, 0, 0.0)),
+    (19, ("adult", 0.0, 0, 0.0)),
+    (25, ("greying", 0.8, 1, 0.0)),
+    (33, ("grey", 0.92, 2, 0.5)),
+    (42, ("elder", 1.0, 3, 1.0)),
+)
+_BODY = {  # step -> (body height, head radius, widening)
+    "newborn": (330.0, 165.0, 0.9),
+    "child": (420.0, 152.0, 0.92),
+    "teen": (460.0, 148.0, 1.0),
+}
+_FACES = {  # face shape -> (width, jaw, chin, cheek)
+    "round": (1.0, 1.15, 1.0, 0.62),
+    "oval": (0.94, 0.85, 1.05, 0.6),
+    "square": (1.0, 1.45, 1.0, 0.85),
+    "heart": (1.02, 0.55, 1.07, 0.5),
+    "long": (0.9, 0.95, 1.12, 0.7),
+}
+
+
 def weight_scale(weight_kg: float) -> float:
-    """0 at 2 kg, 1 at 3,816 kg, logarithmic in between."""
+    """Body width parameter: 0 at 2 kg, 1 at 3,816 kg, in three bands with gaps between classes.
+
+    Within a band the scale is logarithmic (a titan is wider than a heavy gene, a sprite
+    thinner than a light one), but the bands do not touch, so the classes never blur.
+    """
     w = max(2.0, min(3816.0, float(weight_kg or 2.0)))
-    return math.log(w / 2.0) / math.log(3816.0 / 2.0)
+    bounds = (*WEIGHT_CLASSES_KG, 3816.0)
+    for (low, t0, t1), high in zip(_WEIGHT_BANDS, bounds, strict=True):
+        if w <= high:
+            return t0 + (t1 - t0) * math.log(w / low) / math.log(high / low) if w > low else t0
+    raise AssertionError("unreachable")
+
+
+def age_step(age: float) -> tuple[str, float, int, float]:
+    """(step name, hair grey 0-1, wrinkle level 0-3, stoop 0-1) for an age in years."""
+    step = AGE_STEPS[0][1]
+    for start, values in AGE_STEPS:
+        if age >= start:
+            step = values
+    return step
 
 
 def layout(traits: Mapping) -> dict:
     """Key geometry of the character in the 768x1024 design space (also used by tests)."""
     sex = str(traits.get("sex", "female")).lower()
     male = sex.startswith("m")
+    look = character_for(str(traits.get("symbol", "")), str(traits.get("family") or ""))
     t = weight_scale(traits.get("weight_kg", 50.0))
     age = float(traits.get("age", 20) or 0)
-    if age < 0:
-        stage, body_h, head_r, widen = "newborn", 330.0, 165.0, 0.9
-    elif age < 10:
-        stage, body_h, head_r, widen = "child", 420.0, 152.0, 0.92
-    elif age < 16:
-        stage, body_h, head_r, widen = "teen", 490.0, 142.0, 1.0
-    else:
-        stage, body_h, head_r, widen = "adult", 540.0, 136.0, 1.0
-    grey = max(0.0, min(1.0, (age - 24) / 14))
-    stoop = max(0.0, min(1.0, (age - 27) / 10))
+    stage, grey, wrinkles, stoop = age_step(age)
+    body_h, head_r, widen = _BODY.get(stage, (550.0, 136.0, 1.0))
     feet_y = 985.0
-    shoulder_y = feet_y - body_h + stoop * 22
+    shoulder_y = feet_y - body_h + stoop * 30
     hip_y = shoulder_y + body_h * 0.52
+    face_w, jaw, chin, cheek = _FACES[look.face]
     head_ry = head_r * 1.04
-    head_cy = shoulder_y - head_ry * 0.92 + stoop * 14
-    sw = (62 + 215 * t) * widen * (1.12 if male else 0.9)
+    head_cy = shoulder_y - head_ry * 0.92 + stoop * 18
+    build = 1 + 0.06 * look.build
+    sw = (62 + 215 * t) * widen * (1.12 if male else 0.9) * build
     ww = (46 + 250 * t**1.3 * 1.0 + 18 * t) * widen * (0.92 if male else 0.78)
-    hw = ww * (1.0 if male else 1.2) + (6 if male else 18)
+    hw = (ww * (1.0 if male else 1.2) + (6 if male else 18)) * (2 - build)
     if stage == "newborn":
         sw *= 0.9
         ww = max(ww, sw * 0.95)
         hw = max(hw, ww)
     sw, ww, hw = min(sw, 330), min(ww, 330), min(hw, 335)
     arm_w = 30 + 58 * t
-    hand_r = 20 + 16 * t + (4 if stage == "adult" else 0)
+    hand_r = 20 + 16 * t + (4 if body_h > 500 else 0)
     reach = max(sw, ww) + arm_w * 0.45
-    hands = [(W / 2 - reach, hip_y + 8), (W / 2 + reach, hip_y + 8)]
+    cx = W / 2
+    waist_y = shoulder_y + body_h * 0.34
+    hands = [(cx - reach, hip_y + 8), (cx + reach, hip_y + 8)]
+    elbows = [(cx + s * (sw + arm_w * 0.2), shoulder_y + 60) for s in (-1, 1)]
+    pose = "down" if stage in ("newborn", "elder") else look.pose
+    if pose == "wave":  # the right hand raised beside the head
+        hands[1] = (max(cx + sw + arm_w + 40, cx + head_r + 100), shoulder_y - 110)
+        elbows[1] = (cx + sw + arm_w + 70, shoulder_y + 40)
+    elif pose == "hips":  # both fists on the hips, elbows out
+        for k, s in enumerate((-1, 1)):
+            hands[k] = (cx + s * (max(ww, hw) * 0.95 + 10), waist_y + 40)
+            elbows[k] = (cx + s * (max(sw, ww) + arm_w * 1.6), shoulder_y + 40)
+    elif pose == "hold":  # the right hand in front of the chest, holding the prop up
+        hands[1] = (cx + ww * 0.55 + 20, waist_y + 20)
+        elbows[1] = (cx + sw + arm_w * 1.2, waist_y + 40)
+    # a titan's raised hand or elbow would leave the picture: keep them inside it
+    hands = [(min(max(x, 70.0), W - 70.0), y) for x, y in hands]
+    elbows = [(min(max(x, 40.0), W - 40.0), y) for x, y in elbows]
     leg_gap = 10
-    feet_x = [W / 2 - hw * 0.5 - leg_gap / 2, W / 2 + hw * 0.5 + leg_gap / 2]
+    feet_x = [cx - hw * 0.5 - leg_gap / 2, cx + hw * 0.5 + leg_gap / 2]
     return {
         "male": male,
         "t": t,
         "age": age,
         "stage": stage,
         "grey": grey,
+        "wrinkles": wrinkles,
         "stoop": stoop,
-        "cx": W / 2,
+        "cane": stage == "elder",
+        "look": look,
+        "pose": pose,
+        "cx": cx,
         "head_cy": head_cy,
         "head_r": head_r,
         "head_ry": head_ry,
+        "face_w": face_w,
+        "jaw": jaw,
+        "cheek": cheek,
+        "chin_y": head_cy + head_ry * chin,
         "shoulder_y": shoulder_y,
-        "waist_y": shoulder_y + body_h * 0.34,
+        "waist_y": waist_y,
         "hip_y": hip_y,
         "feet_y": feet_y,
         "shoulder_w": sw,
@@ -155,8 +246,15 @@ def layout(traits: Mapping) -> dict:
         "arm_w": arm_w,
         "hand_r": hand_r,
         "hands": hands,
+        "elbows": elbows,
         "feet_x": feet_x,
     }
+
+
+def face_ellipse(g: dict) -> tuple[float, float, float, float]:
+    """(cx, cy, rx, ry) of the face proper, eyes to chin: no accessory may draw inside it."""
+    above_eyes = g["head_cy"] - g["head_ry"] * 0.22
+    return g["cx"], (above_eyes + g["chin_y"]) / 2, g["head_r"] * g["face_w"] * 0.78, (g["chin_y"] - above_eyes) / 2
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,15 +329,24 @@ def _background(g: dict, look: Look, faction: str, rng: random.Random | None, st
     return "".join(out)
 
 
-_HAIR_NATURAL = ("#2b1d14", "#4a2f1d", "#6b4423", "#9a5a2e", "#d6b370", "#161616", "#8c3b1f", "#3b2a20")
+#: Hair before any greying is never lighter than this luma, so grey and white hair only ever
+#: mean age, whatever a style's dye.
+_HAIR_MAX_LUMA = 0.25
+#: What each age step greys towards: salt and pepper, grey, white.
+_GREY_HAIR = "#d2d2d2"
+_WHITE_HAIR = "#f4f4f2"
 
 
-def _hair_colour(traits: Mapping, g: dict, look: Look) -> str:
-    h = stable_hash("hair", traits.get("symbol", ""))
-    base = _HAIR_NATURAL[h % len(_HAIR_NATURAL)]
-    if look.hair and (look.family in ("goth", "punk", "cyber", "rave", "kawaii", "horror", "glitch") or (h >> 8) % 2):
+def _hair_colour(g: dict, look: Look) -> str:
+    """The seeded natural tone or the style's dye, darkened below grey, then greyed by the age step."""
+    base = g["look"].hair_tone
+    if look.hair and (look.family in ("goth", "punk", "cyber", "rave", "kawaii", "horror", "glitch") or g["look"].dyed):
         base = look.hair
-    return mix(base, "#dcdcdc", g["grey"] * 0.85)
+    lum = luminance(base)
+    if lum > _HAIR_MAX_LUMA:
+        base = shade(base, -(1 - _HAIR_MAX_LUMA / lum))
+    target = _WHITE_HAIR if g["grey"] >= 1 else mix(_GREY_HAIR, _WHITE_HAIR, max(0.0, g["grey"] - 0.8) * 4)
+    return mix(base, target, g["grey"])
 
 
 def _hair_back(g: dict, col: str, style: str, st: dict) -> str:
@@ -259,6 +366,14 @@ def _hair_back(g: dict, col: str, style: str, st: dict) -> str:
         )
     if style == "bun":
         return f'<circle cx="{cx:.1f}" cy="{cy - ry * 1.05:.1f}" r="{r * 0.42:.1f}" fill="{col}" {st["attr"]}/>'
+    if style == "afro":
+        return f'<ellipse cx="{cx:.1f}" cy="{cy - ry * 0.35:.1f}" rx="{r * 1.5:.1f}" ry="{ry * 1.1:.1f}" fill="{col}" {st["attr"]}/>'
+    if style == "ponytail":
+        return (
+            f'<path d="M{cx + r * 0.6:.1f} {cy - ry * 0.9:.1f}C{cx + r * 1.7:.1f} {cy - ry * 1.0:.1f} {cx + r * 1.8:.1f} {cy + ry * 0.4:.1f} {cx + r * 1.35:.1f} {cy + ry * 1.3:.1f}'
+            f'C{cx + r * 1.4:.1f} {cy + ry * 0.3:.1f} {cx + r * 1.2:.1f} {cy - ry * 0.5:.1f} {cx + r * 0.7:.1f} {cy - ry * 0.55:.1f}Z" fill="{col}" {st["attr"]}/>'
+            f'<circle cx="{cx + r * 1.0:.1f}" cy="{cy - ry * 0.8:.1f}" r="14" fill="{shade(col, 0.35)}" {st["attr"]}/>'
+        )
     return ""
 
 
@@ -281,7 +396,26 @@ def _hair_front(g: dict, col: str, style: str, st: dict) -> str:
         )
     # a cap of hair over the cranium with a fringe shape that depends on the style
     cap = f"M{cx - r * 1.06:.1f} {cy + ry * 0.05:.1f}C{cx - r * 1.2:.1f} {top - ry * 0.45:.1f} {cx + r * 1.2:.1f} {top - ry * 0.45:.1f} {cx + r * 1.06:.1f} {cy + ry * 0.05:.1f}"
-    if style in ("long", "bob", "bun", "twintails"):
+    if style == "fringe":  # thinning: a horseshoe of hair round the sides, the crown bare
+        return "".join(
+            f'<path d="M{cx + s * r * 1.04:.1f} {cy + ry * 0.15:.1f}Q{cx + s * r * 1.12:.1f} {cy - ry * 0.55:.1f} {cx + s * r * 0.7:.1f} {cy - ry * 0.75:.1f}'
+            f'Q{cx + s * r * 0.85:.1f} {cy - ry * 0.3:.1f} {cx + s * r * 0.86:.1f} {cy + ry * 0.1:.1f}Z" fill="{col}" {st["attr"]}/>'
+            for s in (-1, 1)
+        )
+    if style == "buzz":  # close-cropped: the cap hugs the cranium, no fringe
+        return f'<path d="M{cx - r * 1.02:.1f} {cy - ry * 0.05:.1f}C{cx - r * 1.1:.1f} {top - ry * 0.32:.1f} {cx + r * 1.1:.1f} {top - ry * 0.32:.1f} {cx + r * 1.02:.1f} {cy - ry * 0.05:.1f}Q{cx:.1f} {cy - ry * 0.75:.1f} {cx - r * 1.02:.1f} {cy - ry * 0.05:.1f}Z" fill="{col}" {st["attr"]}/>'
+    if style == "spiky":
+        spikes = "".join(
+            f'<path d="M{cx + k * r * 0.3 - r * 0.2:.1f} {top + ry * 0.25:.1f}L{cx + k * r * 0.38:.1f} {top - ry * (0.45 - 0.06 * abs(k)):.1f}L{cx + k * r * 0.3 + r * 0.2:.1f} {top + ry * 0.25:.1f}Z" fill="{col}" {st["attr"]}/>'
+            for k in range(-2, 3)
+        )
+        return (
+            spikes
+            + f'<path d="{cap}Q{cx:.1f} {cy - ry * 0.45:.1f} {cx - r * 1.06:.1f} {cy + ry * 0.05:.1f}Z" fill="{col}" {st["attr"]}/>'
+        )
+    if style == "crop":
+        return f'<path d="{cap}L{cx + r * 1.0:.1f} {cy - ry * 0.4:.1f}H{cx - r * 1.0:.1f}Z" fill="{col}" {st["attr"]}/><path d="M{cx - r * 0.5:.1f} {top + ry * 0.12:.1f}Q{cx:.1f} {top:.1f} {cx + r * 0.4:.1f} {top + ry * 0.1:.1f}" stroke="{hi}" stroke-width="6" fill="none"/>'
+    if style in ("long", "bob", "bun", "twintails", "ponytail", "afro"):
         fringe = (
             f"L{cx + r * 0.9:.1f} {cy - ry * 0.35:.1f}Q{cx + r * 0.6:.1f} {cy - ry * 0.3:.1f} {cx + r * 0.45:.1f} {cy - ry * 0.5:.1f}"
             f"Q{cx + r * 0.2:.1f} {cy - ry * 0.28:.1f} {cx:.1f} {cy - ry * 0.42:.1f}Q{cx - r * 0.25:.1f} {cy - ry * 0.25:.1f} {cx - r * 0.5:.1f} {cy - ry * 0.45:.1f}"
@@ -318,6 +452,74 @@ def _hair_front(g: dict, col: str, style: str, st: dict) -> str:
     return f'<path d="{cap}{fringe}" fill="{col}" {st["attr"]}/><path d="M{cx - r * 0.25:.1f} {cy - ry * 0.62:.1f}Q{cx - r * 0.3:.1f} {top + ry * 0.1:.1f} {cx - r * 0.2:.1f} {top + ry * 0.02:.1f}" stroke="{hi}" stroke-width="6" fill="none"/>'
 
 
+def _trousered(g: dict) -> bool:
+    return g["male"] or g["stage"] == "newborn"
+
+
+def _hem_y(g: dict) -> float:
+    """Where the lower garment ends: trousers at the shoe, a skirt at the knee or the ankle.
+
+    Trousers are never cropped: bare shins under them would read as the legs under a skirt.
+    """
+    if _trousered(g):
+        return g["feet_y"] - 30
+    short = g["look"].hem == "short"
+    return g["hip_y"] + (g["feet_y"] - g["hip_y"]) * (0.55 if short else 0.82)
+
+
+def _leg_outlines(g: dict) -> list[str]:
+    """Path data of the lower body: two trouser legs, or a skirt and the two legs under it."""
+    cx, hip_y, feet_y, hw = g["cx"], g["hip_y"], g["feet_y"], g["hip_w"]
+    gap = 10
+    hem = _hem_y(g)
+    if _trousered(g):
+        outlines = []
+        for s in (-1, 1):
+            x0, x1 = sorted((cx + s * gap / 2, cx + s * (gap / 2 + hw * 0.92)))
+            outlines.append(f"M{x0:.1f} {hip_y - 30:.1f}H{x1:.1f}L{x1 - 6:.1f} {hem:.1f}H{x0 + 6:.1f}Z")
+        return outlines
+    knee = hem
+    flare = hw * 1.35 + 30
+    lw = max(22.0, hw * 0.38)
+    skirt = (
+        f"M{cx - hw * 0.95:.1f} {hip_y - 60:.1f}H{cx + hw * 0.95:.1f}L{cx + flare:.1f} {knee:.1f}"
+        f"Q{cx:.1f} {knee + 26:.1f} {cx - flare:.1f} {knee:.1f}Z"
+    )
+    legs = [
+        f"M{cx + s * hw * 0.42 - lw / 2:.1f} {knee - 40:.1f}h{lw:.1f}v{feet_y - knee + 10:.1f}h{-lw:.1f}Z"
+        for s in (-1, 1)
+    ]
+    return [skirt, *legs]
+
+
+def _sticker_rim(g: dict, look: Look, st: dict) -> str:
+    """A white rim round the torso and legs, as on a die-cut sticker.
+
+    The silhouette, and with it the build, then reads the same on a dark or a light
+    background: the body is always bounded by light, then the outline.
+    """
+    width = st["w"] + 22
+    return "".join(
+        f'<path d="{d}" fill="#ffffff" stroke="#ffffff" stroke-width="{width:.1f}" stroke-linejoin="round"/>'
+        for d in (_torso_outline(g, look)[0], *_leg_outlines(g))
+    )
+
+
+def _temple_locks(g: dict, col: str, style: str, st: dict) -> str:
+    """Locks at the temples, beside the face and below any hat brim, drawn over headwear.
+
+    Hats hide the crown, so these are where greying shows whatever the character wears.
+    """
+    if style in ("none", "tuft", "mohawk"):
+        return ""
+    cx, cy, r, ry = g["cx"], g["head_cy"], g["head_r"] * g["face_w"], g["head_ry"]
+    return "".join(
+        f'<path d="M{cx + s * r * 0.8:.1f} {cy - ry * 0.3:.1f}Q{cx + s * r * 1.12:.1f} {cy - ry * 0.32:.1f} {cx + s * r * 1.1:.1f} {cy + ry * 0.25:.1f}'
+        f'Q{cx + s * r * 0.98:.1f} {cy + ry * 0.1:.1f} {cx + s * r * 0.86:.1f} {cy - ry * 0.12:.1f}Z" fill="{col}" {st["attr"]}/>'
+        for s in (-1, 1)
+    )
+
+
 def _legs(g: dict, lower: Look, skin: str, st: dict, pat_id: str | None) -> str:
     cx, hip_y, feet_y, hw = g["cx"], g["hip_y"], g["feet_y"], g["hip_w"]
     out = []
@@ -325,11 +527,9 @@ def _legs(g: dict, lower: Look, skin: str, st: dict, pat_id: str | None) -> str:
     trouser = shade(lower.main, -0.12)
     leg_w = hw * 0.92
     gap = 10
-    if g["male"] or g["stage"] == "newborn":
-        for s in (-1, 1):
-            x0 = cx + s * gap / 2
-            x1 = cx + s * (gap / 2 + leg_w)
-            d = f"M{min(x0, x1):.1f} {hip_y - 30:.1f}H{max(x0, x1):.1f}L{max(x0, x1) - s * 0 - (6 if s > 0 else -6):.1f} {feet_y - 30:.1f}H{min(x0, x1) + (6 if s < 0 else -6) * -1:.1f}Z"
+    outlines = _leg_outlines(g)
+    if _trousered(g):
+        for s, d in zip((-1, 1), outlines, strict=True):
             out.append(f'<path d="{d}" fill="{trouser}" {st["attr"]}/>')
             if pat_id:
                 out.append(f'<path d="{d}" fill="url(#{pat_id})"/>')
@@ -337,7 +537,7 @@ def _legs(g: dict, lower: Look, skin: str, st: dict, pat_id: str | None) -> str:
                 xs = cx + s * (gap / 2 + leg_w - 14)
                 out.append(
                     "".join(
-                        f'<path d="M{xs - s * k * 10:.1f} {hip_y - 20:.1f}V{feet_y - 36:.1f}" stroke="{lower.accent}" stroke-width="5"/>'
+                        f'<path d="M{xs - s * k * 10:.1f} {hip_y - 20:.1f}V{_hem_y(g) - 6:.1f}" stroke="{lower.accent}" stroke-width="5"/>'
                         for k in range(3)
                     )
                 )
@@ -346,21 +546,13 @@ def _legs(g: dict, lower: Look, skin: str, st: dict, pat_id: str | None) -> str:
             f'<rect x="{cx - leg_w - gap / 2:.1f}" y="{hip_y - 40:.1f}" width="{2 * leg_w + gap:.1f}" height="18" fill="{shade(trouser, -0.35)}" {st["attr"]}/>'
         )
     else:
-        knee = hip_y + (feet_y - hip_y) * 0.55
+        knee = _hem_y(g)
         legcol = (
             shade(lower.main, -0.45) if lower.family in ("goth", "punk", "horror", "cyber", "glitch", "rave") else skin
         )
-        for s in (-1, 1):
-            x = cx + s * (hw * 0.42)
-            lw = max(22.0, hw * 0.38)
-            out.append(
-                f'<rect x="{x - lw / 2:.1f}" y="{knee - 40:.1f}" width="{lw:.1f}" height="{feet_y - knee + 10:.1f}" fill="{legcol}" {st["attr"]}/>'
-            )
+        d, *legs = outlines
+        out.extend(f'<path d="{leg}" fill="{legcol}" {st["attr"]}/>' for leg in legs)
         flare = hw * 1.35 + 30
-        d = (
-            f"M{cx - hw * 0.95:.1f} {hip_y - 60:.1f}H{cx + hw * 0.95:.1f}L{cx + flare:.1f} {knee:.1f}"
-            f"Q{cx:.1f} {knee + 26:.1f} {cx - flare:.1f} {knee:.1f}Z"
-        )
         out.append(f'<path d="{d}" fill="{lower.main}" {st["attr"]}/>')
         if pat_id:
             out.append(f'<path d="{d}" fill="url(#{pat_id})"/>')
@@ -405,8 +597,8 @@ _GARMENT_FLAGS = {
 }
 
 
-def _torso(g: dict, look: Look, shirt: Look, st: dict, pat_id: str | None) -> tuple[str, str]:
-    """(torso, arms) SVG for the upper garment."""
+def _torso_outline(g: dict, look: Look) -> tuple[str, float, float]:
+    """(path data, hem y, hem half-width) of the upper garment's silhouette."""
     cx, sy, wy, hy = g["cx"], g["shoulder_y"], g["waist_y"], g["hip_y"]
     sw, ww, hw, t = g["shoulder_w"], g["waist_w"], g["hip_w"], g["t"]
     flags = _GARMENT_FLAGS.get(look.garment, {"hem"})
@@ -424,6 +616,16 @@ def _torso(g: dict, look: Look, shirt: Look, st: dict, pat_id: str | None) -> tu
         f"C{cx + ww + belly:.1f} {wy - 20:.1f} {cx + sw + 6:.1f} {sy + 90:.1f} {cx + sw:.1f} {sy + 30:.1f}"
         f"Q{cx + sw * 0.7:.1f} {sy - 8:.1f} {cx + neck_w:.1f} {sy - 8:.1f}Z"
     )
+    return d, bottom, hemw
+
+
+def _torso(g: dict, look: Look, shirt: Look, st: dict, pat_id: str | None) -> tuple[str, str]:
+    """(torso, arms) SVG for the upper garment."""
+    cx, sy, wy = g["cx"], g["shoulder_y"], g["waist_y"]
+    sw, ww = g["shoulder_w"], g["waist_w"]
+    flags = _GARMENT_FLAGS.get(look.garment, {"hem"})
+    neck_w = g["head_r"] * 0.32
+    d, bottom, hemw = _torso_outline(g, look)
     if "ragged" in flags:
         teeth = "".join(
             f"L{cx + hemw - (k + 0.5) * hemw / 4:.1f} {bottom + 26:.1f}L{cx + hemw - (k + 1) * hemw / 4:.1f} {bottom:.1f}"
@@ -566,29 +768,49 @@ def _torso(g: dict, look: Look, shirt: Look, st: dict, pat_id: str | None) -> tu
     return "".join(out), ""
 
 
+def _arm_stroke(d: str, colour: str, width: float, st: dict) -> str:
+    """A stroked arm path with the outline drawn as a wider stroke under it."""
+    outline = (
+        f'<path d="{d}" stroke="{OUTLINE}" stroke-width="{width + 2 * st["w"]:.1f}" stroke-linecap="round" fill="none"/>'
+        if st["w"] > 0
+        else ""
+    )
+    return outline + f'<path d="{d}" stroke="{colour}" stroke-width="{width:.1f}" stroke-linecap="round" fill="none"/>'
+
+
 def _arms(g: dict, look: Look, skin: str, st: dict, pat_id: str | None) -> str:
+    """Both arms as curves from the shoulder past the pose's elbow to the hand; short sleeves show skin."""
     cx, sy = g["cx"], g["shoulder_y"]
     sw, aw, hr = g["shoulder_w"], g["arm_w"], g["hand_r"]
+    short = g["look"].sleeves == "short" and g["stage"] != "newborn"
     out = []
-    for s, (hx, hy) in zip((-1, 1), g["hands"], strict=True):
-        d = f"M{cx + s * (sw - aw * 0.35):.1f} {sy + 40:.1f}Q{cx + s * (sw + aw * 0.2):.1f} {sy + 60:.1f} {hx:.1f} {hy - hr * 1.1:.1f}"
-        out.append(
-            f'<path d="{d}" stroke="{OUTLINE}" stroke-width="{aw + 2 * st["w"]:.1f}" stroke-linecap="round" fill="none"/>'
-            if st["w"] > 0
-            else ""
-        )
-        out.append(f'<path d="{d}" stroke="{look.main}" stroke-width="{aw:.1f}" stroke-linecap="round" fill="none"/>')
+    for s, (hx, hy), (ex, ey) in zip((-1, 1), g["hands"], g["elbows"], strict=True):
+        # the wrist sits on the hand's side facing the elbow, whichever way the arm comes in
+        dx, dy = ex - hx, ey - hy
+        norm = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / norm, dy / norm
+        x0, y0 = cx + s * (sw - aw * 0.35), sy + 40
+        x2, y2 = hx + ux * hr * 1.1, hy + uy * hr * 1.1
+        d = f"M{x0:.1f} {y0:.1f}Q{ex:.1f} {ey:.1f} {x2:.1f} {y2:.1f}"
+        sleeve = d
+        if short:  # the first half of the same quadratic (de Casteljau at 0.5)
+            qx, qy = (x0 + ex) / 2, (y0 + ey) / 2
+            mx, my = (x0 + 2 * ex + x2) / 4, (y0 + 2 * ey + y2) / 4
+            sleeve = f"M{x0:.1f} {y0:.1f}Q{qx:.1f} {qy:.1f} {mx:.1f} {my:.1f}"
+            out.append(_arm_stroke(d, skin, aw * 0.8, st))
+        out.append(_arm_stroke(sleeve, look.main, aw, st))
         if pat_id:
             out.append(
-                f'<path d="{d}" stroke="url(#{pat_id})" stroke-width="{aw:.1f}" stroke-linecap="round" fill="none"/>'
+                f'<path d="{sleeve}" stroke="url(#{pat_id})" stroke-width="{aw:.1f}" stroke-linecap="round" fill="none"/>'
             )
         if look.pattern == "track_stripes":
             out.append(
-                f'<path d="{d}" stroke="{look.accent}" stroke-width="{aw * 0.12:.1f}" fill="none" transform="translate({s * aw * 0.25:.1f} 0)"/>'
+                f'<path d="{sleeve}" stroke="{look.accent}" stroke-width="{aw * 0.12:.1f}" fill="none" transform="translate({s * aw * 0.25:.1f} 0)"/>'
             )
-        out.append(
-            f'<circle cx="{hx:.1f}" cy="{hy - hr * 0.9:.1f}" r="{aw * 0.52:.1f}" fill="{look.accent if look.garment != "tee" else look.main}" {st["attr"]}/>'
-        )
+        if not short:
+            out.append(
+                f'<circle cx="{hx + ux * hr * 0.9:.1f}" cy="{hy + uy * hr * 0.9:.1f}" r="{aw * 0.52:.1f}" fill="{look.accent if look.garment != "tee" else look.main}" {st["attr"]}/>'
+            )
         out.append(f'<circle cx="{hx:.1f}" cy="{hy:.1f}" r="{hr:.1f}" fill="{skin}" {st["attr"]}/>')
         out.append(
             f'<path d="M{hx + s * hr * 0.9:.1f} {hy - hr * 0.4:.1f}q{s * hr * 0.5:.1f} {hr * 0.2:.1f} {s * hr * 0.1:.1f} {hr * 0.7:.1f}" fill="{skin}" {st["attr"]}/>'
@@ -598,7 +820,7 @@ def _arms(g: dict, look: Look, skin: str, st: dict, pat_id: str | None) -> str:
 
 def _head(g: dict, traits: Mapping, skin: str, st: dict, rng: random.Random) -> str:
     cx, cy, r, ry = g["cx"], g["head_cy"], g["head_r"], g["head_ry"]
-    male, stage, age = g["male"], g["stage"], g["age"]
+    male, stage = g["male"], g["stage"]
     h = stable_hash("face", traits.get("symbol", ""))
     out = []
     # neck and ears
@@ -610,19 +832,26 @@ def _head(g: dict, traits: Mapping, skin: str, st: dict, rng: random.Random) -> 
         out.append(
             f'<ellipse cx="{cx + s * r * 0.98:.1f}" cy="{cy + ry * 0.08:.1f}" rx="{r * 0.16:.1f}" ry="{ry * 0.2:.1f}" fill="{skin}" {st["attr"]}/>'
         )
-    jaw = 0.95 if male else 1.05
+    # the face shape: cranium width, jaw breadth, chin drop and where the cheeks turn
+    fw = r * g["face_w"]
+    jaw = g["jaw"] * (0.95 if male else 1.05)
+    chin, cheek = g["chin_y"], cy + ry * g["cheek"]
     face = (
-        f"M{cx - r:.1f} {cy:.1f}C{cx - r:.1f} {cy - ry * 1.33:.1f} {cx + r:.1f} {cy - ry * 1.33:.1f} {cx + r:.1f} {cy:.1f}"
-        f"C{cx + r:.1f} {cy + ry * 0.6:.1f} {cx + r * 0.5 * jaw:.1f} {cy + ry * 1.02:.1f} {cx:.1f} {cy + ry * 1.02:.1f}"
-        f"C{cx - r * 0.5 * jaw:.1f} {cy + ry * 1.02:.1f} {cx - r:.1f} {cy + ry * 0.6:.1f} {cx - r:.1f} {cy:.1f}Z"
+        f"M{cx - fw:.1f} {cy:.1f}C{cx - fw:.1f} {cy - ry * 1.33:.1f} {cx + fw:.1f} {cy - ry * 1.33:.1f} {cx + fw:.1f} {cy:.1f}"
+        f"C{cx + fw:.1f} {cheek:.1f} {cx + fw * 0.5 * jaw:.1f} {chin:.1f} {cx:.1f} {chin:.1f}"
+        f"C{cx - fw * 0.5 * jaw:.1f} {chin:.1f} {cx - fw:.1f} {cheek:.1f} {cx - fw:.1f} {cy:.1f}Z"
     )
     out.append(f'<path d="{face}" fill="{skin}" {st["attr"]}/>')
-    # eyes
+    # eyes: the seeded shape scales the eye; sleepy eyes get a lid, narrow ones a lash line
     eye_y = cy + ry * 0.05
     sep = r * 0.4
     big = {"newborn": 1.35, "child": 1.2, "teen": 1.05}.get(stage, 1.0)
-    ew, eh = r * 0.13 * big, r * 0.17 * big
-    iris = ("#3b6fb6", "#4a8c4a", "#6b4423", "#2b2b2b", "#8a6bbf", "#2a9d8f", "#b5651d")[h % 7]
+    shape = g["look"].eyes
+    wide, tall = {"round": (1.0, 1.0), "almond": (1.2, 0.72), "sleepy": (1.05, 0.95), "wide": (1.15, 1.2)}.get(
+        shape, (1.15, 0.5)
+    )
+    ew, eh = r * 0.13 * big * wide, r * 0.17 * big * tall
+    iris = g["look"].iris
     closed = stage == "newborn" and (h >> 3) % 2 == 0
     for s in (-1, 1):
         ex = cx + s * sep
@@ -635,9 +864,17 @@ def _head(g: dict, traits: Mapping, skin: str, st: dict, rng: random.Random) -> 
         out.append(
             f'<ellipse cx="{ex:.1f}" cy="{eye_y:.1f}" rx="{ew:.1f}" ry="{eh:.1f}" fill="#ffffff" stroke="{OUTLINE}" stroke-width="3"/>'
             f'<ellipse cx="{ex + look_dx:.1f}" cy="{eye_y + eh * 0.1:.1f}" rx="{ew * 0.72:.1f}" ry="{eh * 0.78:.1f}" fill="{iris}"/>'
-            f'<circle cx="{ex + look_dx:.1f}" cy="{eye_y + eh * 0.12:.1f}" r="{ew * 0.36:.1f}" fill="#111111"/>'
-            f'<circle cx="{ex + look_dx - ew * 0.3:.1f}" cy="{eye_y - eh * 0.3:.1f}" r="{ew * 0.22:.1f}" fill="#ffffff"/>'
+            f'<circle cx="{ex + look_dx:.1f}" cy="{eye_y + eh * 0.12:.1f}" r="{min(ew, eh) * 0.45:.1f}" fill="#111111"/>'
+            f'<circle cx="{ex + look_dx - ew * 0.3:.1f}" cy="{eye_y - eh * 0.3:.1f}" r="{min(ew, eh) * 0.25:.1f}" fill="#ffffff"/>'
         )
+        if shape == "sleepy":
+            out.append(
+                f'<path d="M{ex - ew * 1.15:.1f} {eye_y:.1f}Q{ex:.1f} {eye_y - eh * 1.5:.1f} {ex + ew * 1.15:.1f} {eye_y:.1f}Q{ex:.1f} {eye_y - eh * 0.35:.1f} {ex - ew * 1.15:.1f} {eye_y:.1f}Z" fill="{skin}" stroke="{OUTLINE}" stroke-width="3"/>'
+            )
+        elif shape in ("almond", "narrow"):
+            out.append(
+                f'<path d="M{ex - ew * 1.1:.1f} {eye_y + eh * 0.2:.1f}Q{ex:.1f} {eye_y - eh * 1.5:.1f} {ex + ew * 1.2:.1f} {eye_y - eh * 0.3:.1f}" stroke="{OUTLINE}" stroke-width="5" fill="none" stroke-linecap="round"/>'
+            )
         if not male:
             out.append(
                 "".join(
@@ -648,7 +885,7 @@ def _head(g: dict, traits: Mapping, skin: str, st: dict, rng: random.Random) -> 
         # brows: heavier for men, greying with age, raised or knitted by a seeded mood
         tilt = rng.choice((-8, -4, 0, 5))
         bw = 9 if male else 5
-        brow = mix("#2b1d14", "#cfcfcf", g["grey"])
+        brow = mix("#2b1d14", _WHITE_HAIR, g["grey"])
         out.append(
             f'<path d="M{ex - s * ew * 1.0:.1f} {eye_y - eh * 1.45 + tilt:.1f}Q{ex:.1f} {eye_y - eh * 1.85:.1f} {ex + s * ew * 1.1:.1f} {eye_y - eh * 1.35:.1f}" stroke="{brow}" stroke-width="{bw}" fill="none" stroke-linecap="round"/>'
         )
@@ -691,18 +928,18 @@ def _head(g: dict, traits: Mapping, skin: str, st: dict, rng: random.Random) -> 
             f'<path d="M{cx - r * 0.55:.1f} {cy + ry * 0.55:.1f}Q{cx:.1f} {cy + ry * 1.15:.1f} {cx + r * 0.55:.1f} {cy + ry * 0.55:.1f}" stroke="{shade(skin, -0.3)}" stroke-width="10" fill="none" stroke-opacity="0.35" stroke-dasharray="2 5"/>'
         )
     # age lines
-    wr = max(0.0, min(1.0, (age - 22) / 12))
-    if wr > 0:
-        wc = shade(skin, -0.4)
-        op = 0.35 + 0.55 * wr
+    wrinkles = g["wrinkles"]
+    if wrinkles:
+        wc = shade(skin, -0.4) if luminance(skin) > 0.2 else shade(skin, 0.45)
+        op = 0.5 + 0.15 * wrinkles
         lines = [f"M{cx - r * 0.35:.1f} {cy - ry * 0.55:.1f}q{r * 0.35:.1f} -10 {r * 0.7:.1f} 0"]
-        if wr > 0.3:
+        if wrinkles >= 2:
             lines.append(f"M{cx - r * 0.28:.1f} {cy - ry * 0.45:.1f}q{r * 0.28:.1f} -8 {r * 0.56:.1f} 0")
             lines += [
                 f"M{cx + s * (sep + ew * 1.3):.1f} {eye_y - 4:.1f}l{s * 14:.1f} -6M{cx + s * (sep + ew * 1.3):.1f} {eye_y + 6:.1f}l{s * 14:.1f} 6"
                 for s in (-1, 1)
             ]
-        if wr > 0.6:
+        if wrinkles >= 3:
             lines += [f"M{cx + s * r * 0.22:.1f} {ny:.1f}q{s * 10:.1f} 24 {s * 4:.1f} 44" for s in (-1, 1)]
         out.append(
             f'<path d="{"".join(lines)}" stroke="{wc}" stroke-opacity="{op:.2f}" stroke-width="4" fill="none" stroke-linecap="round"/>'
@@ -712,22 +949,25 @@ def _head(g: dict, traits: Mapping, skin: str, st: dict, rng: random.Random) -> 
 
 def _accessory(kind: str, g: dict, look: Look, st: dict) -> str:
     cx, cy, r, ry = g["cx"], g["head_cy"], g["head_r"], g["head_ry"]
-    top, sy = cy - ry, g["shoulder_y"]
+    top = cy - ry
+    # neckwear hangs below the chin (the head overlaps the shoulders, so never at the shoulder
+    # line) and eyewear is pushed up on the forehead: nothing covers the face
+    neck = g["chin_y"] + 6
+    brow = cy - ry * 0.62
     A = st["attr"]
-    eye_y = cy + ry * 0.05
     if kind == "choker_cross":
         return (
-            f'<rect x="{cx - r * 0.3:.1f}" y="{sy - 40:.1f}" width="{r * 0.6:.1f}" height="14" fill="#0c0c0f" {A}/>'
-            f'<path d="M{cx:.1f} {sy - 26:.1f}v44M{cx - 12:.1f} {sy - 12:.1f}h24" stroke="#c9c9d1" stroke-width="7"/>'
+            f'<rect x="{cx - r * 0.3:.1f}" y="{neck:.1f}" width="{r * 0.6:.1f}" height="14" fill="#0c0c0f" {A}/>'
+            f'<path d="M{cx:.1f} {neck + 14:.1f}v44M{cx - 12:.1f} {neck + 28:.1f}h24" stroke="#c9c9d1" stroke-width="7"/>'
         )
     if kind == "glasses_book":
         hx, hy = g["hands"][1]
         return (
             "".join(
-                f'<circle cx="{cx + s * r * 0.4:.1f}" cy="{eye_y:.1f}" r="{r * 0.2:.1f}" fill="#ffffff" fill-opacity="0.15" stroke="#6b4b2a" stroke-width="6"/>'
+                f'<circle cx="{cx + s * r * 0.4:.1f}" cy="{brow:.1f}" r="{r * 0.18:.1f}" fill="#ffffff" fill-opacity="0.15" stroke="#6b4b2a" stroke-width="6"/>'
                 for s in (-1, 1)
             )
-            + f'<path d="M{cx - r * 0.2:.1f} {eye_y:.1f}h{r * 0.4:.1f}" stroke="#6b4b2a" stroke-width="5"/>'
+            + f'<path d="M{cx - r * 0.22:.1f} {brow:.1f}h{r * 0.44:.1f}" stroke="#6b4b2a" stroke-width="5"/>'
             f'<g transform="rotate(-12 {hx:.1f} {hy:.1f})"><rect x="{hx - 45:.1f}" y="{hy - 70:.1f}" width="90" height="110" rx="6" fill="{look.accent}" {A}/>'
             f'<rect x="{hx - 35:.1f}" y="{hy - 60:.1f}" width="70" height="90" fill="none" stroke="#d4af37" stroke-width="3"/></g>'
         )
@@ -738,16 +978,16 @@ def _accessory(kind: str, g: dict, look: Look, st: dict) -> str:
         )
     if kind == "spike_collar":
         return (
-            f'<rect x="{cx - r * 0.35:.1f}" y="{sy - 42:.1f}" width="{r * 0.7:.1f}" height="20" fill="#111" {A}/>'
+            f'<rect x="{cx - r * 0.35:.1f}" y="{neck:.1f}" width="{r * 0.7:.1f}" height="20" fill="#111" {A}/>'
             + "".join(
-                f'<path d="M{cx + k * r * 0.12 - 7:.1f} {sy - 22:.1f}l7 22l7 -22Z" fill="#d9d9d9" {A}/>'
+                f'<path d="M{cx + k * r * 0.12 - 7:.1f} {neck + 20:.1f}l7 22l7 -22Z" fill="#d9d9d9" {A}/>'
                 for k in range(-2, 3)
             )
         )
     if kind == "shades":
         return (
-            f'<path d="M{cx - r * 0.78:.1f} {eye_y - r * 0.14:.1f}H{cx + r * 0.78:.1f}L{cx + r * 0.66:.1f} {eye_y + r * 0.16:.1f}H{cx + r * 0.12:.1f}L{cx:.1f} {eye_y:.1f}L{cx - r * 0.12:.1f} {eye_y + r * 0.16:.1f}H{cx - r * 0.66:.1f}Z" fill="#111111" {A}/>'
-            f'<path d="M{cx - r * 0.6:.1f} {eye_y - r * 0.06:.1f}l{r * 0.3:.1f} 0" stroke="{look.accent}" stroke-width="6"/>'
+            f'<path d="M{cx - r * 0.78:.1f} {brow - r * 0.14:.1f}H{cx + r * 0.78:.1f}L{cx + r * 0.66:.1f} {brow + r * 0.12:.1f}H{cx + r * 0.12:.1f}L{cx:.1f} {brow:.1f}L{cx - r * 0.12:.1f} {brow + r * 0.12:.1f}H{cx - r * 0.66:.1f}Z" fill="#111111" {A}/>'
+            f'<path d="M{cx - r * 0.6:.1f} {brow - r * 0.06:.1f}l{r * 0.3:.1f} 0" stroke="{look.accent}" stroke-width="6"/>'
         )
     if kind == "headscarf":
         return (
@@ -771,8 +1011,8 @@ def _accessory(kind: str, g: dict, look: Look, st: dict) -> str:
         )
     if kind == "visor":
         return (
-            f'<rect x="{cx - r * 0.95:.1f}" y="{eye_y - r * 0.16:.1f}" width="{r * 1.9:.1f}" height="{r * 0.3:.1f}" rx="{r * 0.15:.1f}" fill="{look.accent}" fill-opacity="0.85" {A}/>'
-            f'<path d="M{cx - r * 0.8:.1f} {eye_y:.1f}H{cx + r * 0.8:.1f}" stroke="#ffffff" stroke-width="3" stroke-dasharray="10 6"/>'
+            f'<rect x="{cx - r * 0.95:.1f}" y="{brow - r * 0.16:.1f}" width="{r * 1.9:.1f}" height="{r * 0.26:.1f}" rx="{r * 0.13:.1f}" fill="{look.accent}" fill-opacity="0.85" {A}/>'
+            f'<path d="M{cx - r * 0.8:.1f} {brow - r * 0.03:.1f}H{cx + r * 0.8:.1f}" stroke="#ffffff" stroke-width="3" stroke-dasharray="10 6"/>'
         )
     if kind == "beret":
         return f'<ellipse cx="{cx - r * 0.2:.1f}" cy="{top + ry * 0.12:.1f}" rx="{r * 0.95:.1f}" ry="{ry * 0.3:.1f}" fill="{look.accent if look.family == "art-movement" else look.main}" transform="rotate(-10 {cx:.1f} {top:.1f})" {A}/><path d="M{cx - r * 0.2:.1f} {top - ry * 0.16:.1f}v-18" stroke="{OUTLINE}" stroke-width="6"/>'
@@ -791,12 +1031,12 @@ def _accessory(kind: str, g: dict, look: Look, st: dict) -> str:
         )
     if kind == "scarf":
         return (
-            f'<path d="M{cx - r * 0.5:.1f} {sy - 30:.1f}Q{cx:.1f} {sy + 10:.1f} {cx + r * 0.5:.1f} {sy - 30:.1f}L{cx + r * 0.55:.1f} {sy:.1f}Q{cx:.1f} {sy + 40:.1f} {cx - r * 0.55:.1f} {sy:.1f}Z" fill="{look.accent}" {A}/>'
-            f'<path d="M{cx + r * 0.25:.1f} {sy + 10:.1f}l10 130h44l-20 -130Z" fill="{look.accent}" {A}/>'
+            f'<path d="M{cx - r * 0.6:.1f} {neck - 10:.1f}Q{cx:.1f} {neck + 20:.1f} {cx + r * 0.6:.1f} {neck - 10:.1f}L{cx + r * 0.62:.1f} {neck + 16:.1f}Q{cx:.1f} {neck + 50:.1f} {cx - r * 0.62:.1f} {neck + 16:.1f}Z" fill="{look.accent}" {A}/>'
+            f'<path d="M{cx + r * 0.25:.1f} {neck + 30:.1f}l10 120h44l-20 -120Z" fill="{look.accent}" {A}/>'
         )
     if kind == "pearls":
         return "".join(
-            f'<circle cx="{cx + math.sin(a) * r * 0.5:.1f}" cy="{sy - 20 + math.cos(a) * 40:.1f}" r="8" fill="#fbf6ee" {A}/>'
+            f'<circle cx="{cx + math.sin(a) * r * 0.55:.1f}" cy="{neck + 8 + math.cos(a) * 30:.1f}" r="8" fill="#fbf6ee" {A}/>'
             for a in (k * 0.3 - 1.5 for k in range(11))
         )
     if kind == "cat_ears":
@@ -812,13 +1052,14 @@ def _accessory(kind: str, g: dict, look: Look, st: dict) -> str:
             for k, a in enumerate(math.pi * (1.05 + 0.9 * j / 8) for j in range(9))
         )
     if kind == "badge":
-        return f'<rect x="{cx + g["shoulder_w"] * 0.35:.1f}" y="{sy + 50:.1f}" width="46" height="60" rx="6" fill="#ffffff" {A}/><rect x="{cx + g["shoulder_w"] * 0.35 + 6:.1f}" y="{sy + 58:.1f}" width="34" height="20" fill="{look.accent}"/>'
-    if kind == "stitches":
+        return f'<rect x="{cx + g["shoulder_w"] * 0.35:.1f}" y="{neck + 36:.1f}" width="46" height="60" rx="6" fill="#ffffff" {A}/><rect x="{cx + g["shoulder_w"] * 0.35 + 6:.1f}" y="{neck + 44:.1f}" width="34" height="20" fill="{look.accent}"/>'
+    if kind == "stitches":  # a stitched seam across the chest, clear of the face
+        sx = cx - g["shoulder_w"] * 0.45
         return (
-            f'<path d="M{cx - r * 0.7:.1f} {cy - ry * 0.25:.1f}L{cx - r * 0.25:.1f} {cy + ry * 0.35:.1f}" stroke="#3a2a2a" stroke-width="4"/>'
+            f'<path d="M{sx - 40:.1f} {neck + 30:.1f}L{sx + 30:.1f} {neck + 130:.1f}" stroke="#3a2a2a" stroke-width="5"/>'
             + "".join(
-                f'<path d="M{cx - r * (0.66 - k * 0.1) - 10:.1f} {cy - ry * (0.2 - k * 0.13) + 6:.1f}l20 -12" stroke="#3a2a2a" stroke-width="4"/>'
-                for k in range(4)
+                f'<path d="M{sx - 40 + k * 17.5 - 12:.1f} {neck + 30 + k * 25 + 8:.1f}l24 -16" stroke="#3a2a2a" stroke-width="5"/>'
+                for k in range(5)
             )
         )
     if kind == "quill":
@@ -830,7 +1071,7 @@ def _accessory(kind: str, g: dict, look: Look, st: dict) -> str:
             for (hx, hy), c in zip(g["hands"], (look.second, look.accent), strict=True)
         )
     if kind == "bowtie":
-        return f'<path d="M{cx:.1f} {sy - 14:.1f}l-34 -18v36Zm0 0l34 -18v36Z" fill="{look.accent}" {A}/>'
+        return f'<path d="M{cx:.1f} {neck + 18:.1f}l-34 -18v36Zm0 0l34 -18v36Z" fill="{look.accent}" {A}/>'
     if kind == "sunhat":
         return (
             f'<ellipse cx="{cx:.1f}" cy="{top + ry * 0.2:.1f}" rx="{r * 1.6:.1f}" ry="{ry * 0.25:.1f}" fill="{look.light}" {A}/>'
@@ -844,17 +1085,87 @@ def _accessory(kind: str, g: dict, look: Look, st: dict) -> str:
     return ""
 
 
-def _hair_style(traits: Mapping, g: dict, look: Look) -> str:
+def _hair_style(g: dict, look: Look) -> str:
+    """The cut: the family's (relatives share it), a mohawk for punk men, thinning for elder men."""
     if g["stage"] == "newborn":
         return "tuft"
-    h = stable_hash("hairstyle", traits.get("symbol", ""))
     if look.family == "punk" and g["male"]:
         return "mohawk"
-    if g["male"]:
-        return ("crop", "quiff", "crop", "quiff")[h % 4] if g["grey"] < 0.9 or h % 2 else "none"
-    if look.family in ("kawaii", "internet") or (g["stage"] == "child" and h % 3 == 0):
-        return "twintails"
-    return ("long", "bob", "bun", "long")[h % 4]
+    if g["male"] and g["stage"] == "elder":
+        return "fringe"
+    return HAIR_CUTS["male" if g["male"] else "female"][g["look"].hair_cut]
+
+
+#: Where a fantastic character's sparkles sit (x, y, size): fixed corners of the picture, clear
+#: of the figure, so "has a feature" reads the same way whatever the feature and wherever it is.
+SPARKLES = ((92, 140, 46), (676, 150, 40), (60, 430, 36), (708, 440, 44), (104, 720, 34), (664, 730, 38))
+
+
+def _sparkles_of_the_fantastic(st: dict) -> str:
+    return "".join(
+        f'<path d="{star_path(x, y, size, size * 0.28, 4)}" fill="#ffffff" stroke="{OUTLINE}" stroke-width="{max(4.0, st["w"]):.1f}" stroke-linejoin="round"/>'
+        for x, y, size in SPARKLES
+    )
+
+
+#: Accessories that already fill the right hand.
+_HAND_ACCESSORIES = {"glasses_book", "quill", "glowsticks"}
+
+
+def _prop(kind: str, g: dict, look: Look, st: dict) -> str:
+    """The seeded prop in the right hand; whatever rises from it leans out to clear the face."""
+    hx, hy = g["hands"][1]
+    hr = g["hand_r"]
+    A = st["attr"]
+    tip_x = max(hx, g["cx"] + g["head_r"] + 40)
+    if kind == "balloon":  # floats up beside the head, its string clear of the face
+        bx = max(hx + 40, g["cx"] + g["head_r"] + 70)
+        by = min(hy - 250, g["head_cy"] - g["head_ry"] * 0.5)
+        return (
+            f'<path d="M{hx:.1f} {hy - hr * 0.5:.1f}Q{bx:.1f} {hy - 40:.1f} {bx:.1f} {by + 58:.1f}" stroke="{OUTLINE}" stroke-width="3" fill="none"/>'
+            f'<ellipse cx="{bx:.1f}" cy="{by:.1f}" rx="46" ry="56" fill="{look.accent}" {A}/>'
+            f'<ellipse cx="{bx - 16:.1f}" cy="{by - 20:.1f}" rx="10" ry="16" fill="#ffffff" fill-opacity="0.6"/>'
+        )
+    if kind == "flower":
+        fx, fy = tip_x + 10, hy - 110
+        petals = "".join(
+            f'<circle cx="{fx + math.cos(k * 1.2566) * 20:.1f}" cy="{fy + math.sin(k * 1.2566) * 20:.1f}" r="15" fill="{look.light}" {A}/>'
+            for k in range(5)
+        )
+        return (
+            f'<path d="M{hx:.1f} {hy:.1f}Q{hx + 14:.1f} {hy - 60:.1f} {fx:.1f} {fy:.1f}" stroke="#3f8f3a" stroke-width="7" fill="none"/>'
+            + petals
+            + f'<circle cx="{fx:.1f}" cy="{fy:.1f}" r="11" fill="#f5c518" {A}/>'
+        )
+    if kind == "mug":
+        return (
+            f'<path d="M{hx + hr * 0.6 + 44:.1f} {hy - 18:.1f}q24 0 24 22t-24 22" stroke="{OUTLINE}" stroke-width="7" fill="none"/>'
+            f'<rect x="{hx + hr * 0.4:.1f}" y="{hy - 34:.1f}" width="52" height="60" rx="6" fill="{look.light}" {A}/>'
+        )
+    if kind == "book":
+        return (
+            f'<g transform="rotate(8 {hx:.1f} {hy:.1f})"><rect x="{hx - 10:.1f}" y="{hy - 60:.1f}" width="64" height="86" rx="4" fill="{look.second}" {A}/>'
+            f'<path d="M{hx + 2:.1f} {hy - 60:.1f}V{hy + 26:.1f}" stroke="{look.accent}" stroke-width="6"/></g>'
+        )
+    if kind == "lollipop":
+        ly = hy - 120
+        return (
+            f'<path d="M{hx:.1f} {hy:.1f}L{tip_x:.1f} {ly:.1f}" stroke="#f4f1ea" stroke-width="7" stroke-linecap="round"/>'
+            f'<circle cx="{tip_x:.1f}" cy="{ly:.1f}" r="34" fill="{look.accent}" {A}/>'
+            f'<path d="M{tip_x:.1f} {ly:.1f}m-20 0a20 20 0 1 1 20 20a12 12 0 1 1 -12 -12" stroke="#ffffff" stroke-width="6" fill="none"/>'
+        )
+    if kind == "handbag":
+        return (
+            f'<path d="M{hx - 26:.1f} {hy + 50:.1f}Q{hx:.1f} {hy - 30:.1f} {hx + 26:.1f} {hy + 50:.1f}" stroke="{OUTLINE}" stroke-width="6" fill="none"/>'
+            f'<path d="M{hx - 46:.1f} {hy + 46:.1f}H{hx + 46:.1f}L{hx + 54:.1f} {hy + 120:.1f}H{hx - 54:.1f}Z" fill="{look.accent}" {A}/>'
+        )
+    if kind == "pennant":
+        top = hy - 190
+        return (
+            f'<path d="M{hx:.1f} {hy + 30:.1f}L{tip_x:.1f} {top:.1f}" stroke="#6b4b2a" stroke-width="8" stroke-linecap="round"/>'
+            f'<path d="M{tip_x:.1f} {top:.1f}L{tip_x + 110:.1f} {top + 30:.1f}L{tip_x:.1f} {top + 62:.1f}Z" fill="{look.accent}" {A}/>'
+        )
+    return ""
 
 
 def portrait_svg(
@@ -885,8 +1196,8 @@ def portrait_svg(
     top_pat = pattern_def("pat_top", top_look.pattern, top_look)
     low_pat = pattern_def("pat_low", lower.pattern, lower, 0.8)
     defs += [top_pat, low_pat]
-    hair_col = _hair_colour(traits, g, top_look)
-    hair_style = _hair_style(traits, g, top_look)
+    hair_col = _hair_colour(g, top_look)
+    hair_style = _hair_style(g, top_look)
     feature = str(traits.get("feature") or "")
     feat_back, feat_front = draw_feature(feature, g, st) if feature else ("", "")
     body = []
@@ -895,7 +1206,10 @@ def portrait_svg(
         body.append(_background(g, top_look, faction, rng, st))
     elif _split:
         body.append(_sprinkles(top_look, rng))
+    if feature:
+        body.append(_sparkles_of_the_fantastic(st))
     body.append(feat_back)
+    body.append(_sticker_rim(g, top_look, st))
     body.append(_hair_back(g, hair_col, hair_style, st))
     body.append(_legs(g, lower, skin, st, "pat_low" if low_pat else None))
     torso, _ = _torso(g, top_look, shirt, st, "pat_top" if top_pat else None)
@@ -914,7 +1228,10 @@ def portrait_svg(
     body.append(_hair_front(g, hair_col, hair_style, st))
     if g["stage"] != "newborn" or acc_look.accessory in ("bow", "pearls"):
         body.append(_accessory(acc_look.accessory, g, acc_look, st))
-    if g["stoop"] > 0.6:
+    body.append(_temple_locks(g, hair_col, hair_style, st))
+    if g["stage"] != "newborn" and acc_look.accessory not in _HAND_ACCESSORIES:
+        body.append(_prop(g["look"].prop, g, top_look, st))
+    if g["cane"]:
         hx, hy = g["hands"][0]
         body.append(
             f'<path d="M{hx - 10:.1f} {hy - 20:.1f}q-30 -10 -30 20L{hx - 40:.1f} {g["feet_y"]:.1f}" stroke="#6b4b2a" stroke-width="12" fill="none" stroke-linecap="round"/>'
@@ -932,7 +1249,7 @@ def portrait_svg(
 
 
 # --------------------------------------------------------------------------------------------
-# rasterising and the emulsion's palette and texture
+# rasterising and the emulsion's finish (pipeline.render.styles)
 
 
 def _rasterise(svg: str, width: int, height: int, under: np.ndarray | None = None) -> np.ndarray:
@@ -958,152 +1275,6 @@ def _background_raster(svg: str, width: int, height: int) -> np.ndarray:
     return pixels
 
 
-_LUMA = (0.2126, 0.7152, 0.0722)  # Rec. 709
-
-
-def _luma(image: Image.Image) -> Image.Image:
-    return image.convert("L", (*_LUMA, 0.0))
-
-
-def _affine(image: Image.Image, rows: list[tuple[float, float, float, float]]) -> Image.Image:
-    """Each output channel as a*R + b*G + c*B + d (d in [0, 1]), clipped to 8 bits in C."""
-    return image.convert("RGB", tuple(v for a, b, c, d in rows for v in (a, b, c, d * 255)))
-
-
-def _saturation(k: float, gain: float = 1.0, offset: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> list:
-    """Rows of gain * (luma + k * (x - luma)) + offset, an affine map of RGB."""
-    return [
-        (*(gain * ((1 - k) * w + (k if i == j else 0.0)) for j, w in enumerate(_LUMA)), offset[i]) for i in range(3)
-    ]
-
-
-def _of_luma(scale: tuple[float, ...], offset: tuple[float, ...]) -> list:
-    """Rows of scale * luma + offset: a tinted greyscale."""
-    return [(*(sc * w for w in _LUMA), off) for sc, off in zip(scale, offset, strict=True)]
-
-
-def _lut(fn) -> list[int]:
-    """A 256-entry table of fn over [0, 1], clipped and rounded to 8 bits."""
-    return [int(min(1.0, max(0.0, fn(v / 255))) * 255 + 0.5) for v in range(256)]
-
-
-_DUOTONE_DARK, _DUOTONE_LIGHT = (0.13, 0.09, 0.36), (1.0, 0.62, 0.46)
-_PALETTE_MAPS = {
-    "pastel": _saturation(0.75, 0.6, (0.4, 0.4, 0.4)),
-    "sepia": _of_luma((1.07, 0.9, 0.68), (0.06, 0.03, 0.01)),
-    "duotone": _of_luma(tuple(b - a for a, b in zip(_DUOTONE_DARK, _DUOTONE_LIGHT, strict=True)), _DUOTONE_DARK),
-    "neon": _saturation(1.9),
-    "muted": _saturation(0.45, 0.85, (0.075, 0.072, 0.066)),
-    "vivid": _saturation(1.45, 1.1, (-0.05, -0.05, -0.05)),
-    "watercolour": _saturation(0.85, 0.8, (0.2, 0.2, 0.2)),
-}
-_NOIR_CONTRAST = _lut(lambda y: (y - 0.5) * 1.6 + 0.5)
-_NEON_GAMMA = _lut(lambda v: v**1.3) * 3
-_RISOGRAPH_INKS = ((245, 240, 224), (255, 89, 140), (0, 120, 191), (38, 31, 51))
-_RISOGRAPH_BAND = [min(3, max(0, int(3 - v / 255 * 3.999))) for v in range(256)]
-
-
-def apply_palette(image: Image.Image, palette: str) -> Image.Image:
-    """The emulsion's palette treatment of an RGB image (unknown names leave it as it is).
-
-    Every treatment is an affine colour map, a table lookup or both, done by Pillow on
-    8-bit pixels: one pass each, no float copies of the frame.
-    """
-    if palette in _PALETTE_MAPS:
-        image = _affine(image, _PALETTE_MAPS[palette])
-        return image.point(_NEON_GAMMA) if palette == "neon" else image
-    if palette == "noir":
-        return _luma(image).point(_NOIR_CONTRAST).convert("RGB")
-    if palette == "risograph":
-        # four inks by lightness, the mid ink split by hue; the pink plate is misregistered
-        band = np.asarray(_luma(image).point(_RISOGRAPH_BAND))
-        rgb = np.asarray(image)
-        inks = Image.fromarray(np.where((band == 1) & (rgb[..., 2] > rgb[..., 0]), 2, band).astype(np.uint8), "P")
-        inks.putpalette([c for ink in _RISOGRAPH_INKS for c in ink])
-        out = np.array(inks.convert("RGB"))
-        out[:, 4:, 1] = out[:, :-4, 1]
-        return Image.fromarray(out, "RGB")
-    return image
-
-
-def _watercolour_wash(image: Image.Image) -> Image.Image:
-    """Blurred colour, darkened a little along the edges it lost (pigment pooling)."""
-    blurred = image.filter(ImageFilter.BoxBlur(2))
-    edges = ImageChops.difference(image, blurred).convert("L", (1.0, 1.0, 1.0, 0.0))
-    return ImageChops.multiply(blurred, edges.point(_lut(lambda e: 1 - min(e * 0.8, 0.35))).convert("RGB"))
-
-
-#: An "add"/"mul" image, a "halftone" luma threshold, or a "shade" (dark factor, threshold, second threshold).
-_TextureField = Image.Image | np.ndarray | tuple[float, np.ndarray, np.ndarray | None]
-
-
-@lru_cache(maxsize=32)
-def _texture(texture: str, h: int, w: int) -> tuple[str, _TextureField] | None:
-    """A cached (mode, field) for a texture at a size; mode says how it is combined.
-
-    "add" and "mul" fields are 8-bit images (grain offset by 128); "shade" fields are
-    (dark factor, threshold on luma per pixel, second threshold or None), a pixel being
-    darkened where its luma is under a threshold (-1 where a pattern has no line).
-    """
-    rng = np.random.default_rng(1234)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-
-    def grey(f: np.ndarray) -> Image.Image:
-        return Image.fromarray(np.clip(f * 255 + 0.5, 0, 255).astype(np.uint8), "L").convert("RGB")
-
-    if texture == "grain":
-        return "add", grey(rng.normal(0, 0.055, (h, w)).astype(np.float32) + 128 / 255)
-    if texture == "halftone":
-        u, v = (xx + yy) / 7.0, (xx - yy) / 7.0
-        d = np.sqrt((u - np.round(u)) ** 2 + (v - np.round(v)) ** 2) / 0.7071
-        # a dot where d < (1 - luma) * 1.1; between the dots the ink is lifted
-        return "halftone", (255 * (1 - d / 1.1)).astype(np.float32)
-    if texture == "hatching":
-        lines = (xx + yy) % 9 < 2.2
-        cross = (xx - yy) % 9 < 2.2
-        return "shade", (
-            0.65,
-            np.where(lines, 0.6 * 255, -1).astype(np.float32),
-            np.where(cross, 0.3 * 255, -1).astype(np.float32),
-        )
-    if texture == "paper":
-        small = rng.normal(0, 1, (h // 16 + 1, w // 16 + 1)).astype(np.float32)
-        big = np.asarray(Image.fromarray(small).resize((w, h), Image.Resampling.BICUBIC))
-        fib = rng.normal(0, 1, (h, w)).astype(np.float32)
-        f = np.clip(0.96 + 0.025 * big + 0.012 * fib, 0.85, 1.0)[..., None] * np.array([1.0, 0.985, 0.95], np.float32)
-        return "mul", Image.fromarray((f * 255 + 0.5).astype(np.uint8), "RGB")
-    if texture == "scanlines":
-        return "mul", grey(np.where(yy % 4 < 1.5, 0.78, 1.0))
-    if texture == "canvas":
-        return "mul", grey(0.95 + 0.05 * (np.sin(xx * 1.3) * np.sin(yy * 1.3)))
-    if texture == "stipple":
-        return "shade", (0.55, 255 * (1 - rng.random((h, w), dtype=np.float32) / 0.35), None)
-    return None
-
-
-def _scaled(image: Image.Image, factor: float, lift: float = 0.0) -> Image.Image:
-    return image.point(_lut(lambda v: v * factor + lift) * 3)
-
-
-def apply_texture(image: Image.Image, texture: str) -> Image.Image:
-    """The emulsion's texture over an RGB image (unknown names leave it as it is)."""
-    tex = _texture(texture, image.height, image.width)
-    if tex is None:
-        return image
-    mode, field = tex
-    if isinstance(field, Image.Image):
-        return ImageChops.add(image, field, offset=-128) if mode == "add" else ImageChops.multiply(image, field)
-    luma = np.asarray(_luma(image))
-    if isinstance(field, np.ndarray):  # halftone
-        dots = Image.fromarray(luma < field)
-        return Image.composite(_scaled(image, 0.6), _scaled(image, 1.0, 0.12), dots)
-    factor, first, second = field
-    dark = luma < first
-    if second is not None:
-        dark |= luma < second
-    return Image.composite(_scaled(image, factor), image, Image.fromarray(dark))
-
-
 def _skin_mask(rgba: np.ndarray, skin: str) -> Image.Image:
     """Where the opaque raster is exactly the skin colour (one compare per pixel)."""
     packed = np.array((*hex_to_rgb(skin), 255), np.uint8).view(np.uint32)[0]
@@ -1113,13 +1284,14 @@ def _skin_mask(rgba: np.ndarray, skin: str) -> Image.Image:
 def render_portrait(traits: Mapping, emulsion: Emulsion, seed: int = 0, width: int = 768, height: int = 1024) -> bytes:
     """PNG bytes of the procedural portrait (deterministic for traits, emulsion and seed)."""
     bg_svg, fg_svg = portrait_svg(traits, emulsion, seed, width, height, _split=True)
-    rgba = _rasterise(fg_svg, width, height, under=_background_raster(bg_svg, width, height))
+    background = _background_raster(bg_svg, width, height)
+    rgba = _rasterise(fg_svg, width, height, under=background)
     drawn = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
-    treated = _watercolour_wash(drawn) if emulsion.palette == "watercolour" else drawn
-    treated = apply_texture(apply_palette(treated, emulsion.palette), emulsion.texture)
-    # skin keeps exactly color_hex whatever the emulsion does to the rest
-    out = Image.composite(drawn, treated, _skin_mask(rgba, str(traits.get("color_hex") or "#c68642").lower()))
-    return _png(np.asarray(out))
+    skin = str(traits.get("color_hex") or "#c68642").lower()
+    figure = Image.fromarray(rgba.view(np.uint32)[..., 0] != background.view(np.uint32)[..., 0])
+    # the emulsion's style family, the one place it is applied; skin keeps exactly color_hex
+    drawing = Drawing(drawn, _skin_mask(rgba, skin), hex_to_rgb(skin), figure)
+    return _png(np.asarray(finish(drawing, emulsion)))
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

@@ -6,7 +6,9 @@ Everything here produces SVG fragments (strings) in the 768x1024 design space us
 * aesthetic looks: one :class:`Look` per aesthetic family (palette, garment cut, pattern,
   accessories, hair dye), varied per style name by a stable hash;
 * fantastic features: the phrase from ``stem_features.csv`` is parsed into body-part words and
-  material words and drawn with a small library of part drawers.
+  material words and drawn with a small library of part drawers;
+* the character's own look (:class:`Character`): face, eyes, hair cut and tone, build, sleeves,
+  hem, prop and pose, each from its own stable sub-seed of the family stem or the symbol.
 """
 
 from __future__ import annotations
@@ -629,3 +631,63 @@ def parse_feature(phrase: str) -> tuple[list[str], tuple[str, str, bool]]:
         base = hue_shift("#d9534f", (h % 360) / 360)
         material = (base, shade(base, -0.45), False)
     return parts, material
+
+
+# --------------------------------------------------------------------------------------------
+# the character's own look: the axes that no trait fixes
+
+FACE_SHAPES = ("round", "oval", "square", "heart", "long")
+EYE_SHAPES = ("round", "almond", "sleepy", "wide", "narrow")
+HAIR_CUTS = {
+    "male": ("crop", "quiff", "afro", "spiky", "buzz", "side"),
+    "female": ("long", "bob", "bun", "twintails", "ponytail", "afro"),
+}
+PROPS = ("none", "balloon", "flower", "mug", "book", "lollipop", "handbag", "pennant")
+POSES = ("down", "wave", "hips", "hold")
+SLEEVES = ("long", "short")
+HEMS = ("long", "short")  # a skirt to the ankle or to the knee
+HAIR_TONES = ("#2b1d14", "#4a2f1d", "#6b4423", "#7a5a2a", "#161616", "#8c3b1f", "#3b2a20", "#5a2a3a")
+IRISES = ("#3b6fb6", "#4a8c4a", "#6b4423", "#2b2b2b", "#8a6bbf", "#2a9d8f", "#b5651d")
+
+
+@dataclass(frozen=True)
+class Character:
+    """How one gene's character looks where its traits leave a choice.
+
+    Relatives share the axes seeded by the family stem (face shape and hair cut), so a family
+    reads as one; every other axis is seeded by the symbol, so no two members are copies.
+    """
+
+    face: str
+    eyes: str
+    hair_cut: int  # index into HAIR_CUTS[sex]: the same family keeps the same cut for both sexes
+    hair_tone: str
+    dyed: bool  # wears the style's hair dye where the style has one
+    iris: str
+    build: float  # -1 narrow shoulders and wide hips .. 1 broad shoulders and narrow hips
+    sleeves: str
+    hem: str
+    prop: str
+    pose: str
+
+
+def character_for(symbol: str, family: str = "") -> Character:
+    """The seeded look of a gene: each axis from its own sub-seed, so axes vary independently."""
+
+    def seed(axis: str, key: str) -> int:
+        return stable_hash("character", axis, key)
+
+    stem = family or symbol
+    return Character(
+        face=FACE_SHAPES[seed("face", stem) % len(FACE_SHAPES)],
+        eyes=EYE_SHAPES[seed("eyes", symbol) % len(EYE_SHAPES)],
+        hair_cut=seed("hair_cut", stem) % 6,
+        hair_tone=HAIR_TONES[seed("hair_tone", symbol) % len(HAIR_TONES)],
+        dyed=seed("dyed", symbol) % 2 == 1,
+        iris=IRISES[seed("iris", symbol) % len(IRISES)],
+        build=(seed("build", symbol) % 201) / 100 - 1,
+        sleeves=SLEEVES[seed("sleeves", symbol) % len(SLEEVES)],
+        hem=HEMS[seed("hem", symbol) % len(HEMS)],
+        prop=PROPS[seed("prop", symbol) % len(PROPS)],
+        pose=POSES[seed("pose", symbol) % len(POSES)],
+    )

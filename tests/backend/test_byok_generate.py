@@ -11,6 +11,7 @@ import time
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
 from backend.portraits.models import Portrait
 from backend.studio.keys import provider_key_delete, provider_key_set
@@ -18,7 +19,7 @@ from backend.studio.models import GenerationRequest
 from backend.studio.services import BYOK_STOPPED, request_claim_next, request_process, run_worker
 
 from .factories import API_KEY, SECRET_ARTIST, client_for, database_text, make_emulsion, make_gene, make_user, png_bytes
-from .fake_image_api import ANSWER_IMAGE, FakeImageApi, images_answer
+from .fake_image_api import FakeImageApi, images_answer
 from .fakes import FakeRenderer
 
 
@@ -94,7 +95,9 @@ def test_post_queues_then_the_worker_generates_and_registers_a_byok_candidate(im
     assert (portrait.origin, portrait.renderer, portrait.model) == (Portrait.BYOK, "openai", "dall-e-3")
     assert portrait.prompt == seen.body["prompt"] and (portrait.width, portrait.height) == (64, 96)
     assert portrait.seed is None
-    assert portrait.image.read() == ANSWER_IMAGE
+    with Image.open(portrait.image) as stored:  # the provider's image, stored as the site stores every image
+        assert (stored.format, stored.size) == ("WEBP", (64, 96))
+        assert stored.convert("RGB").getcolors() == [(64 * 96, (40, 120, 200))]
     request.refresh_from_db()
     assert (request.status, request.attempts, request.portrait, request.error) == ("done", 1, portrait, "")
     # The user sees it through the API.

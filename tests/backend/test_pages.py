@@ -49,6 +49,7 @@ PAGES = [
     "/genes/TP53/",
     "/genes/LAIR1/",
     "/stats/",
+    "/styles/",
     "/search/",
     "/accounts/settings/",
     "/accounts/login/",
@@ -198,7 +199,8 @@ def test_gene_page_shows_card_candidates_and_request_form(member, site):
         and f'action="/portraits/{site.first.pk}/transfer/"' in page
     )
     assert 'action="/genes/TP53/request/"' in page
-    assert '<option value="E0001">Risograph Field Guide</option>' in page
+    assert '<input type="radio" name="emulsion_id" value="E0001" required checked>' in page
+    assert "<span>Risograph Field Guide</span>" in page
     assert "E0002" not in page and "Withdrawn Style" not in page
     assert "csrfmiddlewaretoken" in page
 
@@ -370,7 +372,7 @@ def test_request_rate_limit_is_a_429_with_retry_after(member, site, settings):
     response = member.post("/genes/TP53/request/", {"emulsion_id": "E0001"})
     assert response.status_code == 429 and int(response["Retry-After"]) >= 1
     page = text(response)
-    assert "Too many portrait requests for now" in page and '<option value="E0001" selected>' in page
+    assert "Too many portrait requests for now" in page and 'value="E0001" required checked>' in page
     assert GenerationRequest.objects.count() == 1
 
 

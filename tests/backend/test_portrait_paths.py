@@ -2,8 +2,9 @@
 
 ``iconoplasm render``, the request queue, the first-portrait backfill and bring-your-own-key each
 render the five fixture genes, from the gene and traits tables as they were when the expected
-images were recorded (``fixtures/portrait_paths_catalogue/``: the same inputs, so the same images). What they make must look exactly as it did before they shared one
-path (pixels, seeds and prompts recorded from the old code in
+images were recorded (``fixtures/portrait_paths_catalogue/``: the same inputs, so the same images). What they make must look exactly as recorded (seeds
+and prompts from the code before they shared one path; pixels and stored bytes re-recorded when
+issue 15 changed the look and the stored format on purpose; all in
 ``fixtures/portrait_paths_before.json``), and every image and blot must be, byte for byte, what
 :func:`pipeline.render.portrait.render_portrait` makes from the same gene, emulsion and seed.
 """

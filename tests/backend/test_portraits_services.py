@@ -314,9 +314,9 @@ def test_a_pinned_transfer_stays():
 # ---------------------------------------------------------------- emulsions and print copy
 
 
-EMULSION_CSV = """emulsion_id,name,style_words,negative_words,sampler,steps,guidance,width,height,line_weight,palette,texture,artists
-E0001,Risograph Field Guide,"risograph print, two-ink",lowres,euler_a,28,7.0,768,1024,2.0,risograph,halftone,
-E0002,Ukiyo-e Woodblock,woodblock print,blurry,ddim,30,7.5,768,1024,2.5,muted,paper,Katsushika Hokusai
+EMULSION_CSV = """emulsion_id,name,style_words,negative_words,sampler,steps,guidance,width,height,line_weight,palette,texture,finish,artists
+E0001,Risograph Field Guide,"risograph print, two-ink",lowres,euler_a,28,7.0,768,1024,2.0,risograph,halftone,drawn,
+E0002,Ukiyo-e Woodblock,woodblock print,blurry,ddim,30,7.5,768,1024,2.5,muted,paper,woodblock,Katsushika Hokusai
 """
 
 

@@ -8,11 +8,13 @@ import urllib.request
 import boto3
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from moto.server import ThreadedMotoServer
 
 from backend.iconoplasm.config import storage_settings
 from backend.portraits.services import register_candidate
 from backend.studio.copies import print_copy
+from backend.studio.services import backfill_portraits
 
 from .factories import make_gene, png_bytes
 
@@ -88,3 +90,14 @@ def test_the_same_image_twice_is_one_object_and_the_print_copy_is_cached_there(s
     prints = [key for key in bucket_keys(s3_storage) if key.startswith("prints/")]
     assert len(prints) == 1
     assert print_copy(first) == copy and len(bucket_keys(s3_storage)) == 2
+
+
+@pytest.mark.django_db
+def test_portraits_and_blots_are_served_from_the_bucket_with_their_image_type(s3_storage):
+    gene = make_gene("TP53")
+    call_command("load_emulsions")
+    assert backfill_portraits(workers=1) == 1  # drawn as the site draws them: WebP
+    new = gene.portraits.get()
+    old, _ = register_candidate(gene, png_bytes(), renderer="procedural")  # a PNG stored before keeps its type
+    for name, kind in ((new.image.name, "image/webp"), (new.blot.name, "image/webp"), (old.image.name, "image/png")):
+        assert s3_storage.head_object(Bucket=BUCKET, Key=name)["ContentType"] == kind

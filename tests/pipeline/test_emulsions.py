@@ -111,6 +111,7 @@ GOOD_ROW = {
     "line_weight": "1.5",
     "palette": "noir",
     "texture": "paper",
+    "finish": "woodblock",
     "artists": "",
 }
 

@@ -88,7 +88,7 @@ def test_files_are_content_addressed_and_manifest_complete(tmp_path):
     for entry in entries:
         data = (tmp_path / entry["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
-        assert entry["path"].endswith(f"{entry['sha256']}.png")
+        assert entry["path"].endswith(f"{entry['sha256']}.webp")  # stored as WebP, whatever the renderer gave
         assert (tmp_path / entry["blot_path"]).exists()
         assert (entry["width"], entry["height"]) == (48, 64)
         assert entry["prompt"].endswith(", ink")

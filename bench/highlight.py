@@ -192,6 +192,25 @@ def stop_service_worker(context, extension_id: str) -> None:
     options.close()
 
 
+def extension_browser(playwright, profile: Path, extension: Path, server: str):
+    """Debian's Chromium with the unpacked extension, its server set and its lexicon loaded:
+    (browser context, the extension's id, the options page left open, what the options page said)."""
+    context = playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=["--headless=new", f"--disable-extensions-except={extension}", f"--load-extension={extension}"],
+    )
+    worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+    extension_id = worker.url.split("/")[2]
+    options = context.new_page()
+    options.goto(f"chrome-extension://{extension_id}/src/pages/options.html")
+    options.fill("#server", server)
+    options.click("#server-form button[type=submit]")
+    expect(options.locator("#server-message")).to_contain_text("genes loaded", timeout=60_000)
+    return context, extension_id, options, options.text_content("#server-message")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -215,24 +234,9 @@ def main() -> None:
     (folder / "article.html").write_text(article_html, encoding="utf-8")
     pages, origin = serve(folder)
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(folder / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--headless=new",
-                f"--disable-extensions-except={args.extension}",
-                f"--load-extension={args.extension}",
-            ],
+        context, extension_id, options, genes_loaded = extension_browser(
+            playwright, folder / "profile", args.extension, args.server
         )
-        worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
-        extension_id = worker.url.split("/")[2]
-        options = context.new_page()
-        options.goto(f"chrome-extension://{extension_id}/src/pages/options.html")
-        options.fill("#server", args.server)
-        options.click("#server-form button[type=submit]")
-        expect(options.locator("#server-message")).to_contain_text("genes loaded", timeout=60_000)
-        genes_loaded = options.text_content("#server-message")
         options.close()
 
         article = f"{origin}/article.html"

@@ -5,6 +5,7 @@ import { fetchCard, fetchImageAsDataUrl, signIn } from "./src/background/api.js"
 import { discoverySummary, recordDiscovery, scheduleSend, sendUnsent } from "./src/background/discoveries.js";
 import { currentLexicon, matcherFor, savedLexicon } from "./src/background/lexicon_store.js";
 import { createPageMatchers, documentOf } from "./src/background/page_matchers.js";
+import { showLocalPdfInViewer, syncPdfRedirect } from "./src/background/pdf_redirect.js";
 import { reviewAnswer, reviewItems, reviewSummary } from "./src/background/review.js";
 import { ext } from "./src/shared/browser_api.js";
 import { REVIEW_MESSAGES } from "./src/shared/messages.js";
@@ -15,7 +16,7 @@ const pages = createPageMatchers();
 
 async function requirePermission(server) {
   if (!(await ext.permissions.contains({ origins: [originPattern(server)] }))) {
-    throw new Error(`The extension may not contact ${server} yet: open its options page and save the server address to allow it.`);
+    throw new Error(`Iconoplasm may not contact ${server}: open its options page and press "Allow access".`);
   }
 }
 
@@ -52,6 +53,7 @@ function prepareMatcher(lexicon, settings) {
 async function pageSetup({ site }, sender) {
   pages.forgetFrame(documentOf(sender));
   const settings = await pageSettings({ fresh: true });
+  if (settings.pdfViewer && (await showLocalPdfInViewer(ext, sender))) return { enabled: false };
   if (settings.disabledSites.includes(site)) return { enabled: false };
   const lexicon = await lexiconFor(settings);
   prepareMatcher(lexicon, settings);
@@ -156,3 +158,14 @@ ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 ext.tabs.onRemoved.addListener((tab) => pages.forgetTab(tab));
+
+// http(s) PDFs opened in a tab go to the extension's viewer while the options say so (file://
+// ones when their tab asks for its page setup, above).
+const followPdfSetting = () => loadSettings().then((settings) => syncPdfRedirect(ext, settings.pdfViewer));
+followPdfSetting();
+ext.storage.onChanged.addListener((changes, area) => area === "local" && changes.settings && followPdfSetting());
+
+// The first-run page says what Iconoplasm does and asks for any permission the browser held back.
+ext.runtime.onInstalled.addListener(({ reason }) => {
+  if (reason === "install") ext.tabs.create({ url: ext.runtime.getURL("src/pages/welcome.html") });
+});

@@ -32,9 +32,11 @@ function hover(document, target, type, relatedTarget = null) {
 test("the card shows portrait, symbol, name, traits with their origins and faction, linking to the gene page", () => {
   const { document } = new JSDOM("").window;
   const card = renderCard(document, CARD);
-  assert.equal(card.localName, "a");
-  assert.equal(card.href, CARD.page_url);
-  assert.equal(card.target, "_blank");
+  assert.equal(card.getAttribute("role"), "dialog");
+  assert.equal(card.getAttribute("aria-label"), "TP53: tumor protein p53");
+  const link = card.querySelector("a.card");
+  assert.equal(link.href, CARD.page_url);
+  assert.equal(link.target, "_blank");
   assert.equal(card.querySelector("img.portrait").src, CARD.portrait_data_url);
   assert.equal(card.querySelector(".symbol").textContent, "TP53");
   assert.equal(card.querySelector(".name").textContent, "tumor protein p53");

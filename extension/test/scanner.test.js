@@ -158,7 +158,8 @@ test("spans take the symbol and colours the background sent and ignore a mention
   assert.equal(span.textContent, "XYZ1");
   assert.equal(span.dataset.gene, "TP53");
   assert.equal(span.style.getPropertyValue("--iconoplasm-color"), "#123456");
-  assert.equal(span.getAttributeNames().sort().join(" "), "class data-gene style");
+  assert.equal(span.getAttributeNames().sort().join(" "), "aria-expanded aria-haspopup aria-label class data-gene role style tabindex");
+  assert.equal(span.getAttribute("aria-label"), "XYZ1 (gene TP53)");
 });
 
 test("text the page rewrites while its batch is out is matched again, not overwritten", async () => {

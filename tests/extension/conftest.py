@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import threading
 import time
 from pathlib import Path
@@ -41,6 +42,14 @@ def pages(tmp_path_factory):
     class Pages:
         def write(self, name: str, html: str) -> str:
             (folder / name).write_text(html, encoding="utf-8")
+            return self.url(name)
+
+        def write_bytes(self, name: str, data: bytes) -> str:
+            """A file served as its extension says (a .pdf as application/pdf)."""
+            (folder / name).write_bytes(data)
+            return self.url(name)
+
+        def url(self, name: str) -> str:
             return f"http://127.0.0.1:{server.server_address[1]}/{name}"
 
     yield Pages()
@@ -111,3 +120,12 @@ def configured(browser, site):
     expect(page.locator("#server-message")).to_have_text(f"5 genes loaded from {site.url}.")
     page.close()
     return browser
+
+
+@functools.cache
+def package_tool():
+    """extension/tools/package.py (the packaging and web-ext lint steps) as a module."""
+    spec = importlib.util.spec_from_file_location("package_tool", EXTENSION / "tools" / "package.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

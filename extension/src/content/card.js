@@ -1,5 +1,6 @@
 // The character card: built from a card the server sent, with DOM calls and textContent only,
-// inside a shadow root so neither the page's styles nor its scripts' selectors reach it.
+// inside a shadow root so neither the page's styles nor its scripts' selectors reach it. Each
+// card is a labelled dialog that keyboard focus can enter; Tab cycles through its controls.
 
 const CARD_STYLE = `
 :host { all: initial; position: fixed; z-index: 2147483647; display: none; }
@@ -20,7 +21,11 @@ dd { margin: 0; }
 div.card.ambiguous header { background: #d0d0d0; }
 ul.candidates { list-style: none; margin: 0; padding: 0 12px 10px; display: flex; flex-wrap: wrap; gap: 6px; }
 ul.candidates button { font: 600 13px system-ui, sans-serif; padding: 2px 8px; border-radius: 6px; border: 1px solid #888; background: #f5f5f5; cursor: pointer; }
+a.card:focus-visible, button:focus-visible { outline: 3px solid #0b57d0; outline-offset: -3px; }
+[role=dialog]:focus { outline: none; }
 `;
+// Where keyboard focus goes when a card opens: its first control, else the dialog itself.
+const CONTROLS = "a[href], button";
 
 function element(document, tag, { className, text } = {}) {
   const node = document.createElement(tag);
@@ -29,7 +34,16 @@ function element(document, tag, { className, text } = {}) {
   return node;
 }
 
-/** The card for one gene, as a link to its page on the server. */
+/** A dialog named `label` that focus can be moved to (not into the Tab order by itself). */
+function dialog(document, tag, label, className) {
+  const root = element(document, tag, { className });
+  root.setAttribute("role", "dialog");
+  root.setAttribute("aria-label", label);
+  root.tabIndex = -1;
+  return root;
+}
+
+/** The card for one gene: a dialog holding a link to the gene's page on the server. */
 export function renderCard(document, card) {
   const root = element(document, "a", { className: "card" });
   root.href = card.page_url;
@@ -61,7 +75,9 @@ export function renderCard(document, card) {
   root.append(traits);
   root.append(element(document, "p", { className: "faction", text: `Faction: ${card.faction}` }));
   root.append(element(document, "p", { className: "open", text: "Open the gene page ↗" }));
-  return root;
+  const wrapper = dialog(document, "div", `${card.symbol}: ${card.name}`);
+  wrapper.append(root);
+  return wrapper;
 }
 
 /**
@@ -70,9 +86,7 @@ export function renderCard(document, card) {
  * @param {(symbol: string) => void} choose
  */
 export function renderAmbiguous(document, name, candidates, choose) {
-  const root = element(document, "div", { className: "card ambiguous" });
-  root.setAttribute("role", "dialog");
-  root.setAttribute("aria-label", `${name}: a name ${candidates.length} genes share`);
+  const root = dialog(document, "div", `${name}: a name ${candidates.length} genes share`, "card ambiguous");
   root.append(element(document, "header", { className: "symbol", text: name }));
   root.append(element(document, "p", { className: "problem", text: `Ambiguous: ${candidates.length} genes share this name. Which one is meant here?` }));
   const list = element(document, "ul", { className: "candidates" });
@@ -91,7 +105,7 @@ export function renderAmbiguous(document, name, candidates, choose) {
 
 /** A card saying why the gene's card could not be shown. */
 export function renderProblem(document, symbol, message) {
-  const root = element(document, "a", { className: "card" });
+  const root = dialog(document, "div", `${symbol}: no card`, "card");
   root.dataset.gene = symbol;
   root.append(element(document, "header", { text: symbol }), element(document, "p", { className: "problem", text: message }));
   return root;
@@ -105,11 +119,16 @@ export function createCardHost(document) {
   style.textContent = CARD_STYLE;
   shadow.append(style);
   document.documentElement.append(host);
+  shadow.addEventListener("keydown", (event) => event.key === "Tab" && keepFocusInside(shadow, event));
   return {
     host,
     show(content) {
       shadow.replaceChildren(style, content);
       host.setAttribute("data-open", "");
+    },
+    /** Moves keyboard focus into the open card. */
+    focus() {
+      (shadow.querySelector(CONTROLS) ?? shadow.querySelector("[role=dialog]"))?.focus({ preventScroll: true });
     },
     hide() {
       host.removeAttribute("data-open");
@@ -119,4 +138,14 @@ export function createCardHost(document) {
       return host.hasAttribute("data-open");
     },
   };
+}
+
+// Tab past the card's last control comes back to its first (Shift+Tab likewise), so focus stays in
+// the card until Escape closes it; the card is not modal, the pointer can still leave it.
+function keepFocusInside(shadow, event) {
+  const controls = [...shadow.querySelectorAll(CONTROLS)];
+  const at = controls.indexOf(shadow.activeElement);
+  if (at !== -1 && at !== (event.shiftKey ? 0 : controls.length - 1)) return;
+  event.preventDefault();
+  (event.shiftKey ? controls.at(-1) : controls[0])?.focus({ preventScroll: true });
 }

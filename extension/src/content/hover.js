@@ -1,5 +1,7 @@
-// Shows a gene's card while the pointer rests on one of its highlights, and counts a
-// discovery when the card stays open long enough to have been read.
+// Shows a gene's card while the pointer rests on one of its highlights, or at once when a focused
+// highlight is activated from the keyboard (Enter, Space, a screen reader's click), and counts a
+// discovery when the card stays open long enough to have been read. A card opened from the
+// keyboard takes the focus; Escape closes it and gives the focus back to the highlight.
 import { createCardHost, renderAmbiguous, renderCard, renderProblem } from "./card.js";
 import { GENE_CLASS } from "./scanner.js";
 
@@ -18,6 +20,7 @@ export function installHoverCards({ document, requestCard, reportDiscovery, disc
   let showTimer = null;
   let hideTimer = null;
   let discoveryTimer = null;
+  let focusCard = false; // the open card was asked for from the keyboard, so it takes the focus
 
   function place(anchor) {
     const target = anchor.getBoundingClientRect();
@@ -33,16 +36,29 @@ export function installHoverCards({ document, requestCard, reportDiscovery, disc
     clearTimeout(showTimer);
     clearTimeout(hideTimer);
     clearTimeout(discoveryTimer);
+    const anchor = current;
+    const focusWasInCard = document.activeElement === card.host;
     current = null;
+    focusCard = false;
+    anchor?.setAttribute("aria-expanded", "false");
     if (card.isOpen) card.hide();
+    if (focusWasInCard && anchor?.isConnected) anchor.focus({ preventScroll: true });
+  }
+
+  function display(anchor, content) {
+    // Focus stays in the card when a choice in it replaced its content (an ambiguous name's gene).
+    const takeFocus = focusCard || document.activeElement === card.host;
+    card.show(content);
+    place(anchor);
+    anchor.setAttribute("aria-expanded", "true");
+    if (takeFocus) card.focus();
   }
 
   async function open(anchor) {
     if (anchor.dataset.candidates) {
       // Nothing is discovered until the reader says which gene the name means here.
       const candidates = anchor.dataset.candidates.split(" ");
-      card.show(renderAmbiguous(document, anchor.textContent, candidates, (symbol) => showGene(anchor, symbol)));
-      place(anchor);
+      display(anchor, renderAmbiguous(document, anchor.textContent, candidates, (symbol) => showGene(anchor, symbol)));
       return;
     }
     await showGene(anchor, anchor.dataset.gene);
@@ -58,8 +74,7 @@ export function installHoverCards({ document, requestCard, reportDiscovery, disc
       content = renderProblem(document, symbol, error.message);
     }
     if (current !== anchor) return; // the pointer left while the card was on its way
-    card.show(content);
-    place(anchor);
+    display(anchor, content);
     if (found) discoveryTimer = setTimeout(() => current === anchor && reportDiscovery(symbol), discoveryMs);
   }
 
@@ -77,6 +92,31 @@ export function installHoverCards({ document, requestCard, reportDiscovery, disc
     showTimer = setTimeout(() => open(anchor), showDelayMs);
   }
 
+  function openFromKeyboard(anchor) {
+    hide();
+    current = anchor;
+    focusCard = true;
+    open(anchor);
+  }
+
+  // Enter opens at once, Space when it is released, as a button does; the page does not scroll.
+  function onKey(event) {
+    if (event.key === "Escape") {
+      hide();
+      return;
+    }
+    const anchor = event.key === "Enter" || event.key === " " ? highlightOf(event.target) : null;
+    if (!anchor || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    if (!event.repeat && (event.type === "keyup" || event.key === "Enter")) openFromKeyboard(anchor);
+  }
+
+  // A screen reader activates a highlight with a click that no pointer made (detail 0).
+  function onClick(event) {
+    const anchor = highlightOf(event.target);
+    if (anchor && event.detail === 0 && !(anchor === current && card.isOpen)) openFromKeyboard(anchor);
+  }
+
   function onOut(event) {
     if (!current || !highlightOf(event.target)) return;
     if (event.relatedTarget === card.host || current.contains(event.relatedTarget)) return;
@@ -90,6 +130,8 @@ export function installHoverCards({ document, requestCard, reportDiscovery, disc
     hideTimer = setTimeout(hide, hideDelayMs);
   });
   window.addEventListener("scroll", hide, { capture: true, passive: true });
-  document.addEventListener("keydown", (event) => event.key === "Escape" && hide(), true);
+  document.addEventListener("keydown", onKey, true);
+  document.addEventListener("keyup", (event) => event.key === " " && onKey(event), true);
+  document.addEventListener("click", onClick, true);
   return { hide, host: card.host };
 }

@@ -24,8 +24,13 @@ async function installCards() {
   });
 }
 
-/** @param {Promise<object>} setupAnswer the background's answer to page-setup, asked for by the loader */
-export async function start(setupAnswer) {
+/**
+ * @param {Promise<object>} setupAnswer the background's answer to page-setup, asked for by the loader
+ *   (or by the PDF viewer, src/pdf/viewer.js)
+ * @param {string} [site] the host name the page's setup was asked for (the viewer's is the PDF's)
+ * @returns the page's scanner, or undefined where nothing is highlighted
+ */
+export async function start(setupAnswer, site = location.hostname) {
   const [setup] = await Promise.all([resultOf(setupAnswer), pageParsed()]);
   if (!setup.enabled) return;
   if (setup.problem) console.info(`Iconoplasm: ${setup.problem}`);
@@ -40,7 +45,8 @@ export async function start(setupAnswer) {
     const settings = area === "local" && changes.settings?.newValue;
     if (!settings) return;
     if (settings.style) applyStyle(settings.style);
-    if (settings.disabledSites?.includes(location.hostname)) scanner.stop();
+    if (settings.disabledSites?.includes(site)) scanner.stop();
   });
   await installCards();
+  return scanner;
 }

@@ -11,6 +11,17 @@ const SKIPPED_ELEMENTS = new Set([
   "noscript", "iframe", "svg", "math", "template", "iconoplasm-card",
 ]);
 
+/**
+ * What a screen reader says for a highlight: its text and what it stands for
+ * ("p53 (gene TP53)", "ERK (ambiguous: MAPK1 or MAPK3)").
+ * @param {string} text
+ * @param {{symbol: string | null, candidates?: string[]}} mention
+ */
+export function highlightLabel(text, { symbol, candidates }) {
+  if (symbol === null) return `${text} (ambiguous: ${candidates.slice(0, -1).join(", ")} or ${candidates.at(-1)})`;
+  return symbol === text ? `${text} (gene)` : `${text} (gene ${symbol})`;
+}
+
 function isSkippedElement(element) {
   if (SKIPPED_ELEMENTS.has(element.localName) || element.classList.contains(GENE_CLASS)) return true;
   if (element.getAttribute("role") === "textbox") return true;
@@ -56,6 +67,9 @@ export function createScanner({
   // Text nodes already looked at, including the pieces of text this scanner itself inserted.
   const seen = new WeakSet();
   const colours = {};
+  // Every highlight is a button that opens its card, but only the first of each gene (or shared
+  // name) is a Tab stop: a page naming TP53 a thousand times is not a thousand Tab presses long.
+  const tabStops = new Set();
   const walks = []; // generators of text nodes still to collect, main content first
   let batch = { nodes: [], texts: [], characters: 0 };
   let batchLimit = firstBatch;
@@ -92,6 +106,13 @@ export function createScanner({
     const span = document.createElement("span");
     span.className = GENE_CLASS;
     span.textContent = text;
+    span.setAttribute("role", "button");
+    span.setAttribute("aria-haspopup", "dialog");
+    span.setAttribute("aria-expanded", "false");
+    span.setAttribute("aria-label", highlightLabel(text, { symbol, candidates }));
+    const stop = symbol ?? candidates.join(" ");
+    span.tabIndex = tabStops.has(stop) ? -1 : 0;
+    tabStops.add(stop);
     if (symbol === null) {
       // A name several genes share: its card lists them, in the neutral colours of the stylesheet.
       span.classList.add(AMBIGUOUS_CLASS);

@@ -2,6 +2,7 @@ import { ext } from "../shared/browser_api.js";
 import { DEFAULT_BLOCKLIST } from "../shared/default_blocklist.js";
 import { ask } from "../shared/messages.js";
 import { HIGHLIGHT_STYLES, effectiveBlocklist, loadSettings, normaliseServer, originPattern, parseBlocklist, saveSettings } from "../shared/settings.js";
+import { showAccessNotice } from "./access_notice.js";
 import { say } from "./say.js";
 
 const $ = (id) => document.getElementById(id);
@@ -18,6 +19,7 @@ async function fill() {
   for (const style of HIGHLIGHT_STYLES) $("style").append(new Option(style, style, false, style === settings.style));
   $("disabled-sites").value = settings.disabledSites.join("\n");
   $("blocklist").value = effectiveBlocklist(settings).join(" ");
+  $("pdf-viewer").checked = settings.pdfViewer;
   showAccount(settings.username);
   $("settings").disabled = false;
 }
@@ -81,6 +83,7 @@ $("highlight-form").addEventListener("submit", async (event) => {
     style: $("style").value,
     disabledSites: $("disabled-sites").value.split(/\s+/).filter(Boolean),
     blocklist: unchanged ? null : blocklist,
+    pdfViewer: $("pdf-viewer").checked,
   });
   say($("highlight-message"), `Saved: ${blocklist.length} blocked words. Pages pick up a new blocklist when reloaded.`);
 });
@@ -91,3 +94,4 @@ $("reset-blocklist").addEventListener("click", () => {
 });
 
 fill();
+showAccessNotice($("access"));

@@ -15,6 +15,9 @@ const DEFAULTS = Object.freeze({
   disabledSites: [],
   // null means "the default blocklist", so users who never edit it get updates to it.
   blocklist: null,
+  // PDFs opened in a tab go to the extension's own viewer (src/pdf/), where they are highlighted;
+  // false keeps the browser's viewer.
+  pdfViewer: true,
 });
 
 export async function loadSettings() {

@@ -1,0 +1,93 @@
+// The PDF viewer (PDFs opened in a tab come here; src/background/pdf_redirect.js). pdf.js draws
+// each page as it comes into view and lays its text over the drawing in a transparent text layer;
+// the content script's own code (main.js: scanner, hover cards, discoveries) highlights that
+// layer as each page appears, so matching happens in the background as for any page.
+import { start } from "../content/main.js";
+import { ext } from "../shared/browser_api.js";
+import * as pdfjsLib from "../../vendor/pdfjs/build/pdf.mjs";
+import { pdfAddressOf } from "./viewer_address.js";
+
+// The viewer components read the library from this global: that is how pdfjs-dist ships them.
+globalThis.pdfjsLib = pdfjsLib;
+const { EventBus, LinkTarget, PDFLinkService, PDFViewer } = await import("../../vendor/pdfjs/web/pdf_viewer.mjs");
+
+const VENDOR = new URL("../../vendor/pdfjs/", import.meta.url);
+// Each page's measures (performance.measure, read by bench/pdf_highlight.py and the tests): pdf.js
+// drawing it, and from its text layer being in place to its genes being highlighted.
+export const DRAW_MEASURE = "iconoplasm-pdf-draw";
+export const PAGE_MEASURE = "iconoplasm-pdf-page";
+
+pdfjsLib.GlobalWorkerOptions.workerSrc = new URL("build/pdf.worker.mjs", VENDOR).href;
+const $ = (id) => document.getElementById(id);
+
+function say(message, { error = false } = {}) {
+  $("status").textContent = message;
+  $("status").classList.toggle("error", error);
+}
+
+/** Times each page's drawing, and from its text layer to its highlights once the scanner has caught up. */
+function measurePages(eventBus, scanning) {
+  const drawStarted = new Map(); // page number -> when pdf.js began drawing it
+  eventBus.on("pagerender", ({ pageNumber }) => drawStarted.set(pageNumber, performance.now()));
+  eventBus.on("pagerendered", ({ pageNumber, error }) => {
+    if (!error && drawStarted.has(pageNumber)) performance.measure(DRAW_MEASURE, { start: drawStarted.get(pageNumber), detail: { page: pageNumber } });
+  });
+  eventBus.on("textlayerrendered", async ({ source, pageNumber, error }) => {
+    const drawn = performance.now();
+    const scanner = await scanning;
+    if (error || !scanner || !source.textLayer?.div) return;
+    scanner.scan(source.textLayer.div);
+    await scanner.idle();
+    const highlights = source.textLayer.div.querySelectorAll("span.iconoplasm-gene").length;
+    performance.measure(PAGE_MEASURE, { start: drawn, detail: { page: pageNumber, highlights } });
+  });
+}
+
+async function show(address) {
+  const name = decodeURIComponent(new URL(address).pathname.split("/").pop() || address);
+  $("name").textContent = name;
+  document.title = `${name} – Iconoplasm`;
+  const eventBus = new EventBus();
+  const linkService = new PDFLinkService({ eventBus, externalLinkTarget: LinkTarget.BLANK });
+  // Finding web addresses in each page's text to link them takes pdf.js a main-thread task of
+  // 50 ms or more on a full page; the PDF's own links are kept.
+  const viewer = new PDFViewer({ container: $("container"), viewer: $("viewer"), eventBus, linkService, enableAutoLinking: false });
+  linkService.setViewer(viewer);
+  eventBus.on("pagesinit", () => {
+    viewer.currentScaleValue = "page-width";
+  });
+  eventBus.on("pagechanging", ({ pageNumber }) => {
+    $("pages").textContent = `page ${pageNumber} of ${viewer.pagesCount}`;
+  });
+  // Disabled sites and the highlight style are the PDF's site's, as for its pages.
+  const site = new URL(address).hostname;
+  const scanning = start(ext.runtime.sendMessage({ type: "page-setup", site }), site).catch((error) => {
+    say(`Iconoplasm is not highlighting this PDF: ${error.message}`, { error: true });
+  });
+  measurePages(eventBus, scanning);
+
+  say("Opening…");
+  const pdf = await pdfjsLib.getDocument({
+    url: address,
+    cMapUrl: new URL("cmaps/", VENDOR).href,
+    standardFontDataUrl: new URL("standard_fonts/", VENDOR).href,
+    wasmUrl: new URL("wasm/", VENDOR).href,
+    iccUrl: new URL("iccs/", VENDOR).href,
+    // Extension pages may not evaluate code; pdf.js draws fonts without it.
+    isEvalSupported: false,
+  }).promise;
+  viewer.setDocument(pdf);
+  linkService.setDocument(pdf);
+  $("pages").textContent = `page 1 of ${pdf.numPages}`;
+  say("");
+}
+
+let address;
+try {
+  address = pdfAddressOf(location.search);
+} catch (error) {
+  say(error.message, { error: true });
+}
+if (address) {
+  show(address).catch((error) => say(`Could not open ${address}: ${error.message}`, { error: true }));
+}

@@ -49,6 +49,11 @@ REPO = Path(__file__).resolve().parent.parent
 HOT_GENES = 200
 
 
+def media_files(media: Path, count: int = 50) -> list[Path]:
+    """Up to ``count`` stored images (portraits and blots, whatever their format): the static-file floor."""
+    return sorted(p for p in media.rglob("*") if p.is_file())[:count] if media.exists() else []
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -147,7 +152,7 @@ def main() -> None:
         raise SystemExit(f"no database in {args.home}: run ./dev serve once first")
 
     media = args.home / "media"
-    static_files = sorted(p for p in media.rglob("*") if p.is_file())[:50] if media.exists() else []
+    static_files = media_files(media)
     if not static_files:
         raise SystemExit(f"no media files under {media} to serve as the static baseline")
 
@@ -369,7 +374,7 @@ def compare_databases(args) -> None:
         statics = {}
         for kind in kinds:
             media = Path(prepared[kind][0]["ICONOPLASM_HOME"]) / "media"
-            statics[kind] = ["/media/" + str(p.relative_to(media)) for p in sorted(media.rglob("*.png"))[:50]]
+            statics[kind] = ["/media/" + str(p.relative_to(media)) for p in media_files(media)]
         repeated = cards[:HOT_GENES]
         results: dict[str, dict[str, list[tuple]]] = {kind: {} for kind in kinds}
         for round_ in range(args.rounds):

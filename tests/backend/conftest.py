@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from backend.common import ratelimit
 
 from .catalogue import write_catalogue
-from .factories import make_user
+from .factories import build_site, make_user
 
 
 @pytest.fixture
@@ -46,6 +46,19 @@ def isolated(settings, tmp_path, fresh_rate_limits):
 def catalogue_files(tmp_path_factory):
     """genes.parquet and traits.parquet of the five fixture genes, built once per test run."""
     return write_catalogue(tmp_path_factory.mktemp("catalogue"))
+
+
+@pytest.fixture
+def site(db, catalogue_files):
+    """The fixture site (factories.build_site): the five genes, portraits, a member and their data."""
+    return build_site(*catalogue_files)
+
+
+@pytest.fixture
+def member(client, site):
+    """A client signed in as the site's member."""
+    client.force_login(site.user)
+    return client
 
 
 @pytest.fixture

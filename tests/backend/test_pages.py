@@ -16,24 +16,13 @@ from backend.portraits.models import Portrait, Vote
 from backend.studio.keys import provider_key_get, provider_key_set
 from backend.studio.models import GenerationRequest
 
-from .factories import PASSWORD, PLAIN_KEY, SECRET_ARTIST, build_site
+from .factories import PASSWORD, PLAIN_KEY, SECRET_ARTIST
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 # ---------------------------------------------------------------- the site (factories.build_site; catalogue_files in conftest.py)
-
-
-@pytest.fixture
-def site(db, catalogue_files):
-    return build_site(*catalogue_files)
-
-
-@pytest.fixture
-def member(client, site):
-    client.force_login(site.user)
-    return client
 
 
 def text(response) -> str:

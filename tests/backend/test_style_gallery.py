@@ -17,20 +17,9 @@ from backend.portraits.models import Emulsion
 from backend.studio.models import GenerationRequest
 from pipeline.emulsions import load_emulsions, procedural_emulsions
 
-from .factories import build_site, make_emulsion
+from .factories import make_emulsion
 
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture
-def site(db, catalogue_files):
-    return build_site(*catalogue_files)
-
-
-@pytest.fixture
-def member(client, site):
-    client.force_login(site.user)
-    return client
 
 
 @pytest.fixture

@@ -160,12 +160,14 @@ ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
 ext.tabs.onRemoved.addListener((tab) => pages.forgetTab(tab));
 
 // http(s) PDFs opened in a tab go to the extension's viewer while the options say so (file://
-// ones when their tab asks for its page setup, above).
+// ones when their tab asks for its page setup, above). The browser keeps the rule across restarts
+// of this worker and of the browser: it is set on install or update and when the settings change,
+// not each time the worker wakes.
 const followPdfSetting = () => loadSettings().then((settings) => syncPdfRedirect(ext, settings.pdfViewer));
-followPdfSetting();
 ext.storage.onChanged.addListener((changes, area) => area === "local" && changes.settings && followPdfSetting());
 
-// The first-run page says what Iconoplasm does and asks for any permission the browser held back.
 ext.runtime.onInstalled.addListener(({ reason }) => {
+  followPdfSetting();
+  // The first-run page says what Iconoplasm does and asks for any permission the browser held back.
   if (reason === "install") ext.tabs.create({ url: ext.runtime.getURL("src/pages/welcome.html") });
 });

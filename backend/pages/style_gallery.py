@@ -11,5 +11,6 @@ from .style_samples import REFERENCE_GENE, ensure_samples, reference_gene
 @require_GET
 def style_gallery(request):
     """Every procedurally offered emulsion's sample; missing samples are rendered once and stored."""
-    context = {"samples": ensure_samples(), "gene": reference_gene(), "reference_symbol": REFERENCE_GENE}
+    gene = reference_gene()
+    context = {"samples": ensure_samples(gene), "gene": gene, "reference_symbol": REFERENCE_GENE}
     return render(request, "styles.html", context)

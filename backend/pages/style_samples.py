@@ -59,29 +59,34 @@ def sample_names(gene: Gene, emulsions: Iterable[Emulsion]) -> dict[str, str]:
     return names
 
 
+def _indexed(names: dict[str, str]) -> set[str]:
+    """Which of these sample names are stored (one query)."""
+    return set(StoredSample.objects.filter(name__in=names.values()).values_list("name", flat=True))
+
+
 def stored_samples(emulsions: Iterable[Emulsion], storage: Storage = default_storage) -> list[StyleSample]:
-    """Each emulsion with its sample where one is already stored (never renders; one query)."""
+    """Each emulsion with its sample where one is already stored (never renders)."""
     emulsions = list(emulsions)
     gene = reference_gene()
     names = sample_names(gene, emulsions) if gene is not None else {}
-    stored = set(StoredSample.objects.filter(name__in=names.values()).values_list("name", flat=True))
+    stored = _indexed(names)
     return [
         StyleSample(e, storage.url(names[e.emulsion_id]) if names.get(e.emulsion_id) in stored else None)
         for e in emulsions
     ]
 
 
-def ensure_samples(storage: Storage = default_storage) -> list[StyleSample]:
-    """Every procedurally offered emulsion with its sample, rendering and storing (once) any missing.
+def ensure_samples(gene: Gene | None, storage: Storage = default_storage) -> list[StyleSample]:
+    """Every procedurally offered emulsion with its sample of ``gene`` (the reference gene),
+    rendering and storing (once) any missing.
 
     Without the reference gene in the catalogue there is nothing to draw: every url is None.
     """
     emulsions = list(procedural_emulsions())
-    gene = reference_gene()
     if gene is None:
         return [StyleSample(emulsion, None) for emulsion in emulsions]
     names = sample_names(gene, emulsions)
-    stored = set(StoredSample.objects.filter(name__in=names.values()).values_list("name", flat=True))
+    stored = _indexed(names)
     for emulsion in emulsions:
         if names[emulsion.emulsion_id] not in stored:
             _store(gene, emulsion, names[emulsion.emulsion_id], storage)

@@ -197,14 +197,12 @@ def request_process(claim: Claim, *, renderer: RendererSource) -> Portrait | Non
                 return None
             renderer, seed = byok_renderer(request), None
         else:
-            if not isinstance(renderer, Renderer):
-                renderer = renderer()
+            renderer = _renderer(renderer)
             seed = request_seed(request.gene.symbol, request.emulsion.emulsion_id, request.pk)
         rendered = render_portrait(portrait_job(request.gene, request.emulsion, seed), renderer)
         portrait = request_complete(claim, rendered)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the request
-        # A ByokError's message is meant for the user (the provider's own, key redacted): kept as it is.
-        error = exc.message if isinstance(exc, ByokError) else f"{type(exc).__name__}: {exc}"
+        error = failure_text(exc)
         logger.warning("request %s attempt %s failed: %s", claim.request_id, claim.attempt, error)
         try:
             request_fail(claim, error, final=byok)
@@ -335,7 +333,7 @@ def draw_first_portrait(gene: Gene, emulsion: Emulsion, renderer: Renderer, *, w
     try:
         rendered = render_portrait(first_portrait_job(gene, emulsion), renderer)
     except Exception as exc:
-        first_portrait_release(gene, worker_id=worker_id, error=f"{type(exc).__name__}: {exc}")
+        first_portrait_release(gene, worker_id=worker_id, error=failure_text(exc))
         raise
     return register_first_portrait(gene, emulsion, rendered, worker_id=worker_id)
 
@@ -391,6 +389,12 @@ def _first_portrait_now(gene_id: int, renderer: RendererSource) -> Portrait | No
 
 def _renderer(source: RendererSource) -> Renderer:
     return source if isinstance(source, Renderer) else source()
+
+
+def failure_text(exc: Exception) -> str:
+    """What a failed drawing records. A ByokError's message is meant for the user (the provider's
+    own, key redacted): kept as it is."""
+    return exc.message if isinstance(exc, ByokError) else f"{type(exc).__name__}: {exc}"
 
 
 # Backfilling portraits ------------------------------------------------------
@@ -489,7 +493,7 @@ def _backfill_in_pool(
                     try:
                         portrait = register_first_portrait(gene, emulsion, future.result(), worker_id=worker_id)
                     except Exception as exc:  # noqa: BLE001 - one gene's failure must not stop the others
-                        first_portrait_release(gene, worker_id=worker_id, error=f"{type(exc).__name__}: {exc}")
+                        first_portrait_release(gene, worker_id=worker_id, error=failure_text(exc))
                         _report_failure(gene, exc, on_done)
                         continue
                     made += 1

@@ -681,7 +681,7 @@ def character_for(symbol: str, family: str = "") -> Character:
     return Character(
         face=FACE_SHAPES[seed("face", stem) % len(FACE_SHAPES)],
         eyes=EYE_SHAPES[seed("eyes", symbol) % len(EYE_SHAPES)],
-        hair_cut=seed("hair_cut", stem) % 6,
+        hair_cut=seed("hair_cut", stem) % len(HAIR_CUTS["male"]),
         hair_tone=HAIR_TONES[seed("hair_tone", symbol) % len(HAIR_TONES)],
         dyed=seed("dyed", symbol) % 2 == 1,
         iris=IRISES[seed("iris", symbol) % len(IRISES)],

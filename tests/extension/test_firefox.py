@@ -274,6 +274,20 @@ def test_a_server_outside_the_declared_hosts_without_permission_is_asked_for(con
         configured.close_tab()
 
 
+def scroll_to_page(firefox: Firefox, number: int) -> None:
+    """Scrolls the PDF viewer to a page and returns once its scroll events have stopped: a scroll
+    closes the card, so a hover made while the viewer still scrolled would be undone at once."""
+    firefox.run_async(
+        """const settled = new AbortController();
+        let last = performance.now();
+        addEventListener("scroll", () => { last = performance.now(); }, { capture: true, signal: settled.signal });
+        document.querySelector(`.page[data-page-number='${args[0]}']`).scrollIntoView();
+        while (performance.now() - last < 250) await new Promise((resolve) => setTimeout(resolve, 50));
+        settled.abort();""",
+        number,
+    )
+
+
 def test_a_pdf_in_the_extension_viewer_is_highlighted_and_its_genes_show_cards(configured, pages, site):
     # A data: page, where no content script runs, so the PDF carries the paper's plain text.
     configured.open_tab("data:text/html;charset=utf-8," + urllib.parse.quote(PAPER.replace("{filler}", "")))
@@ -284,10 +298,10 @@ def test_a_pdf_in_the_extension_viewer_is_highlighted_and_its_genes_show_cards(c
     wait_until(lambda: highlights(configured, page_layer(1)) == FIRST_PAGE, timeout=15)
     assert colour_of(configured, f"{page_layer(1)} span[data-gene=TP53]") == gene_rgb(site, "TP53")
     # The last page is highlighted once scrolled to, as pdf.js draws it.
-    configured.evaluate("document.querySelector(\".page[data-page-number='2']\").scrollIntoView()")
+    scroll_to_page(configured, 2)
     wait_until(lambda: highlights(configured, page_layer(2)) == LAST_PAGE)
 
-    configured.evaluate("document.querySelector(\".page[data-page-number='1']\").scrollIntoView()")
+    scroll_to_page(configured, 1)
     configured.hover(f"{page_layer(1)} span[data-gene=TP53]")
     configured.wait_for(f"{CARD}?.shadowRoot.querySelector('.name')?.textContent === 'tumor protein p53'")
     configured.close_tab()

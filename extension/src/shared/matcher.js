@@ -261,9 +261,6 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
   // A spelling that reached a name by folding: a gene's or a shared name's.
   const folded = (found) => (found && found.how !== "shared" ? { symbol: found.symbol, how: "folded" } : found);
 
-  // Also the spellings of papers that differ from a name only in case or in ASCII Greek: Chk1,
-  // ApoE, Bcl-2, PPARa, b-catenin, p73. Never a word in lower case only (tau, mol) nor one that
-  // folds onto a blocked name.
   // The rules look at the candidate alone and a page repeats its words: each spelling is worked
   // out once per matcher (a third of the matching time went to working out the same words again).
   const resolved = new Map();
@@ -277,6 +274,9 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
     return found;
   }
 
+  // Also the spellings of papers that differ from a name only in case or in ASCII Greek: Chk1,
+  // ApoE, Bcl-2, PPARa, b-catenin, p73. Never a word in lower case only (tau, mol) nor one that
+  // folds onto a blocked name.
   function resolveSpelling(candidate) {
     const found = lookup(candidate);
     if (found || index.has(candidate)) return found;
@@ -361,7 +361,8 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
     // Lower case once for the whole text, where that keeps every offset (it does unless a
     // character changes length in lower case, as İ does).
     const lowered = text.toLowerCase();
-    const source = lowered.length === text.length ? lowered : text;
+    const offsetsKept = lowered.length === text.length;
+    const source = offsetsKept ? lowered : text;
     const starts = [];
     const ends = [];
     const lowerWords = [];
@@ -369,12 +370,11 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
     for (let word = WORD.exec(source); word; word = WORD.exec(source)) {
       starts.push(word.index);
       ends.push(word.index + word[0].length);
-      lowerWords.push(source === text ? word[0].toLowerCase() : word[0]);
+      lowerWords.push(offsetsKept ? word[0] : word[0].toLowerCase());
     }
-    const wordAt = (at) => lowerWords[at];
     const found = [];
     for (let first = 0; first < starts.length; first += 1) {
-      let key = wordAt(first);
+      let key = lowerWords[first];
       if (!namePrefixes.has(key)) continue;
       let best = null;
       let bestKey = null;
@@ -383,7 +383,7 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
         last += 1;
         if (last >= starts.length || last - first >= MAX_NAME_WORDS) break;
         if (starts[last] - ends[last - 1] !== 1 || !WORD_GAP.test(text[ends[last - 1]])) break;
-        key = `${key} ${wordAt(last)}`;
+        key = `${key} ${lowerWords[last]}`;
         if (!namePrefixes.has(key)) break;
       }
       if (best === null) continue;

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from backend.pages.style_samples import REFERENCE_GENE, ensure_samples
+from backend.pages.style_samples import REFERENCE_GENE, ensure_samples, reference_gene
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        samples = ensure_samples()
+        samples = ensure_samples(reference_gene())
         stored = [sample for sample in samples if sample.url is not None]
         self.stdout.write(f"style samples: {len(stored)} stored of {len(samples)} emulsions")
         if len(stored) < len(samples):

@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
@@ -94,6 +96,21 @@ def test_vote_with_token_auth(api_client, world):
     token = Token.objects.create(user=world["user"])
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert api_client.post(vote_url(world["first"]), {"value": 1}, format="json").status_code == 200
+
+
+def test_a_vote_through_the_api_takes_few_statements(api_client, world):
+    # The busiest write: each statement is a round trip on PostgreSQL. The token, the rate limit
+    # (2), the portrait, the gene's lock, the vote, the portrait's lock with its totals, their
+    # update, the canonical rule (2); SQLite takes its write lock with one more. BEGIN and COMMIT
+    # are not counted: inside the test's own transaction they are savepoints.
+    token = Token.objects.create(user=world["user"])
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with CaptureQueriesContext(connection) as statements:
+        body = api_client.post(vote_url(world["first"]), {"value": 1}, format="json").json()
+    sent = [q["sql"] for q in statements.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(sent) <= (10 if connection.vendor == "postgresql" else 11), "\n".join(sent)
+    assert (body["score"], body["votes_count"], body["my_vote"]) == (1, 1, 1)
+    assert body["emulsion"] == {"id": "E0001", "name": "Risograph Field Guide"}
 
 
 @pytest.mark.parametrize("payload", [{"value": 2}, {"value": "up"}, {"value": True}, {}])

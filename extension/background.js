@@ -5,7 +5,7 @@ import { fetchCard, fetchImageAsDataUrl, signIn } from "./src/background/api.js"
 import { discoverySummary, recordDiscovery, scheduleSend, sendUnsent } from "./src/background/discoveries.js";
 import { currentLexicon, matcherFor, savedLexicon } from "./src/background/lexicon_store.js";
 import { createPageMatchers, documentOf } from "./src/background/page_matchers.js";
-import { showLocalPdfInViewer, syncPdfRedirect } from "./src/background/pdf_redirect.js";
+import { listenForPdfs, showLocalPdfInViewer, syncPdfRedirect } from "./src/background/pdf_redirect.js";
 import { reviewAnswer, reviewItems, reviewSummary } from "./src/background/review.js";
 import { ext } from "./src/shared/browser_api.js";
 import { REVIEW_MESSAGES } from "./src/shared/messages.js";
@@ -160,11 +160,13 @@ ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
 ext.tabs.onRemoved.addListener((tab) => pages.forgetTab(tab));
 
 // http(s) PDFs opened in a tab go to the extension's viewer while the options say so (file://
-// ones when their tab asks for its page setup, above). The browser keeps the rule across restarts
+// ones when their tab asks for its page setup, above). Chromium keeps the rule across restarts
 // of this worker and of the browser: it is set on install or update and when the settings change,
-// not each time the worker wakes.
+// not each time the worker wakes. Firefox's listener lives only as long as the background page,
+// so it is added each time the page starts, and reads the option (kept until it changes) per PDF.
 const followPdfSetting = () => loadSettings().then((settings) => syncPdfRedirect(ext, settings.pdfViewer));
 ext.storage.onChanged.addListener((changes, area) => area === "local" && changes.settings && followPdfSetting());
+listenForPdfs(ext, () => pageSettings().then((settings) => settings.pdfViewer));
 
 ext.runtime.onInstalled.addListener(({ reason }) => {
   followPdfSetting();

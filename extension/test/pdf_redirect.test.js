@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PDF_RULE_ID, isLocalPdf, pdfRedirectRule } from "../src/background/pdf_redirect.js";
+import { PDF_RULE_ID, isLocalPdf, isPdfToShow, listenForPdfs, pdfRedirectRule } from "../src/background/pdf_redirect.js";
 import { pdfAddressOf, viewerAddress } from "../src/pdf/viewer_address.js";
 
 const VIEWER = "chrome-extension://abcdefghijklmnopabcdefghijklmnop/src/pdf/viewer.html";
@@ -34,4 +34,55 @@ test("a local PDF is a file: URL whose name ends in .pdf, in any case", () => {
   assert.equal(isLocalPdf("file:///home/me/paper.html"), false);
   assert.equal(isLocalPdf("https://example.org/paper.pdf"), false);
   assert.equal(isLocalPdf("not a url"), false);
+});
+
+const pdfResponse = (headers, method = "GET") => ({
+  method,
+  url: "https://journal.example.org/paper.pdf?download=1&token=a%20b",
+  responseHeaders: Object.entries(headers).map(([name, value]) => ({ name, value })),
+});
+
+test("a PDF to show is a GET answered as application/pdf, any parameters or case, not as a download", () => {
+  assert.equal(isPdfToShow(pdfResponse({ "Content-Type": "application/pdf" })), true);
+  assert.equal(isPdfToShow(pdfResponse({ "content-type": "Application/PDF; charset=binary" })), true);
+  assert.equal(isPdfToShow(pdfResponse({ "Content-Type": "application/pdf", "Content-Disposition": 'inline; filename="a.pdf"' })), true);
+  assert.equal(isPdfToShow(pdfResponse({ "Content-Type": "application/pdf", "Content-Disposition": 'Attachment; filename="a.pdf"' })), false);
+  assert.equal(isPdfToShow(pdfResponse({ "Content-Type": "application/pdf" }, "POST")), false);
+  assert.equal(isPdfToShow(pdfResponse({ "Content-Type": "application/pdfx" })), false);
+  assert.equal(isPdfToShow(pdfResponse({ "Content-Type": "text/html" })), false);
+  assert.equal(isPdfToShow(pdfResponse({})), false);
+  assert.equal(isPdfToShow({ method: "GET" }), false);
+});
+
+/** A browser's `ext` with only what listenForPdfs uses; `added` collects its listeners. */
+function fakeExt(origin) {
+  const added = [];
+  return {
+    added,
+    runtime: { getURL: (path) => `${origin}/${path}` },
+    webRequest: { onHeadersReceived: { addListener: (...args) => added.push(args) } },
+  };
+}
+
+test("in Firefox a blocking listener sends tab PDFs to the viewer while the option is on", async () => {
+  const ext = fakeExt("moz-extension://0b7d0e8c-0000-4000-8000-000000000000");
+  let wanted = true;
+  listenForPdfs(ext, async () => wanted);
+  assert.equal(ext.added.length, 1);
+  const [listener, filter, extraInfo] = ext.added[0];
+  assert.deepEqual(filter, { urls: ["http://*/*", "https://*/*"], types: ["main_frame"] });
+  assert.deepEqual(extraInfo, ["blocking", "responseHeaders"]);
+  const pdf = pdfResponse({ "Content-Type": "application/pdf" });
+  const redirected = await listener(pdf);
+  assert.equal(pdfAddressOf(new URL(redirected.redirectUrl).search), pdf.url);
+  assert.ok(redirected.redirectUrl.startsWith("moz-extension://0b7d0e8c-0000-4000-8000-000000000000/src/pdf/viewer.html?file="));
+  assert.equal(listener(pdfResponse({ "Content-Type": "text/html" })), undefined, "other pages are answered at once");
+  wanted = false;
+  assert.deepEqual(await listener(pdf), {});
+});
+
+test("in Chromium no listener is added: its rule redirects", () => {
+  const ext = fakeExt("chrome-extension://abcdefghijklmnopabcdefghijklmnop");
+  listenForPdfs(ext, async () => true);
+  assert.deepEqual(ext.added, []);
 });

@@ -4,7 +4,8 @@ dist/iconoplasm-firefox-<version>.zip (`./dev package` runs this).
     python extension/tools/package.py [--out DIR] [--no-lint]
 
 One folder serves both browsers unpacked, at the price of keys each browser reports and ignores
-(Chromium the background scripts, Firefox the service worker); each package carries only its own browser's keys, and only what runs in the browser:
+(Chromium the background scripts and the blocking webRequest permission, Firefox the service
+worker); each package carries only its own browser's keys, and only what runs in the browser:
 the top-level entries in SHIPPED (never the unit tests, their fixtures or these tools) and the
 project's licence. The version is the project's, from pyproject.toml; extension/manifest.json
 must say the same, so the unpacked folder and the packages never disagree. A package whose
@@ -52,12 +53,19 @@ def project_version(pyproject: Path = REPO_ROOT / "pyproject.toml") -> str:
         return tomllib.load(file)["project"]["version"]
 
 
+# Firefox's PDF redirect (a blocking webRequest listener); Chromium redirects with a rule instead
+# and reports webRequestBlocking as an error in MV3.
+FIREFOX_PERMISSIONS = ("webRequest", "webRequestBlocking")
+
+
 def chromium_manifest(manifest: dict) -> dict:
-    """The manifest without Firefox's keys: the background page's script list, which Chromium
-    reports as an error in MV3 ("requires manifest version of 2 or lower"; it runs the service
-    worker), and the `gecko` settings, which it does not read."""
+    """The manifest without Firefox's keys: the background page's script list and the blocking
+    webRequest permission, which Chromium reports as errors in MV3 ("requires manifest version of
+    2 or lower"; it runs the service worker and redirects PDFs by a rule), the webRequest
+    permission that goes with it, and the `gecko` settings, which it does not read."""
     result = json.loads(json.dumps(manifest))
     result["background"].pop("scripts", None)
+    result["permissions"] = [name for name in result.get("permissions", []) if name not in FIREFOX_PERMISSIONS]
     result.pop("browser_specific_settings", None)
     return result
 

@@ -1,6 +1,7 @@
 """The extension in real headless Firefox (Debian's firefox-esr over Marionette, installed as a
 temporary add-on) against a live test server: highlights, the card, discoveries, the saved lexicon
-offline, and the notice that asks for host permissions a user took back or never gave."""
+offline, the notice that asks for host permissions a user took back or never gave, and PDFs
+opened in a tab going to the extension's viewer unless the option keeps Firefox's own."""
 
 from __future__ import annotations
 
@@ -288,13 +289,29 @@ def scroll_to_page(firefox: Firefox, number: int) -> None:
     )
 
 
-def test_a_pdf_in_the_extension_viewer_is_highlighted_and_its_genes_show_cards(configured, pages, site):
+@pytest.fixture(scope="module")
+def paper_pdf(configured, pages) -> str:
+    """The address of test_pdf.py's paper printed to PDF by Firefox, served like any website's PDF
+    (as application/pdf)."""
     # A data: page, where no content script runs, so the PDF carries the paper's plain text.
     configured.open_tab("data:text/html;charset=utf-8," + urllib.parse.quote(PAPER.replace("{filler}", "")))
     address = pages.write_bytes("firefox-paper.pdf", configured.print_pdf())
     configured.close_tab()
+    return address
 
-    configured.open_tab(configured.extension_url(f"src/pdf/viewer.html?file={address}"))
+
+def set_pdf_viewer(firefox: Firefox, enabled: bool) -> None:
+    """Ticks or clears *Open PDFs in Iconoplasm's viewer* on the options page and saves."""
+    open_options(firefox)
+    if firefox.find("#pdf-viewer").is_selected() != enabled:
+        firefox.find("#pdf-viewer").click()
+    firefox.find("#highlight-form button[type=submit]").click()
+    firefox.wait_for("document.getElementById('highlight-message').textContent.startsWith('Saved:')")
+    firefox.close_tab()
+
+
+def test_a_pdf_in_the_extension_viewer_is_highlighted_and_its_genes_show_cards(configured, paper_pdf, site):
+    configured.open_tab(configured.extension_url(f"src/pdf/viewer.html?file={paper_pdf}"))
     wait_until(lambda: highlights(configured, page_layer(1)) == FIRST_PAGE, timeout=15)
     assert colour_of(configured, f"{page_layer(1)} span[data-gene=TP53]") == gene_rgb(site, "TP53")
     # The last page is highlighted once scrolled to, as pdf.js draws it.
@@ -304,4 +321,31 @@ def test_a_pdf_in_the_extension_viewer_is_highlighted_and_its_genes_show_cards(c
     scroll_to_page(configured, 1)
     configured.hover(f"{page_layer(1)} span[data-gene=TP53]")
     configured.wait_for(f"{CARD}?.shadowRoot.querySelector('.name')?.textContent === 'tumor protein p53'")
+    configured.close_tab()
+
+
+def test_a_pdf_opened_in_a_tab_goes_to_the_extension_viewer(configured, paper_pdf):
+    viewer = configured.extension_url(f"src/pdf/viewer.html?file={paper_pdf}")
+    configured.open_tab(paper_pdf)
+    wait_until(lambda: configured.client.get_url() == viewer)
+    wait_until(lambda: highlights(configured, page_layer(1)) == FIRST_PAGE, timeout=15)
+    configured.close_tab()
+    # The listener is the background page's: Firefox wakes a stopped page for it, and it is there again.
+    configured.stop_background()
+    configured.open_tab(paper_pdf)
+    wait_until(lambda: configured.client.get_url() == viewer)
+    configured.close_tab()
+
+
+def test_with_the_option_off_a_pdf_stays_in_firefoxs_own_viewer(configured, paper_pdf):
+    set_pdf_viewer(configured, False)
+    try:
+        configured.open_tab(paper_pdf)
+        time.sleep(1)  # time for a redirect that must not come
+        assert configured.client.get_url() == paper_pdf
+        configured.close_tab()
+    finally:
+        set_pdf_viewer(configured, True)
+    configured.open_tab(paper_pdf)
+    wait_until(lambda: configured.client.get_url().startswith(configured.extension_url("src/pdf/viewer.html")))
     configured.close_tab()

@@ -97,10 +97,16 @@ def test_each_browser_gets_only_its_own_manifest_keys(packages):
     chromium, firefox = packaged_manifest(packages["chromium"]), packaged_manifest(packages["firefox"])
     assert chromium["background"] == {"service_worker": "background.js", "type": "module"}
     assert "browser_specific_settings" not in chromium
+    # Firefox's PDF redirect is a blocking webRequest listener; Chromium's is a rule.
+    assert {"webRequest", "webRequestBlocking"} <= set(firefox["permissions"])
+    assert chromium["permissions"] == [
+        name for name in source["permissions"] if name not in {"webRequest", "webRequestBlocking"}
+    ]
     assert firefox["background"] == {"scripts": ["background.js"], "type": "module"}
     assert firefox["browser_specific_settings"] == source["browser_specific_settings"]
     assert firefox["browser_specific_settings"]["gecko_android"]["strict_min_version"]
-    unchanged = set(source) - {"background", "browser_specific_settings"}
+    assert firefox["permissions"] == source["permissions"]
+    unchanged = set(source) - {"background", "browser_specific_settings", "permissions"}
     assert (
         {key: chromium[key] for key in unchanged}
         == {key: firefox[key] for key in unchanged}
@@ -120,7 +126,8 @@ def test_the_firefox_package_passes_web_ext_lint_for_desktop_and_android(package
 
 def test_chromium_loads_its_package_without_manifest_errors(packages, tmp_path):
     """Chromium's own check, as chrome://extensions shows it in developer mode; the source folder
-    (with Firefox's background scripts) gets an error there, which the package is built to avoid."""
+    (with Firefox's background scripts and blocking webRequest) gets errors there, which the
+    package is built to avoid."""
     folders = {"package": unpacked(packages["chromium"], tmp_path / "chromium"), "source": EXTENSION}
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
@@ -159,6 +166,7 @@ def test_chromium_loads_its_package_without_manifest_errors(packages, tmp_path):
             context.close()
     assert errors["package"] == []
     assert any("background.scripts" in message for message in errors["source"]), errors["source"]
+    assert any("webRequestBlocking" in message for message in errors["source"]), errors["source"]
 
 
 def test_firefox_runs_its_package(packages, tmp_path, site, pages):

@@ -1,9 +1,11 @@
 // Sends PDFs opened in a tab to the extension's own viewer (src/pdf/viewer.html), where their text
 // is highlighted, unless the options say to keep the browser's viewer. An http(s) PDF is
-// redirected by a declarativeNetRequest rule that matches its Content-Type before the browser's
-// viewer starts; a file:// PDF (no headers, no network request) is recognised by its name when the
-// content script in its tab starts, which it only does where the user let the extension read file
-// URLs.
+// redirected once its response headers say it is one, before the browser's viewer starts: in
+// Chromium by a declarativeNetRequest rule that matches its Content-Type; in Firefox, whose rules
+// cannot match response headers, by a blocking webRequest listener that reads them. A file:// PDF
+// (no headers, no network request) is recognised by its name when the content script in its tab
+// starts, which it only does in Chromium, where the user let the extension read file URLs
+// (Firefox runs no content script in its own viewer).
 import { VIEWER_PAGE, viewerAddress } from "../pdf/viewer_address.js";
 
 export const PDF_RULE_ID = 1;
@@ -39,8 +41,46 @@ export function isLocalPdf(url) {
 }
 
 /**
- * Keeps the browser's redirect rules in line with `enabled`. Only Chromium: Firefox shows PDFs in
- * its own pdf.js viewer, and its rules cannot match response headers.
+ * Is the response in `details` (a webRequest event's, with its responseHeaders) a PDF the browser
+ * would show: the answer to a GET with Content-Type application/pdf (any parameters), not sent as
+ * a download (Content-Disposition: attachment)? The same test as the rule's conditions.
+ */
+export function isPdfToShow({ method, responseHeaders = [] }) {
+  const header = (name) =>
+    responseHeaders.find((found) => found.name.toLowerCase() === name)?.value?.trim().toLowerCase() ?? "";
+  return (
+    method === "GET" &&
+    header("content-type").split(";")[0].trim() === "application/pdf" &&
+    !header("content-disposition").startsWith("attachment")
+  );
+}
+
+/**
+ * Firefox's redirect: a blocking webRequest listener for the PDFs the rule would match, which asks
+ * `viewerWanted()` (the option) only once a response is one. Firefox forgets the listener when it
+ * stops the background page and wakes the page for the requests it listened to, so this runs at
+ * the top of the background script every time it starts; in Chromium it does nothing (the rule
+ * redirects there, and MV3 allows no blocking listener).
+ * @param {typeof browser} ext
+ * @param {() => Promise<boolean>} viewerWanted
+ */
+export function listenForPdfs(ext, viewerWanted) {
+  const viewerPage = ext.runtime.getURL(VIEWER_PAGE);
+  if (!viewerPage.startsWith("moz-extension:")) return;
+  ext.webRequest.onHeadersReceived.addListener(
+    // Other pages' responses get their answer at once, not after a read of the settings.
+    (details) =>
+      isPdfToShow(details)
+        ? viewerWanted().then((wanted) => (wanted ? { redirectUrl: viewerAddress(viewerPage, details.url) } : {}))
+        : undefined,
+    { urls: ["http://*/*", "https://*/*"], types: ["main_frame"] },
+    ["blocking", "responseHeaders"],
+  );
+}
+
+/**
+ * Keeps the browser's redirect rules in line with `enabled`. Only Chromium: Firefox's rules cannot
+ * match response headers, so listenForPdfs redirects there.
  * @param {typeof chrome} ext
  */
 export async function syncPdfRedirect(ext, enabled) {

@@ -129,8 +129,8 @@ def vote(user, portrait: Portrait, value: int) -> Voted:
     Vote rows, which are written to it; last the gene's canonical portrait is re-evaluated.
     Concurrent votes on the candidates of one gene therefore queue on the gene (no deadlock on
     PostgreSQL) and none is lost; on SQLite the first write takes the database's write lock. A
-    vote's reference to its portrait takes a lock the portrait's does not conflict with. Seven
-    statements in the transaction, each a round trip on PostgreSQL, on the site's busiest write.
+    vote's reference to its portrait takes a lock the portrait's does not conflict with. Six
+    statements between BEGIN and COMMIT, each a round trip on PostgreSQL, on the busiest write.
     """
     if isinstance(value, bool) or value not in VOTE_VALUES:
         raise ValidationError("value must be 1, -1 or 0 (0 clears your vote)")

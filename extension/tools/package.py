@@ -59,10 +59,9 @@ FIREFOX_PERMISSIONS = ("webRequest", "webRequestBlocking")
 
 
 def chromium_manifest(manifest: dict) -> dict:
-    """The manifest without Firefox's keys: the background page's script list and the blocking
-    webRequest permission, which Chromium reports as errors in MV3 ("requires manifest version of
-    2 or lower"; it runs the service worker and redirects PDFs by a rule), the webRequest
-    permission that goes with it, and the `gecko` settings, which it does not read."""
+    """The manifest without Firefox's keys: the background page's script list and
+    FIREFOX_PERMISSIONS (Chromium MV3 reports the script list and webRequestBlocking as errors,
+    "requires manifest version of 2 or lower"), and the `gecko` settings, which it does not read."""
     result = json.loads(json.dumps(manifest))
     result["background"].pop("scripts", None)
     result["permissions"] = [name for name in result.get("permissions", []) if name not in FIREFOX_PERMISSIONS]

@@ -10,6 +10,12 @@ import { VIEWER_PAGE, viewerAddress } from "../pdf/viewer_address.js";
 
 export const PDF_RULE_ID = 1;
 
+/** The viewer's full address when the extension runs under `scheme` (one browser's), else null. */
+function viewerPageUnder(ext, scheme) {
+  const viewerPage = ext.runtime.getURL(VIEWER_PAGE);
+  return viewerPage.startsWith(scheme) ? viewerPage : null;
+}
+
 /**
  * The redirect rule for `viewerPage` (the viewer's full extension URL). GET requests for a whole
  * tab whose answer is a PDF; a PDF sent as a download (Content-Disposition: attachment) stays one.
@@ -65,8 +71,8 @@ export function isPdfToShow({ method, responseHeaders = [] }) {
  * @param {() => Promise<boolean>} viewerWanted
  */
 export function listenForPdfs(ext, viewerWanted) {
-  const viewerPage = ext.runtime.getURL(VIEWER_PAGE);
-  if (!viewerPage.startsWith("moz-extension:")) return;
+  const viewerPage = viewerPageUnder(ext, "moz-extension:");
+  if (!viewerPage) return;
   ext.webRequest.onHeadersReceived.addListener(
     // Other pages' responses get their answer at once, not after a read of the settings.
     (details) =>
@@ -84,8 +90,8 @@ export function listenForPdfs(ext, viewerWanted) {
  * @param {typeof chrome} ext
  */
 export async function syncPdfRedirect(ext, enabled) {
-  const viewerPage = ext.runtime.getURL(VIEWER_PAGE);
-  if (!viewerPage.startsWith("chrome-extension:")) return;
+  const viewerPage = viewerPageUnder(ext, "chrome-extension:");
+  if (!viewerPage) return;
   await ext.declarativeNetRequest.updateDynamicRules({
     removeRuleIds: [PDF_RULE_ID],
     addRules: enabled ? [pdfRedirectRule(viewerPage)] : [],
@@ -99,8 +105,8 @@ export async function syncPdfRedirect(ext, enabled) {
  * @param {chrome.runtime.MessageSender} sender
  */
 export async function showLocalPdfInViewer(ext, sender) {
-  const viewerPage = ext.runtime.getURL(VIEWER_PAGE);
-  if (!viewerPage.startsWith("chrome-extension:") || sender.frameId !== 0 || sender.tab?.id === undefined) return false;
+  const viewerPage = viewerPageUnder(ext, "chrome-extension:");
+  if (!viewerPage || sender.frameId !== 0 || sender.tab?.id === undefined) return false;
   if (!isLocalPdf(sender.url)) return false;
   await ext.tabs.update(sender.tab.id, { url: viewerAddress(viewerPage, sender.url.split("#")[0]) });
   return true;

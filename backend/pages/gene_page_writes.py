@@ -40,7 +40,10 @@ def vote(request, pk: int):
     if refused:
         return refused
     value = int(data["value"])
-    services.vote(request.user, portrait, value)
+    try:
+        services.vote(request.user, portrait.pk, value)
+    except Portrait.DoesNotExist:  # hidden by moderation since the page was read
+        raise Http404(f"no portrait #{pk}") from None
     messages.success(request, VOTE_DONE[value].format(pk=pk))
     return redirect(gene_url(portrait.gene, f"candidate-{pk}"))
 

@@ -75,13 +75,14 @@ class PortraitVoteApi(APIView):
     )
     def post(self, request, pk: int):
         check_rate("vote", request)
-        portrait = portrait_or_404(pk)
         payload = VoteInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            voted = services.vote(request.user, portrait, int(payload.validated_data["value"]))
+            voted = services.vote(request.user, pk, int(payload.validated_data["value"]))
         except DjangoValidationError as exc:
             raise ValidationError({"value": exc.messages}) from exc
+        except Portrait.DoesNotExist:
+            raise NotFound(f"no portrait #{pk}") from None
         # The outcome already says what the answer shows: no query for the canonical or the user's vote.
         context = {
             "request": request,

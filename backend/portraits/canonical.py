@@ -2,16 +2,20 @@
 documented rule), admin pins, and re-running it after bulk moderation. Every change is logged.
 
 Locking, the same everywhere so that concurrent writers never deadlock on PostgreSQL: the gene
-row first (:func:`lock_gene`), then only the rows of the gene's own tables a writer changes,
-each locked alone (``of=("self",)``, never a row joined in by ``select_related``). ``FOR NO KEY
-UPDATE`` (``no_key=True``) still lets other transactions insert rows that refer to the locked
-one (a new candidate of the gene, a log entry naming a portrait).
+row first (:func:`lock_gene`; a vote locks it in the statement that reads its portrait,
+``of=("gene",)``), then only the rows of the gene's own tables a writer changes, each locked
+alone (``of=("self",)`` or by its UPDATE, never a row joined in by ``select_related``). The
+rule reads the Canonical row without a lock of its own: the gene's lock already serialises
+every writer of it. ``FOR NO KEY UPDATE`` (``no_key=True``) still lets other transactions
+insert rows that refer to the locked one (a new candidate of the gene, a log entry naming a
+portrait).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Subquery
 
 from backend.genes.models import Gene
 
@@ -38,6 +42,35 @@ def lock_genes_of(portrait_ids: list[int]) -> list[int]:
     for gene_id in gene_ids:
         lock_gene(gene_id)
     return gene_ids
+
+
+def _candidates_and_choice(gene: Gene) -> tuple[list[Portrait], Canonical | None]:
+    """The gene's public candidates (oldest first) and its Canonical row, in one statement when it has candidates.
+
+    Read after the gene's lock, which every writer of a canonical takes first, so the Canonical row
+    needs no lock of its own; and as a statement of its own, so that on PostgreSQL it sees what the
+    writer before committed (a row joined into the locking statement would come from the snapshot
+    taken before the wait). Only a gene without public candidates reads its Canonical row apart.
+    """
+    choice_row = Canonical.objects.filter(gene=gene)
+    public = list(
+        selectors.public_portraits()
+        .filter(gene=gene)
+        .annotate(
+            choice_id=Subquery(choice_row.values("id")),
+            choice_portrait_id=Subquery(choice_row.values("portrait_id")),
+            choice_pinned=Subquery(choice_row.values("pinned")),
+        )
+        .order_by("created_at", "id")
+    )
+    if not public:
+        return public, choice_row.first()
+    first = public[0]
+    if first.choice_id is None:
+        return public, None
+    return public, Canonical(
+        pk=first.choice_id, gene=gene, portrait_id=first.choice_portrait_id, pinned=first.choice_pinned
+    )
 
 
 def update_canonical(gene: Gene, changed_by=None, *, gene_locked: bool = False) -> Portrait | None:
@@ -74,9 +107,7 @@ def update_canonical(gene: Gene, changed_by=None, *, gene_locked: bool = False) 
             # Locking the gene row serialises the rule per gene, also while it has no Canonical row to lock
             # (two workers finishing the first two candidates at once would otherwise both create one).
             lock_gene(gene.pk, fields=("id",))
-        choice = Canonical.objects.select_for_update(of=("self",), no_key=True).filter(gene=gene).first()
-        # The gene's public candidates, read once; the rule below picks from them in Python.
-        public = list(selectors.public_portraits().filter(gene=gene).order_by("created_at", "id"))
+        public, choice = _candidates_and_choice(gene)
         by_id = {p.pk: p for p in public}
         current = by_id.get(choice.portrait_id) if choice is not None else None
         if choice is not None and choice.pinned and current is not None:

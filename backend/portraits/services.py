@@ -7,6 +7,7 @@ here. The canonical rule is in :mod:`.canonical`, loading emulsions and render m
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,15 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
 
 from backend.common.db import retry_when_locked
 from backend.genes.models import Gene
 from pipeline.images import inspect_image
 
-from .canonical import ensure_canonical, lock_gene, lock_genes_of, update_canonical
+from .canonical import ensure_canonical, lock_genes_of, update_canonical
 from .models import Emulsion, Portrait, Vote
+from .selectors import public_portraits
 
 VOTE_VALUES = (-1, 0, 1)
 
@@ -119,56 +119,74 @@ class Voted:
     my_vote: int | None
 
 
-def vote(user, portrait: Portrait, value: int) -> Voted:
-    """Record ``user``'s vote on ``portrait``: +1, −1, or 0 to clear it; returns the outcome (:class:`Voted`).
+@functools.cache
+def _recount_sql() -> str:
+    """One statement that locks a portrait row (as any UPDATE does, ``FOR NO KEY UPDATE`` on PostgreSQL),
+    writes its totals from its Vote rows and returns them: a vote's busiest write in one round trip."""
+    portrait, vote_table = Portrait._meta.db_table, Vote._meta.db_table
+    return (
+        f"UPDATE {portrait} SET (score, votes_count) ="
+        f" (SELECT COALESCE(SUM(v.value), 0), COUNT(*) FROM {vote_table} v WHERE v.portrait_id = %s)"
+        f" WHERE id = %s RETURNING score, votes_count"
+    )
+
+
+def voted_portrait(portrait_id: int) -> Portrait:
+    """The public portrait a vote is for, with what the answer shows (its emulsion, its gene's id and
+    symbol: the whole gene row is a lot to decode), and its gene's row locked, in one statement."""
+    return (
+        public_portraits()
+        .select_related("gene", "emulsion")
+        .only(
+            *(f.name for f in Portrait._meta.concrete_fields),
+            "gene__id",
+            "gene__symbol",
+            "emulsion__emulsion_id",
+            "emulsion__name",
+        )
+        .select_for_update(of=("gene",), no_key=True)
+        .get(pk=portrait_id)
+    )
+
+
+def vote(user, portrait_id: int, value: int) -> Voted:
+    """Record ``user``'s vote on public portrait ``portrait_id``: +1, −1, or 0 to clear it; returns the outcome
+    (:class:`Voted`); ``Portrait.DoesNotExist`` when no public portrait has that id.
 
     One transaction that locks in one order, as every writer of a gene's canonical does: the
-    gene row first (the lock every writer of the gene's portraits and votes takes first), then
-    the user's vote is upserted or deleted, then the portrait row is locked alone
-    (``of=("self",)``, no joined row) in the same statement that reads its new totals from the
-    Vote rows, which are written to it; last the gene's canonical portrait is re-evaluated.
-    Concurrent votes on the candidates of one gene therefore queue on the gene (no deadlock on
-    PostgreSQL) and none is lost; on SQLite the first write takes the database's write lock. A
-    vote's reference to its portrait takes a lock the portrait's does not conflict with. Six
-    statements between BEGIN and COMMIT, each a round trip on PostgreSQL, on the busiest write.
+    gene row first (the lock every writer of the gene's portraits and votes takes first, here in
+    the statement that reads the portrait for the answer), then
+    the user's vote is upserted or deleted, then the portrait row is updated with its new totals
+    from the Vote rows (the update locks that row alone); last the gene's canonical portrait is
+    re-evaluated. Concurrent votes on the candidates of one gene therefore queue on the gene (no
+    deadlock on PostgreSQL) and none is lost; on SQLite the transaction takes the database's
+    write lock at BEGIN (``transaction_mode`` IMMEDIATE). A vote's reference to its portrait
+    takes a lock the portrait's does not conflict with. Four statements between BEGIN and
+    COMMIT, each a round trip on PostgreSQL, on the busiest write.
     """
     if isinstance(value, bool) or value not in VOTE_VALUES:
         raise ValidationError("value must be 1, -1 or 0 (0 clears your vote)")
-    votes_of_portrait = Vote.objects.filter(portrait=OuterRef("pk")).order_by().values("portrait")
 
     def work() -> Voted:
         with transaction.atomic():
-            if connection.vendor == "sqlite":
-                # Take SQLite's write lock now rather than upgrading a read lock later (which fails at once).
-                Portrait.objects.filter(pk=portrait.pk).update(votes_count=F("votes_count"))
-            # A portrait never changes gene, so reading its gene before the lock is safe.
-            gene_id = portrait.gene_id or Portrait.objects.values_list("gene_id", flat=True).get(pk=portrait.pk)
-            # Only what the answer shows: the whole row (summary, names, traits) is a lot to decode.
-            gene = lock_gene(gene_id, fields=("id", "symbol"))
+            portrait = voted_portrait(portrait_id)
+            gene = portrait.gene
             if value == 0:
-                Vote.objects.filter(user=user, portrait_id=portrait.pk).delete()
+                Vote.objects.filter(user=user, portrait_id=portrait_id).delete()
             else:
                 # One upsert statement (no read first, no savepoint): the busiest write stays few round trips.
                 Vote.objects.bulk_create(
-                    [Vote(user=user, portrait_id=portrait.pk, value=value)],
+                    [Vote(user=user, portrait_id=portrait_id, value=value)],
                     update_conflicts=True,
                     unique_fields=["user", "portrait"],
                     update_fields=["value"],
                 )
-            locked = (
-                Portrait.objects.select_for_update(of=("self",), no_key=True)
-                .select_related("emulsion")  # for the answer; only the portrait row is locked
-                .annotate(
-                    new_score=Coalesce(Subquery(votes_of_portrait.annotate(total=Sum("value")).values("total")), 0),
-                    new_count=Coalesce(Subquery(votes_of_portrait.annotate(n=Count("id")).values("n")), 0),
-                )
-                .get(pk=portrait.pk)
-            )
-            locked.gene = gene
-            locked.score, locked.votes_count = locked.new_score, locked.new_count
-            Portrait.objects.filter(pk=locked.pk).update(score=locked.score, votes_count=locked.votes_count)
+            with connection.cursor() as cursor:
+                cursor.execute(_recount_sql(), [portrait_id, portrait_id])
+                totals = cursor.fetchone()
+            portrait.score, portrait.votes_count = totals
             canonical = update_canonical(gene, gene_locked=True)
-            return Voted(locked, canonical.pk if canonical is not None else None, value or None)
+            return Voted(portrait, canonical.pk if canonical is not None else None, value or None)
 
     return retry_when_locked(work)
 

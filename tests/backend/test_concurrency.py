@@ -25,7 +25,7 @@ from backend.accounts import services as account_services
 from backend.accounts.models import Discovery
 from backend.common.db import is_lock_conflict, retry_when_locked
 from backend.portraits import canonical, services
-from backend.portraits.models import Canonical, Portrait, Vote
+from backend.portraits.models import Canonical, Vote
 
 from .factories import PASSWORD, client_for, make_gene, make_portrait, make_user, make_users
 
@@ -106,7 +106,7 @@ def test_concurrent_votes_on_candidates_of_one_gene_never_deadlock():
     def cast(user):
         def job():
             for portrait_pk, value in plans[user.pk]:
-                services.vote(user, Portrait(pk=portrait_pk), value)
+                services.vote(user, portrait_pk, value)
 
         return job
 

@@ -195,7 +195,7 @@ def test_gene_page_shows_card_candidates_and_request_form(member, site):
 
 
 def test_gene_page_marks_the_users_own_vote(member, site):
-    services.vote(site.user, site.second, -1)
+    services.vote(site.user, site.second.pk, -1)
     page = text(member.get("/genes/TP53/"))
     own = page.split(f'id="candidate-{site.second.pk}"')[1].split("</li>")[0]
     assert 'value="-1" aria-pressed="true"' in own and 'value="1" aria-pressed="false"' in own and "You voted −1" in own

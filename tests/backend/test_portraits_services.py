@@ -22,7 +22,7 @@ from .factories import make_emulsion, make_gene, make_portrait, make_users, png_
 
 def votes(users, portrait, value=1):
     for user in users:
-        services.vote(user, portrait, value)
+        services.vote(user, portrait.pk, value)
     portrait.refresh_from_db()
     return portrait
 
@@ -39,15 +39,15 @@ def test_vote_up_down_and_clear_keeps_totals_exact():
     gene = make_gene("TP53")
     portrait = make_portrait(gene)
     alice, bob = make_users(2)
-    services.vote(alice, portrait, 1)
-    result = services.vote(bob, portrait, -1).portrait
+    services.vote(alice, portrait.pk, 1)
+    result = services.vote(bob, portrait.pk, -1).portrait
     assert (result.score, result.votes_count) == (0, 2)
-    result = services.vote(bob, portrait, 1).portrait  # one vote per user: changing replaces it
+    result = services.vote(bob, portrait.pk, 1).portrait  # one vote per user: changing replaces it
     assert (result.score, result.votes_count) == (2, 2)
     assert Vote.objects.filter(portrait=portrait).count() == 2
-    result = services.vote(alice, portrait, 0).portrait  # 0 clears
+    result = services.vote(alice, portrait.pk, 0).portrait  # 0 clears
     assert (result.score, result.votes_count) == (1, 1)
-    services.vote(alice, portrait, 0)  # clearing twice is harmless
+    services.vote(alice, portrait.pk, 0)  # clearing twice is harmless
     portrait.refresh_from_db()
     assert (portrait.score, portrait.votes_count) == (1, 1)
 
@@ -58,7 +58,23 @@ def test_vote_rejects_other_values(value):
     portrait = make_portrait(make_gene("TP53"))
     (user,) = make_users(1)
     with pytest.raises(ValidationError):
-        services.vote(user, portrait, value)
+        services.vote(user, portrait.pk, value)
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_vote_on_a_portrait_out_of_public_view_is_refused_and_writes_nothing():
+    gene = make_gene("TP53")
+    hidden = make_portrait(gene, hidden=True)
+    of_blocked = make_portrait(gene, emulsion=make_emulsion("E0009", blocked=True))
+    (user,) = make_users(1)
+    for portrait in (hidden, of_blocked):
+        with pytest.raises(Portrait.DoesNotExist):
+            services.vote(user, portrait.pk, 1)
+        portrait.refresh_from_db()
+        assert (portrait.score, portrait.votes_count) == (0, 0)
+    with pytest.raises(Portrait.DoesNotExist):
+        services.vote(user, 999_999, 1)
     assert not Vote.objects.exists()
 
 
@@ -75,7 +91,7 @@ def test_concurrent_votes_from_threads_lose_nothing():
     def cast(user, value):
         try:
             barrier.wait()
-            services.vote(user, Portrait(pk=portrait.pk), value)
+            services.vote(user, portrait.pk, value)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

@@ -2,7 +2,8 @@
 
 A foundation like ``backend.common`` (which alone uses it, in ``common/ratelimit.py``): it
 imports no app. A key holds at most its limit's count of rows inside the window (refused hits
-are never kept); older rows are pruned as hits come in.
+are never kept); older rows are pruned as hits come in. On PostgreSQL the table is UNLOGGED
+(migration 0002): counters need no crash safety, and a hit then commits without a disk flush.
 """
 
 from __future__ import annotations

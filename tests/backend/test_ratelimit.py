@@ -281,3 +281,19 @@ def test_a_long_client_address_is_still_one_key(db, settings):
     ratelimit.count("t", long_address)
     with pytest.raises(ratelimit.Refused):
         ratelimit.count("t", long_address)
+
+
+@pytest.mark.django_db
+def test_hits_are_counters_that_need_no_write_ahead_log_on_postgresql():
+    # UNLOGGED on PostgreSQL (a counted vote commits without a disk flush); SQLite has no such tables.
+    from backend.limits.models import Hit
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = %s", [Hit._meta.db_table])
+            assert cursor.fetchone() == ("u",)
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s", [Hit._meta.db_table])
+            assert cursor.fetchone() == (Hit._meta.db_table,)
+    ratelimit.count("vote", "user:1")
+    assert Hit.objects.filter(key="vote:user:1").count() == 1

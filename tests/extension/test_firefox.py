@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -348,4 +349,18 @@ def test_with_the_option_off_a_pdf_stays_in_firefoxs_own_viewer(configured, pape
         set_pdf_viewer(configured, True)
     configured.open_tab(paper_pdf)
     wait_until(lambda: configured.client.get_url().startswith(configured.extension_url("src/pdf/viewer.html")))
+    configured.close_tab()
+
+
+def test_a_pdf_on_this_computer_is_read_in_the_viewer_once_chosen(configured, paper_pdf, tmp_path):
+    local = tmp_path / "local paper.pdf"
+    with urllib.request.urlopen(paper_pdf) as response:
+        local.write_bytes(response.read())
+    # Firefox lets no add-on read a file URL: the viewer says so and offers to choose the file.
+    configured.open_tab(configured.extension_url(f"src/pdf/viewer.html?file={local.as_uri()}"))
+    configured.wait_for("!document.getElementById('chooser').hidden")
+    assert "Choose the file below to read it here." in text_of(configured, "#status")
+    configured.find("#choose").send_keys(str(local))
+    wait_until(lambda: highlights(configured, page_layer(1)) == FIRST_PAGE, timeout=15)
+    assert text_of(configured, "#name") == "local paper.pdf"
     configured.close_tab()

@@ -3,7 +3,8 @@ Chromium's own print-to-PDF), opened from a link on a website or as a file, open
 extension's pdf.js viewer; its text layer is highlighted in the genes' colours page by page as
 pages render, hovering shows the card and the discovery reaches the server; the PDF's site
 switched off takes the highlights away; with the option off the browser's own viewer keeps the
-PDF; a missing PDF or a bad address gets a readable error."""
+PDF; a missing PDF or a bad address gets a readable error; a PDF chosen or dropped from this
+computer (the popup's way in) opens too."""
 
 from __future__ import annotations
 
@@ -206,6 +207,42 @@ def test_a_missing_pdf_or_a_bad_address_says_why(configured, pages):
     expect(page.locator("#status.error")).to_have_text(
         "The viewer opens http, https and file PDFs, not javascript: ones."
     )
-    page.goto(viewer)
+    page.goto(f"{viewer}?pdf=paper.pdf")
     expect(page.locator("#status.error")).to_have_text("No PDF to show: the viewer's address has no ?file= part.")
     page.close()
+
+
+def test_a_pdf_chosen_or_dropped_from_this_computer_opens_in_the_viewer(configured, local_pdf, tmp_path):
+    # The way in where the browser lets no extension read file URLs (Firefox, or Chromium with it switched off).
+    context, extension_id = configured
+    popup = context.new_page()
+    popup.goto(f"chrome-extension://{extension_id}/src/pages/popup.html")
+    with context.expect_page() as opened:
+        popup.click("#open-pdf")
+    viewer = opened.value
+    expect(viewer.locator("#chooser")).to_be_visible()
+    expect(viewer.locator("#status")).to_have_text("")
+    not_a_pdf = tmp_path / "notes.txt"
+    not_a_pdf.write_text("TP53 and LAIR1")
+    viewer.set_input_files("#choose", str(not_a_pdf))
+    expect(viewer.locator("#status.error")).to_have_text("notes.txt is not a PDF.")
+    viewer.set_input_files("#choose", str(local_pdf))
+    expect(viewer.locator("#name")).to_have_text("local paper.pdf")
+    expect(viewer.locator("#chooser")).to_be_hidden()
+    highlights = viewer.locator(f"{page_layer(1)} span.iconoplasm-gene")
+    expect(highlights).to_have_count(len(FIRST_PAGE))
+    assert [tuple(pair) for pair in highlights.evaluate_all(HIGHLIGHTS)] == FIRST_PAGE
+
+    dropped_on = context.new_page()
+    dropped_on.goto(f"chrome-extension://{extension_id}/src/pdf/viewer.html")
+    files = dropped_on.evaluate_handle(
+        """async (bytes) => { const files = new DataTransfer();
+           files.items.add(new File([new Uint8Array(bytes)], "dropped.pdf", { type: "application/pdf" }));
+           return files; }""",
+        list(local_pdf.read_bytes()),
+    )
+    dropped_on.dispatch_event("body", "drop", {"dataTransfer": files})
+    expect(dropped_on.locator("#name")).to_have_text("dropped.pdf")
+    expect(dropped_on.locator(f"{page_layer(1)} span.iconoplasm-gene")).to_have_count(len(FIRST_PAGE))
+    for page in (popup, viewer, dropped_on):
+        page.close()

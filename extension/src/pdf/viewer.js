@@ -43,10 +43,14 @@ function measurePages(eventBus, scanning) {
   });
 }
 
-async function show(address) {
-  const name = decodeURIComponent(new URL(address).pathname.split("/").pop() || address);
+/**
+ * Shows one PDF: `name` in the bar, `site` the site whose settings apply (disabled sites, highlight
+ * style), `source` what pdf.js's getDocument reads (`url` or the file's `data`).
+ */
+async function show({ name, site, source }) {
   $("name").textContent = name;
   document.title = `${name} – Iconoplasm`;
+  $("chooser").hidden = true;
   const eventBus = new EventBus();
   const linkService = new PDFLinkService({ eventBus, externalLinkTarget: LinkTarget.BLANK });
   // Finding web addresses in each page's text to link them takes pdf.js a main-thread task of
@@ -59,8 +63,6 @@ async function show(address) {
   eventBus.on("pagechanging", ({ pageNumber }) => {
     $("pages").textContent = `page ${pageNumber} of ${viewer.pagesCount}`;
   });
-  // Disabled sites and the highlight style are the PDF's site's, as for its pages.
-  const site = new URL(address).hostname;
   const scanning = start(ext.runtime.sendMessage({ type: "page-setup", site }), site).catch((error) => {
     say(`Iconoplasm is not highlighting this PDF: ${error.message}`, { error: true });
   });
@@ -68,7 +70,7 @@ async function show(address) {
 
   say("Opening…");
   const pdf = await pdfjsLib.getDocument({
-    url: address,
+    ...source,
     cMapUrl: new URL("cmaps/", VENDOR).href,
     standardFontDataUrl: new URL("standard_fonts/", VENDOR).href,
     wasmUrl: new URL("wasm/", VENDOR).href,
@@ -82,12 +84,58 @@ async function show(address) {
   say("");
 }
 
-let address;
-try {
-  address = pdfAddressOf(location.search);
-} catch (error) {
-  say(error.message, { error: true });
+/** A PDF at `address` (http, https or file). */
+function showAddress(address) {
+  const name = decodeURIComponent(new URL(address).pathname.split("/").pop() || address);
+  return show({ name, site: new URL(address).hostname, source: { url: address } }).catch((error) => {
+    // Firefox lets no add-on read files on this computer, whatever the user allows: the file can still be chosen.
+    const local = new URL(address).protocol === "file:";
+    say(`Could not open ${address}: ${error.message}${local ? ". Choose the file below to read it here." : ""}`, { error: true });
+    if (local) offerChooser();
+  });
 }
-if (address) {
-  show(address).catch((error) => say(`Could not open ${address}: ${error.message}`, { error: true }));
+
+/** A PDF from this computer that the user chose or dropped; its settings are those of local files. */
+async function showFile(file) {
+  if (!(file.type === "application/pdf" || file.name.toLowerCase().endsWith(".pdf"))) {
+    say(`${file.name} is not a PDF.`, { error: true });
+    return;
+  }
+  try {
+    await show({ name: file.name, site: "", source: { data: new Uint8Array(await file.arrayBuffer()) } });
+  } catch (error) {
+    say(`Could not open ${file.name}: ${error.message}`, { error: true });
+    offerChooser();
+  }
+}
+
+/** The way in for a PDF on this computer: a file input, or a PDF dropped anywhere on the page. */
+function offerChooser() {
+  $("chooser").hidden = false;
+}
+
+$("choose").addEventListener("change", () => {
+  const [file] = $("choose").files;
+  if (file) showFile(file);
+});
+document.addEventListener("dragover", (event) => {
+  if (!$("chooser").hidden) event.preventDefault();
+});
+document.addEventListener("drop", (event) => {
+  if ($("chooser").hidden) return;
+  event.preventDefault();
+  const [file] = event.dataTransfer.files;
+  if (file) showFile(file);
+});
+
+if (location.search) {
+  let address;
+  try {
+    address = pdfAddressOf(location.search);
+  } catch (error) {
+    say(error.message, { error: true });
+  }
+  if (address) showAddress(address);
+} else {
+  offerChooser();
 }

@@ -2,7 +2,7 @@
 // in package-lock.json) into extension/vendor/pdfjs/, with pdf.js's licence. The folder is a build
 // output, not committed: `./dev test` and `./dev package` run this first; by hand:
 //   npm ci && node extension/tools/vendor_pdfjs.mjs
-// A second run with the same pdfjs-dist version copies nothing.
+// A second run with the same pdfjs-dist version and list of files copies nothing.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,8 @@ const SOURCE = join(REPO, "node_modules", "pdfjs-dist");
 const TARGET = join(REPO, "extension", "vendor", "pdfjs");
 const STAMP = join(TARGET, "VERSION");
 
-// The library and its worker, the viewer components (page views, lazy rendering) and their
+// The library, its worker (which parses PDFs) and its renderer worker (which draws pages on
+// OffscreenCanvas, off the page's main thread), the viewer components (page views, lazy rendering) and their
 // stylesheet with its images; the font and colour data some PDFs need; the image decoders
 // (WebAssembly, each with its licence). Left out: source maps, the minified and legacy copies, and
 // the scripting sandbox (QuickJS), since the viewer runs no PDF JavaScript.
@@ -20,6 +21,7 @@ const COPIED = [
   "LICENSE",
   "build/pdf.mjs",
   "build/pdf.worker.mjs",
+  "build/pdf.renderer.mjs",
   "web/pdf_viewer.mjs",
   "web/pdf_viewer.css",
   "web/images",
@@ -47,7 +49,9 @@ function installedVersion() {
 
 function vendor() {
   const version = installedVersion();
-  if (existsSync(STAMP) && readFileSync(STAMP, "utf8").trim() === version) return `pdf.js ${version} is already in ${TARGET}`;
+  // The stamp names the version and the files, so a change to either copies again.
+  const stamp = `${version}\n${COPIED.join("\n")}\n`;
+  if (existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp) return `pdf.js ${version} is already in ${TARGET}`;
   rmSync(TARGET, { recursive: true, force: true });
   for (const path of COPIED) {
     const from = join(SOURCE, path);
@@ -56,7 +60,7 @@ function vendor() {
     cpSync(from, join(TARGET, path), { recursive: true });
   }
   // Written last, so an interrupted copy is redone on the next run.
-  writeFileSync(STAMP, `${version}\n`);
+  writeFileSync(STAMP, stamp);
   return `copied pdf.js ${version} into ${TARGET}`;
 }
 

@@ -315,6 +315,11 @@ def test_a_pdf_in_the_extension_viewer_is_highlighted_and_its_genes_show_cards(c
     configured.open_tab(configured.extension_url(f"src/pdf/viewer.html?file={paper_pdf}"))
     wait_until(lambda: highlights(configured, page_layer(1)) == FIRST_PAGE, timeout=15)
     assert colour_of(configured, f"{page_layer(1)} span[data-gene=TP53]") == gene_rgb(site, "TP53")
+    # pdf.js drew the page in its renderer worker, off the page's main thread.
+    drawn = configured.evaluate(
+        "performance.getEntriesByName('iconoplasm-pdf-draw').map(m => [m.detail.page, m.detail.inWorker])"
+    )
+    assert [1, True] in drawn
     # The last page is highlighted once scrolled to, as pdf.js draws it.
     scroll_to_page(configured, 2)
     wait_until(lambda: highlights(configured, page_layer(2)) == LAST_PAGE)

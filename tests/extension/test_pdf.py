@@ -99,6 +99,11 @@ def test_a_printed_pdf_opens_in_the_viewer_highlighted_page_by_page(configured, 
     first = page.locator(f"{page_layer(1)} span.iconoplasm-gene")
     expect(first).to_have_count(len(FIRST_PAGE))
     assert [tuple(pair) for pair in first.evaluate_all(HIGHLIGHTS)] == FIRST_PAGE
+    # pdf.js drew the page in its renderer worker, off the page's main thread.
+    drawn = page.evaluate(
+        "performance.getEntriesByName('iconoplasm-pdf-draw').map(m => [m.detail.page, m.detail.inWorker])"
+    )
+    assert [1, True] in drawn
 
     # The genes' own colours, as on any page (pill style: the colour behind the text).
     tp53 = site.request("/api/genes/TP53/")

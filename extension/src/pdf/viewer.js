@@ -18,6 +18,12 @@ export const DRAW_MEASURE = "iconoplasm-pdf-draw";
 export const PAGE_MEASURE = "iconoplasm-pdf-page";
 
 pdfjsLib.GlobalWorkerOptions.workerSrc = new URL("build/pdf.worker.mjs", VENDOR).href;
+// Pages are drawn in pdf.js's renderer worker, on canvases handed to it (OffscreenCanvas), and
+// the canvases may use the GPU (enableHWA below). Drawn on the main thread, a 100-page PDF
+// scrolled through had a dozen tasks of 50-96 ms there (bench/pdf_highlight.py and a trace); with
+// the worker alone about eight of ~50 ms remained (the commits of canvases kept for reading
+// back); with both, none.
+pdfjsLib.GlobalWorkerOptions.rendererSrc = new URL("build/pdf.renderer.mjs", VENDOR).href;
 const $ = (id) => document.getElementById(id);
 
 function say(message, { error = false } = {}) {
@@ -25,12 +31,18 @@ function say(message, { error = false } = {}) {
   $("status").classList.toggle("error", error);
 }
 
-/** Times each page's drawing, and from its text layer to its highlights once the scanner has caught up. */
+/**
+ * Times each page's drawing (and says whether the renderer worker drew it), and from its text
+ * layer to its highlights once the scanner has caught up.
+ */
 function measurePages(eventBus, scanning) {
-  const drawStarted = new Map(); // page number -> when pdf.js began drawing it
-  eventBus.on("pagerender", ({ pageNumber }) => drawStarted.set(pageNumber, performance.now()));
+  const drawStarted = new Map(); // page number -> when pdf.js began drawing it, and its render task
+  eventBus.on("pagerender", ({ source, pageNumber }) => drawStarted.set(pageNumber, { start: performance.now(), task: source.renderTask }));
   eventBus.on("pagerendered", ({ pageNumber, error }) => {
-    if (!error && drawStarted.has(pageNumber)) performance.measure(DRAW_MEASURE, { start: drawStarted.get(pageNumber), detail: { page: pageNumber } });
+    const drawing = drawStarted.get(pageNumber);
+    if (error || !drawing) return;
+    const detail = { page: pageNumber, inWorker: drawing.task?.isWorkerRendering === true };
+    performance.measure(DRAW_MEASURE, { start: drawing.start, detail });
   });
   eventBus.on("textlayerrendered", async ({ source, pageNumber, error }) => {
     const drawn = performance.now();
@@ -77,6 +89,9 @@ async function show({ name, site, source }) {
     iccUrl: new URL("iccs/", VENDOR).href,
     // Extension pages may not evaluate code; pdf.js draws fonts without it.
     isEvalSupported: false,
+    // Canvases the browser may keep on the GPU, as pdf.js's own viewer makes them (the library's
+    // default is canvases kept for reading pixels back, which this viewer never does).
+    enableHWA: true,
   }).promise;
   viewer.setDocument(pdf);
   linkService.setDocument(pdf);

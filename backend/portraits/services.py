@@ -165,7 +165,7 @@ def _cast(user_id: int, portrait_id: int, value: int) -> tuple[int, int]:
         return cursor.fetchone()
 
 
-def voted_portrait(portrait_id: int) -> Portrait:
+def _voted_portrait(portrait_id: int) -> Portrait:
     """The public portrait a vote is for, with what the answer shows (its emulsion, its gene's id and
     symbol: the whole gene row is a lot to decode), and its gene's row locked, in one statement."""
     return (
@@ -202,7 +202,7 @@ def vote(user, portrait_id: int, value: int) -> Voted:
 
     def work() -> Voted:
         with transaction.atomic():
-            portrait = voted_portrait(portrait_id)
+            portrait = _voted_portrait(portrait_id)
             gene = portrait.gene
             portrait.score, portrait.votes_count = _cast(user.pk, portrait_id, value)
             canonical = update_canonical(gene, gene_locked=True)

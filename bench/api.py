@@ -1,6 +1,6 @@
 """Benchmark: card and lexicon throughput and latency against the real server.
 
-Starts gunicorn (``--web-workers`` sync workers, default 2) on the loaded database of ``$ICONOPLASM_HOME``
+Starts gunicorn (``--web-workers`` sync workers, default 2, in production mode: DEBUG off) on the loaded database of ``$ICONOPLASM_HOME``
 (run `./dev serve` once first, or pass --home), then drives it from N client
 threads with keep-alive connections for a fixed time per target:
 
@@ -36,6 +36,7 @@ import http.client
 import json
 import os
 import random
+import secrets
 import socket
 import statistics
 import subprocess
@@ -52,6 +53,19 @@ HOT_GENES = 200
 def media_files(media: Path, count: int = 50) -> list[Path]:
     """Up to ``count`` stored images (portraits and blots, whatever their format): the static-file floor."""
     return sorted(p for p in media.rglob("*") if p.is_file())[:count] if media.exists() else []
+
+
+def production(env: dict[str, str]) -> dict[str, str]:
+    """The server's environment in production mode, as deployed: Django's DEBUG off (no debug cursor
+    recording every statement), a secret key and a key-encryption key made for the run."""
+    from cryptography.fernet import Fernet
+
+    return {
+        **env,
+        "ICONOPLASM_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "ICONOPLASM_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+    }
 
 
 def free_port() -> int:
@@ -157,11 +171,13 @@ def main() -> None:
         raise SystemExit(f"no media files under {media} to serve as the static baseline")
 
     port = free_port()
-    env = dict(
-        os.environ,
-        ICONOPLASM_HOME=str(args.home),
-        ICONOPLASM_ALLOWED_HOSTS="127.0.0.1,localhost",
-        ICONOPLASM_FIRST_PORTRAIT_ON_DEMAND="0",  # cards as served (see prepare)
+    env = production(
+        dict(
+            os.environ,
+            ICONOPLASM_HOME=str(args.home),
+            ICONOPLASM_ALLOWED_HOSTS="127.0.0.1,localhost",
+            ICONOPLASM_FIRST_PORTRAIT_ON_DEMAND="0",  # cards as served (see prepare)
+        )
     )
     server = subprocess.Popen(
         [
@@ -347,7 +363,7 @@ def start_server(env: dict[str, str], args) -> tuple[subprocess.Popen, int]:
         [sys.executable, "-m", "gunicorn", "backend.iconoplasm.wsgi", "--workers", str(args.web_workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=REPO,
-        env=env,
+        env=production(env),
     )  # fmt: skip
     return server, port
 

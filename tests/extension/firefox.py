@@ -168,11 +168,22 @@ class Firefox:
         return base64.b64decode(self.client._send_message("WebDriver:Print", {"background": True}, key="value"))
 
     def stop_background(self) -> None:
-        """Stops the extension's background page as Firefox does when it is idle: its memory is gone."""
+        """Stops the extension's background page as Firefox does when it is idle: its memory is gone.
+
+        An event the page listens for that arrives just after (a tab closed a moment before: its
+        ``tabs.onRemoved``) wakes it again at once, so it is stopped again until it stays stopped.
+        """
         with self.client.using_context("chrome"):
             stopped = self.client.execute_async_script(
                 "const done = arguments[0];"
                 f"const extension = WebExtensionPolicy.getByID({json.dumps(ADDON_ID)}).extension;"
-                "extension.terminateBackground().then(() => done(extension.backgroundState));"
+                """(async () => {
+                    for (let attempt = 0; attempt < 20; attempt++) {
+                        await extension.terminateBackground();
+                        await new Promise((resolve) => setTimeout(resolve, 250));
+                        if (extension.backgroundState === "stopped") return "stopped";
+                    }
+                    return extension.backgroundState;
+                })().then(done);"""
             )
         assert stopped == "stopped", stopped

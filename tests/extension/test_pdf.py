@@ -231,12 +231,21 @@ def test_a_pdf_chosen_or_dropped_from_this_computer_opens_in_the_viewer(configur
     not_a_pdf.write_text("TP53 and LAIR1")
     viewer.set_input_files("#choose", str(not_a_pdf))
     expect(viewer.locator("#status.error")).to_have_text("notes.txt is not a PDF.")
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(local_pdf.read_bytes()[:200])
+    viewer.set_input_files("#choose", str(damaged))
+    expect(viewer.locator("#status.error")).to_contain_text("Could not open damaged.pdf: ")
+    expect(viewer.locator("#chooser")).to_be_visible()
     viewer.set_input_files("#choose", str(local_pdf))
     expect(viewer.locator("#name")).to_have_text("local paper.pdf")
     expect(viewer.locator("#chooser")).to_be_hidden()
     highlights = viewer.locator(f"{page_layer(1)} span.iconoplasm-gene")
     expect(highlights).to_have_count(len(FIRST_PAGE))
     assert [tuple(pair) for pair in highlights.evaluate_all(HIGHLIGHTS)] == FIRST_PAGE
+    # After the damaged file, still one scanner and one card: hovering opens a single card.
+    viewer.hover(f"{page_layer(1)} span[data-gene=TP53]")
+    expect(viewer.locator("iconoplasm-card[data-open] .name")).to_have_text("tumor protein p53")
+    expect(viewer.locator("iconoplasm-card")).to_have_count(1)
 
     dropped_on = context.new_page()
     dropped_on.goto(f"chrome-extension://{extension_id}/src/pdf/viewer.html")

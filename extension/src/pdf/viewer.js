@@ -55,6 +55,20 @@ function measurePages(eventBus, scanning) {
   });
 }
 
+let scanning; // the page's scanner (and hover cards), started once
+
+/**
+ * The page's scanner, started for `site` by the first PDF shown. A second PDF comes only after
+ * the first could not be read and the chooser was offered (both are local files then), and must
+ * not start a second scanner and a second set of cards.
+ */
+function scannerFor(site) {
+  scanning ??= start(ext.runtime.sendMessage({ type: "page-setup", site }), site).catch((error) => {
+    say(`Iconoplasm is not highlighting this PDF: ${error.message}`, { error: true });
+  });
+  return scanning;
+}
+
 /**
  * Shows one PDF: `name` in the bar, `site` the site whose settings apply (disabled sites, highlight
  * style), `source` what pdf.js's getDocument reads (`url` or the file's `data`).
@@ -75,10 +89,7 @@ async function show({ name, site, source }) {
   eventBus.on("pagechanging", ({ pageNumber }) => {
     $("pages").textContent = `page ${pageNumber} of ${viewer.pagesCount}`;
   });
-  const scanning = start(ext.runtime.sendMessage({ type: "page-setup", site }), site).catch((error) => {
-    say(`Iconoplasm is not highlighting this PDF: ${error.message}`, { error: true });
-  });
-  measurePages(eventBus, scanning);
+  measurePages(eventBus, scannerFor(site));
 
   say("Opening…");
   const pdf = await pdfjsLib.getDocument({

@@ -1,8 +1,8 @@
 """Benchmark: card and lexicon throughput and latency against the real server.
 
-Starts gunicorn (``--web-workers`` sync workers, default 2, in production mode: DEBUG off) on the loaded database of ``$ICONOPLASM_HOME``
-(run `./dev serve` once first, or pass --home), then drives it from N client
-threads with keep-alive connections for a fixed time per target:
+Starts gunicorn (``--web-workers`` sync workers, default 2, in production mode: DEBUG off) on
+the loaded database of ``$ICONOPLASM_HOME`` (run `./dev serve` once first, or pass --home), then
+drives it from N client threads with keep-alive connections for a fixed time per target:
 
 - a static file served by the same server (the floor: a media file),
 - ``GET /api/genes/{SYMBOL}/`` over 2,000 random symbols (first visits: each card built), then

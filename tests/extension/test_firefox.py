@@ -15,7 +15,7 @@ from .conftest import wait_until
 from .firefox import Firefox
 from .live_site import PASSWORD, USERNAME
 from .test_browser import EXPECTED, READING_LIST
-from .test_pdf import FIRST_PAGE, LAST_PAGE, PAPER, page_layer, vendored_pdfjs  # noqa: F401 (an autouse fixture)
+from .test_pdf import FIRST_PAGE, LAST_PAGE, PAGES_DRAWN, PAPER, page_layer, vendored_pdfjs  # noqa: F401 (an autouse fixture)
 
 CARD = "document.querySelector('iconoplasm-card')"
 # Everything the manifest lets a user revoke in about:addons: the declared hosts and the pages.
@@ -316,9 +316,7 @@ def test_a_pdf_in_the_extension_viewer_is_highlighted_and_its_genes_show_cards(c
     wait_until(lambda: highlights(configured, page_layer(1)) == FIRST_PAGE, timeout=15)
     assert colour_of(configured, f"{page_layer(1)} span[data-gene=TP53]") == gene_rgb(site, "TP53")
     # pdf.js drew the page in its renderer worker, off the page's main thread.
-    drawn = configured.evaluate(
-        "performance.getEntriesByName('iconoplasm-pdf-draw').map(m => [m.detail.page, m.detail.inWorker])"
-    )
+    drawn = configured.evaluate(PAGES_DRAWN)
     assert [1, True] in drawn
     # The last page is highlighted once scrolled to, as pdf.js draws it.
     scroll_to_page(configured, 2)

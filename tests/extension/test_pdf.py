@@ -39,6 +39,8 @@ FILLER_PAGES = 12  # enough pages that the last one is drawn only when scrolled 
 FIRST_PAGE = [("TP53", "TP53"), ("LAIR1", "LAIR1"), ("CD305", "LAIR1"), ("NEWG1", "NEWG1"), ("OLDG1", "NEWG1")]
 LAST_PAGE = [("SIGP1", "SIGP1"), ("TP53", "TP53")]
 HIGHLIGHTS = "els => els.map(e => [e.textContent, e.dataset.gene])"
+# [page, drawn by pdf.js's renderer worker] for each page drawn (the viewer's draw measures).
+PAGES_DRAWN = "performance.getEntriesByName('iconoplasm-pdf-draw').map(m => [m.detail.page, m.detail.inWorker])"
 
 
 def page_layer(number: int) -> str:
@@ -100,9 +102,7 @@ def test_a_printed_pdf_opens_in_the_viewer_highlighted_page_by_page(configured, 
     expect(first).to_have_count(len(FIRST_PAGE))
     assert [tuple(pair) for pair in first.evaluate_all(HIGHLIGHTS)] == FIRST_PAGE
     # pdf.js drew the page in its renderer worker, off the page's main thread.
-    drawn = page.evaluate(
-        "performance.getEntriesByName('iconoplasm-pdf-draw').map(m => [m.detail.page, m.detail.inWorker])"
-    )
+    drawn = page.evaluate(PAGES_DRAWN)
     assert [1, True] in drawn
 
     # The genes' own colours, as on any page (pill style: the colour behind the text).

@@ -33,9 +33,10 @@ function say(message, { error = false } = {}) {
 
 /**
  * Times each page's drawing (and says whether the renderer worker drew it), and from its text
- * layer to its highlights once the scanner has caught up.
+ * layer to its highlights once the scanner has caught up; `scanner()` is the page's scanner once
+ * a PDF has started it.
  */
-function measurePages(eventBus, scanning) {
+function measurePages(eventBus, scanner) {
   const drawStarted = new Map(); // page number -> when pdf.js began drawing it, and its render task
   eventBus.on("pagerender", ({ source, pageNumber }) => drawStarted.set(pageNumber, { start: performance.now(), task: source.renderTask }));
   eventBus.on("pagerendered", ({ pageNumber, error }) => {
@@ -46,50 +47,44 @@ function measurePages(eventBus, scanning) {
   });
   eventBus.on("textlayerrendered", async ({ source, pageNumber, error }) => {
     const drawn = performance.now();
-    const scanner = await scanning;
-    if (error || !scanner || !source.textLayer?.div) return;
-    scanner.scan(source.textLayer.div);
-    await scanner.idle();
+    const scanning = await scanner();
+    if (error || !scanning || !source.textLayer?.div) return;
+    scanning.scan(source.textLayer.div);
+    await scanning.idle();
     const highlights = source.textLayer.div.querySelectorAll("span.iconoplasm-gene").length;
     performance.measure(PAGE_MEASURE, { start: drawn, detail: { page: pageNumber, highlights } });
   });
 }
 
-let scanning; // the page's scanner (and hover cards), started once
-
-/**
- * The page's scanner, started for `site` by the first PDF shown. A second PDF comes only after
- * the first could not be read and the chooser was offered (both are local files then), and must
- * not start a second scanner and a second set of cards.
- */
-function scannerFor(site) {
-  scanning ??= start(ext.runtime.sendMessage({ type: "page-setup", site }), site).catch((error) => {
-    say(`Iconoplasm is not highlighting this PDF: ${error.message}`, { error: true });
-  });
-  return scanning;
-}
+// One pdf.js viewer and one scanner (with its hover cards) for the page: a second PDF is shown
+// in them only after the first could not be read and the chooser was offered.
+const eventBus = new EventBus();
+const linkService = new PDFLinkService({ eventBus, externalLinkTarget: LinkTarget.BLANK });
+// Finding web addresses in each page's text to link them takes pdf.js a main-thread task of
+// 50 ms or more on a full page; the PDF's own links are kept.
+const viewer = new PDFViewer({ container: $("container"), viewer: $("viewer"), eventBus, linkService, enableAutoLinking: false });
+linkService.setViewer(viewer);
+eventBus.on("pagesinit", () => {
+  viewer.currentScaleValue = "page-width";
+});
+eventBus.on("pagechanging", ({ pageNumber }) => {
+  $("pages").textContent = `page ${pageNumber} of ${viewer.pagesCount}`;
+});
+let scanning; // started by the first PDF shown, for its site
+measurePages(eventBus, () => scanning);
 
 /**
  * Shows one PDF: `name` in the bar, `site` the site whose settings apply (disabled sites, highlight
- * style), `source` what pdf.js's getDocument reads (`url` or the file's `data`).
+ * style; the first PDF's, and a second one is local like it), `source` what pdf.js's getDocument
+ * reads (`url` or the file's `data`).
  */
 async function show({ name, site, source }) {
   $("name").textContent = name;
   document.title = `${name} – Iconoplasm`;
   $("chooser").hidden = true;
-  const eventBus = new EventBus();
-  const linkService = new PDFLinkService({ eventBus, externalLinkTarget: LinkTarget.BLANK });
-  // Finding web addresses in each page's text to link them takes pdf.js a main-thread task of
-  // 50 ms or more on a full page; the PDF's own links are kept.
-  const viewer = new PDFViewer({ container: $("container"), viewer: $("viewer"), eventBus, linkService, enableAutoLinking: false });
-  linkService.setViewer(viewer);
-  eventBus.on("pagesinit", () => {
-    viewer.currentScaleValue = "page-width";
+  scanning ??= start(ext.runtime.sendMessage({ type: "page-setup", site }), site).catch((error) => {
+    say(`Iconoplasm is not highlighting this PDF: ${error.message}`, { error: true });
   });
-  eventBus.on("pagechanging", ({ pageNumber }) => {
-    $("pages").textContent = `page ${pageNumber} of ${viewer.pagesCount}`;
-  });
-  measurePages(eventBus, scannerFor(site));
 
   say("Opening…");
   const pdf = await pdfjsLib.getDocument({
@@ -112,10 +107,11 @@ async function show({ name, site, source }) {
 
 /** A PDF at `address` (http, https or file). */
 function showAddress(address) {
-  const name = decodeURIComponent(new URL(address).pathname.split("/").pop() || address);
-  return show({ name, site: new URL(address).hostname, source: { url: address } }).catch((error) => {
+  const url = new URL(address);
+  const name = decodeURIComponent(url.pathname.split("/").pop() || address);
+  return show({ name, site: url.hostname, source: { url: address } }).catch((error) => {
     // Firefox lets no add-on read files on this computer, whatever the user allows: the file can still be chosen.
-    const local = new URL(address).protocol === "file:";
+    const local = url.protocol === "file:";
     say(`Could not open ${address}: ${error.message}${local ? ". Choose the file below to read it here." : ""}`, { error: true });
     if (local) offerChooser();
   });

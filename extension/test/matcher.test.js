@@ -255,6 +255,24 @@ describe("gene names in words", () => {
   test("a name in capitals is a heading, not a mention", () => {
     assert.deepEqual(found(matcher, "LEPTIN SIGNALLING"), []);
   });
+
+  test("names beside letters outside ASCII, and in a text whose lower case is longer", () => {
+    assert.deepEqual(found(matcher, "Ménière: Leptin rose"), [["Leptin", "LEP"]]);
+    // İ is two characters in lower case: the offsets still point into the text as written.
+    const text = "İstanbul cohort: tumor necrosis factor and Leptin";
+    assert.deepEqual(found(matcher, text), [["tumor necrosis factor", "TNF"], ["Leptin", "LEP"]]);
+    assert.deepEqual(found(matcher, "ΛΕΠΤΙΝΗ and λεπτίνη are Greek words, interleukin–6 is English"), [["interleukin–6", "IL6"]]);
+  });
+
+  test("one space or one dash between the words of a name, nothing else", () => {
+    assert.deepEqual(found(matcher, "tumor  necrosis factor, tumor\nnecrosis factor, tumor necrosis\u2212factor"), []);
+  });
+
+  test("words whose hashes collide are told apart", () => {
+    // "dsbji" and "hrabe" share a hash (words.test.js): only the name's own word matches it.
+    const colliding = buildMatcher([named("DSB1", "dsbji kinase"), named("HRB1", "hrabe")], []);
+    assert.deepEqual(found(colliding, "dsbji, hrabe kinase, dsbji kinase"), [["hrabe", "HRB1"], ["dsbji kinase", "DSB1"]]);
+  });
 });
 
 describe("spellings papers use", () => {

@@ -5,10 +5,8 @@ import { DEFAULT_BLOCKLIST } from "./default_blocklist.js";
 import { biologyWords, followedByGeneEvidence, LIST_GAP, namesCells, saysGene } from "./gene_context.js";
 import { LEARNED_NAMES } from "./learned_names.js";
 import { PUBLICATION_NAMES } from "./publication_names.js";
+import { FIRST_DIGIT, foldedHash, HashFilter, isDashUnit, LAST_DIGIT, LOWER as LOWER_ONLY, NON_ASCII, OTHER_LETTER, UPPER as UPPER_ONLY, wordsOf } from "./words.js";
 
-// A run of letters and digits joined by any dash; a mention is one or more of its parts.
-// A dot between digits belongs to the name (Kv4.2, PGP9.5); a sentence's full stop does not.
-const RUN = /[\p{L}\p{N}]+(?:(?:[\p{Pd}\u2212]|(?<=\p{N})\.(?=\p{N}))[\p{L}\p{N}]+)*/gu;
 const DOTTED = /^([\p{L}\p{N}]+?)\.\p{N}/u;
 const SPACED_NUMBER = /^ (\p{N}{1,3})(?![\p{L}\p{N}.,])/u;
 const SPACED_GREEK = /^ (alpha|beta|gamma|delta|epsilon|kappa|[αβγδεκ])(?![\p{L}\p{N}])/u;
@@ -17,7 +15,6 @@ const WORD = /[\p{L}\p{N}]+/gu;
 // Spellings a matcher remembers before it starts again (a page has a few tens of thousands).
 const MAX_RESOLVED = 100_000;
 // What may stand between the words of a name: one space or one dash.
-const WORD_GAP = /^[ \p{Pd}]$/u;
 const DASH = /[\p{Pd}\u2212]/u;
 const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
@@ -179,6 +176,29 @@ function wordsKey(text) {
   return (text.match(WORD) ?? []).join(" ").toLowerCase();
 }
 
+// Whether text[start, end), folded to lower case in ASCII, is `word`.
+function sameFolded(text, start, end, word) {
+  if (end - start !== word.length) return false;
+  for (let at = start; at < end; at += 1) {
+    const unit = text.charCodeAt(at);
+    if ((unit >= 65 && unit <= 90 ? unit | 32 : unit) !== word.charCodeAt(at - start)) return false;
+  }
+  return true;
+}
+
+// The node of `word` in one level of a name tree, made if new: words whose hashes collide are
+// chained.
+function wordNode(level, word) {
+  const hash = foldedHash(word);
+  let node = level.get(hash);
+  while (node && node.word !== word) node = node.sameHash;
+  if (!node) {
+    node = { word, symbol: undefined, next: null, sameHash: level.get(hash) ?? null };
+    level.set(hash, node);
+  }
+  return node;
+}
+
 // The gene the shared rule gives a name that is no approved symbol, from the genes that have it
 // as a previous symbol and as an alias: the first kind it is decides, even when that kind names
 // several genes (then none).
@@ -227,13 +247,23 @@ export function longestNameParts(index) {
 export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts = longestNameParts(index) } = {}) {
   const blocked = new Set(blocklist);
   const { words, contextual } = index;
-  // Every name in words and each of its first words, so a run of words that begins no name is
-  // left at once.
-  const namePrefixes = new Set();
-  for (const key of words.keys()) {
-    for (let space = key.indexOf(" "); space !== -1; space = key.indexOf(" ", space + 1)) namePrefixes.add(key.slice(0, space));
-    namePrefixes.add(key);
+  // The names in words as a tree of their words, each level keyed by the words' hashes (word hash
+  // -> {word, symbol, next, sameHash}), so that a word of the text is looked up without being cut
+  // out of it; a run of words that begins no name is left at its first word.
+  const nameTree = new Map();
+  for (const [key, symbol] of words) {
+    let level = nameTree;
+    let node = null;
+    for (const word of key.split(" ")) {
+      if (node) level = node.next ??= new Map();
+      node = wordNode(level, word);
+    }
+    node.symbol = symbol;
   }
+  // Lower-case words in the index: a word of small ASCII letters only can be no other name (no
+  // spelling rule reaches one), so one not among these is left without a lookup.
+  const lowerNames = new HashFilter();
+  for (const name of index.keys()) if (/^[a-z]+$/u.test(name)) lowerNames.add(foldedHash(name));
 
   // What the index says of a name reached by rule `how`: its gene, the genes that share it (how
   // "shared"), or undefined for no name or a name left alone.
@@ -308,88 +338,111 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
   }
 
   // Candidate mentions of one text, before the page's context is applied: [{start, end, symbol, how}].
+  // A mention is one or more parts of a run: words joined by a dash, or by a dot between digits
+  // (Kv4.2, PGP9.5; a sentence's full stop is no part of a name).
   function candidates(text) {
+    const tokens = wordsOf(text);
+    const { count, starts, ends, kinds, hashes } = tokens;
     const found = [];
-    for (const run of text.matchAll(RUN)) {
-      // "PPAR gamma", "IFN γ": a Greek letter after a space, as papers also write it with a dash.
-      const after = run.index + run[0].length;
-      const spaceAfter = text[after] === " ";
-      const greek = spaceAfter && /^[\p{Lu}\p{N}]{2,}$/u.test(run[0]) ? SPACED_GREEK.exec(text.slice(after, after + 9)) : null;
-      const spaced = greek && resolveFound(`${run[0]}-${greek[1]}`);
-      if (spaced && spaced.how !== "shared") {
-        found.push({ start: run.index, end: run.index + run[0].length + greek[0].length, ...spaced });
-        continue;
+    for (let first = 0; first < count; ) {
+      let last = first;
+      let dashed = false;
+      while (last + 1 < count && ends[last] + 1 === starts[last + 1]) {
+        const between = text.charCodeAt(ends[last]);
+        if (isDashUnit(between)) dashed = true;
+        else if (between !== 46 || !(kinds[last] & LAST_DIGIT) || !(kinds[last + 1] & FIRST_DIGIT)) break;
+        last += 1;
       }
-      // "IFI 16", "IL 6": an approved symbol's letters and number apart, as with a dash.
-      const number = spaceAfter && /^\p{Lu}{3,}$/u.test(run[0]) ? SPACED_NUMBER.exec(text.slice(after, after + 6)) : null;
-      if (number && index.get(run[0] + number[1]) === run[0] + number[1]) {
-        found.push({ start: run.index, end: run.index + run[0].length + number[0].length, symbol: run[0] + number[1], how: "dashed" });
-        continue;
+      const start = starts[first];
+      const end = ends[last];
+      const single = first === last;
+      const kind = kinds[first];
+      first = last + 1;
+      if (single && kind === LOWER_ONLY && !lowerNames.has(hashes[last])) continue;
+      const run = text.slice(start, end);
+      if (single && text.charCodeAt(end) === 32) {
+        // "PPAR gamma", "IFN γ": a Greek letter after a space, as papers also write it with a dash.
+        const capitals = kind & NON_ASCII ? /^[\p{Lu}\p{N}]{2,}$/u.test(run) : !(kind & (LOWER_ONLY | OTHER_LETTER)) && run.length >= 2;
+        const greek = capitals ? SPACED_GREEK.exec(text.slice(end, end + 9)) : null;
+        const spaced = greek && resolveFound(`${run}-${greek[1]}`);
+        if (spaced && spaced.how !== "shared") {
+          found.push({ start, end: end + greek[0].length, ...spaced });
+          continue;
+        }
+        // "IFI 16", "IL 6": an approved symbol's letters and number apart, as with a dash.
+        const letters = kind & NON_ASCII ? /^\p{Lu}{3,}$/u.test(run) : kind === UPPER_ONLY && run.length >= 3;
+        const number = letters ? SPACED_NUMBER.exec(text.slice(end, end + 6)) : null;
+        if (number && index.get(run + number[1]) === run + number[1]) {
+          found.push({ start, end: end + number[0].length, symbol: run + number[1], how: "dashed" });
+          continue;
+        }
       }
-      if (!DASH.test(run[0])) {
-        const hit = resolveFound(run[0]);
-        if (hit) found.push({ start: run.index, end: run.index + run[0].length, ...hit });
+      if (!dashed) {
+        const hit = resolveFound(run);
+        if (hit) found.push({ start, end, ...hit });
         // No name has the dot: the part before it may be one (TP53.2 of a numbered list).
-        const beforeDot = hit || !run[0].includes(".") ? null : DOTTED.exec(run[0]);
+        const beforeDot = hit || single ? null : DOTTED.exec(run);
         const partHit = beforeDot && resolveFound(beforeDot[1]);
-        if (partHit) found.push({ start: run.index, end: run.index + beforeDot[1].length, ...partHit });
+        if (partHit) found.push({ start, end: start + beforeDot[1].length, ...partHit });
         continue;
       }
-      const parts = splitParts(run[0], run.index);
-      for (let first = 0; first < parts.length; ) {
+      const parts = splitParts(run, start);
+      for (let from = 0; from < parts.length; ) {
         let matched = false;
-        for (let last = Math.min(parts.length, first + maxParts) - 1; last >= first; last -= 1) {
-          const candidate = parts.slice(first, last + 1).map((part) => part.text).join("-");
+        for (let to = Math.min(parts.length, from + maxParts) - 1; to >= from; to -= 1) {
+          const candidate = parts.slice(from, to + 1).map((part) => part.text).join("-");
           const hit = blocked.has(candidate) ? undefined : resolveFound(candidate);
           if (hit) {
-            found.push({ start: parts[first].start, end: parts[last].end, ...hit });
-            first = last + 1;
+            found.push({ start: parts[from].start, end: parts[to].end, ...hit });
+            from = to + 1;
             matched = true;
             break;
           }
         }
-        if (!matched) first += 1;
+        if (!matched) from += 1;
       }
     }
-    return mergeNamesInWords(found, namesInWordsOf(text));
+    return mergeNamesInWords(found, namesInWordsOf(text, tokens));
   }
 
   // Gene names in words: the longest run of up to MAX_NAME_WORDS words, joined by single spaces or
   // dashes, whose lower case is a gene's name. A name written in capitals (a shouted heading)
   // does not count.
-  function namesInWordsOf(text) {
-    // Lower case once for the whole text, where that keeps every offset (it does unless a
-    // character changes length in lower case, as İ does).
-    const lowered = text.toLowerCase();
-    const offsetsKept = lowered.length === text.length;
-    const source = offsetsKept ? lowered : text;
-    const starts = [];
-    const ends = [];
-    const lowerWords = [];
-    WORD.lastIndex = 0;
-    for (let word = WORD.exec(source); word; word = WORD.exec(source)) {
-      starts.push(word.index);
-      ends.push(word.index + word[0].length);
-      lowerWords.push(offsetsKept ? word[0] : word[0].toLowerCase());
-    }
+  function namesInWordsOf(text, { count, starts, ends, kinds, hashes }) {
+    // A word of ASCII letters is compared with the tree's in place. Any other is cut out in lower
+    // case, from the text in lower case where that keeps every offset (it does unless a character
+    // changes length in lower case, as İ does: Greek's final sigma needs the text around it).
+    let lowered = null;
+    const nodeOf = (level, at) => {
+      if (!(kinds[at] & NON_ASCII)) {
+        for (let node = level.get(hashes[at]); node; node = node.sameHash) if (sameFolded(text, starts[at], ends[at], node.word)) return node;
+        return undefined;
+      }
+      lowered ??= text.toLowerCase();
+      const word = (lowered.length === text.length ? lowered : text).slice(starts[at], ends[at]).toLowerCase();
+      for (let node = level.get(foldedHash(word)); node; node = node.sameHash) if (node.word === word) return node;
+      return undefined;
+    };
     const found = [];
-    for (let first = 0; first < starts.length; first += 1) {
-      let key = lowerWords[first];
-      if (!namePrefixes.has(key)) continue;
+    for (let first = 0; first < count; first += 1) {
+      let node = nodeOf(nameTree, first);
+      if (!node) continue;
       let best = null;
-      let bestKey = null;
+      let bestSymbol = null;
       for (let last = first; ; ) {
-        if (words.get(key)) [best, bestKey] = [last, key];
+        if (node.symbol) [best, bestSymbol] = [last, node.symbol];
         last += 1;
-        if (last >= starts.length || last - first >= MAX_NAME_WORDS) break;
-        if (starts[last] - ends[last - 1] !== 1 || !WORD_GAP.test(text[ends[last - 1]])) break;
-        key = `${key} ${lowerWords[last]}`;
-        if (!namePrefixes.has(key)) break;
+        if (last >= count || last - first >= MAX_NAME_WORDS || !node.next || starts[last] - ends[last - 1] !== 1) break;
+        // One space or one dash between the words (the minus sign joins a symbol's parts only).
+        const gap = text.charCodeAt(ends[last - 1]);
+        if (gap !== 32 && (gap === 0x2212 || !isDashUnit(gap))) break;
+        node = nodeOf(node.next, last);
+        if (!node) break;
       }
       if (best === null) continue;
       const written = text.slice(starts[first], ends[best]);
       if (written === written.toUpperCase()) continue;
-      found.push({ start: starts[first], end: ends[best], symbol: words.get(bestKey), how: "words" });
+      found.push({ start: starts[first], end: ends[best], symbol: bestSymbol, how: "words" });
       first = best;
     }
     return found;

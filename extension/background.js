@@ -60,10 +60,18 @@ async function pageSetup({ site }, sender) {
   return { enabled: true, style: settings.style, problem: lexicon.problem };
 }
 
-// A batch of a document's texts (a tab sends one at a time, in page order): their mentions and the
-// colours of the genes found. Reads the lexicon page-setup made sure of, without asking the
-// server again.
-async function match({ texts }, sender) {
+// A batch of a document's texts (a tab sends a few at a time, in page order): their mentions and
+// the colours of the genes found. Reads the lexicon page-setup made sure of, without asking the
+// server again. Batches are matched one after another in the order they came, also while the
+// lexicon is still being read from storage: a page's context needs its texts in page order.
+let matched = Promise.resolve();
+function match(message, sender) {
+  const answer = matched.then(() => matchBatch(message, sender));
+  matched = answer.catch(() => {});
+  return answer;
+}
+
+async function matchBatch({ texts }, sender) {
   const settings = await pageSettings();
   const lexicon = await savedLexicon(settings.server);
   if (!lexicon) throw new Error("No lexicon is saved: open the extension's options page and save the server address.");

@@ -121,7 +121,7 @@ test("the main content is matched before the rest of the page", async () => {
   assert.deepEqual(batches.flat(), ["Main TP53", "Menu BRCA1", "Foot PALB2"]);
 });
 
-test("the first batch is small and later ones grow, one batch at a time", async () => {
+test("the first batch is small, later ones grow fourfold, and a few go out before the first is answered", async () => {
   const paragraphs = Array.from({ length: 200 }, (_, i) => `<p>Paragraph ${i} says that TP53 binds MDM2 and that the rest is prose.</p>`);
   let out = 0;
   let most = 0;
@@ -129,6 +129,7 @@ test("the first batch is small and later ones grow, one batch at a time", async 
   const { document } = await scannedPage(paragraphs.join(""), {
     firstBatch: 500,
     largestBatch: 4_000,
+    batchesOut: 2,
     match: async (texts) => {
       most = Math.max(most, ++out);
       const answer = await match(texts);
@@ -138,11 +139,39 @@ test("the first batch is small and later ones grow, one batch at a time", async 
   });
   const sizes = batches.map((texts) => texts.join("").length);
   assert.equal(highlighted(document).length, 400);
-  assert.equal(most, 1, "a batch goes out only once the one before it is answered");
+  assert.equal(most, 2, "two batches out at a time, never more");
   assert.ok(sizes[0] >= 500 && sizes[0] < 600, `first batch ${sizes[0]} characters`);
-  assert.ok(sizes[1] >= 1_000 && sizes[1] < 1_100, `second batch ${sizes[1]} characters`);
+  assert.ok(sizes[1] >= 2_000 && sizes[1] < 2_100, `second batch ${sizes[1]} characters`);
   assert.ok(Math.max(...sizes) < 4_100, "no batch is much over the largest size");
-  assert.equal(batches.flat().length, 200, "every text is sent once");
+  const texts = [...document.querySelectorAll("p")].map((p) => p.textContent);
+  assert.deepEqual(batches.flat(), texts, "every text is sent once, in page order");
+});
+
+test("answers that come back out of order are drawn in page order", async () => {
+  const paragraphs = Array.from({ length: 60 }, (_, i) => `<p>Paragraph ${i}: TP53.</p>`);
+  const { match } = background();
+  const drawnOrder = [];
+  let call = 0;
+  const document = page(paragraphs.join(""));
+  new document.defaultView.MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) if (node.classList?.contains("iconoplasm-gene")) drawnOrder.push(node.parentElement.textContent);
+  }).observe(document.body, { childList: true, subtree: true });
+  const scanner = createScanner({
+    document,
+    firstBatch: 100,
+    largestBatch: 400,
+    batchesOut: 4,
+    // Each answer slower than the next: the last batch sent is the first answered.
+    match: async (texts) => {
+      const delay = 40 - 10 * (call++ % 4);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      return match(texts);
+    },
+  });
+  scanner.start();
+  await scanner.idle();
+  await settle();
+  assert.deepEqual(drawnOrder, [...document.querySelectorAll("p")].map((p) => p.textContent));
 });
 
 test("spans take the symbol and colours the background sent and ignore a mention's other fields", async () => {

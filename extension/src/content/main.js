@@ -28,9 +28,11 @@ async function installCards() {
  * @param {Promise<object>} setupAnswer the background's answer to page-setup, asked for by the loader
  *   (or by the PDF viewer, src/pdf/viewer.js)
  * @param {string} [site] the host name the page's setup was asked for (the viewer's is the PDF's)
+ * @param {{paint?: boolean}} [options] whether mentions are painted before they become spans
+ *   (scanner.js; the viewer's text layers are all in view, so there they are spans at once)
  * @returns the page's scanner, or undefined where nothing is highlighted
  */
-export async function start(setupAnswer, site = location.hostname) {
+export async function start(setupAnswer, site = location.hostname, { paint = true } = {}) {
   const [setup] = await Promise.all([resultOf(setupAnswer), pageParsed()]);
   if (!setup.enabled) return;
   if (setup.problem) console.info(`Iconoplasm: ${setup.problem}`);
@@ -38,6 +40,7 @@ export async function start(setupAnswer, site = location.hostname) {
   const scanner = createScanner({
     document,
     match: (texts) => ask({ type: "match", texts }),
+    paint,
     onError: (error) => console.info(`Iconoplasm could not highlight part of this page: ${error.message}`),
   });
   scanner.start();

@@ -1,7 +1,10 @@
 // Walks a document's text a few milliseconds at a time, has it matched in batches and wraps the
 // gene mentions it gets back in spans, and keeps up with the page as it changes. Knows nothing
 // about the lexicon: it is given `match`, which answers a batch of texts asynchronously (the
-// background, where the name index lives).
+// background, where the name index lives). Where the browser can, mentions are first painted
+// (painter.js), which costs the page no layout, and become spans near the viewport and when the
+// page is idle.
+import { canPaint, createPainter } from "./painter.js";
 
 export const GENE_CLASS = "iconoplasm-gene";
 export const AMBIGUOUS_CLASS = "iconoplasm-ambiguous";
@@ -49,9 +52,13 @@ function isInsideSkipped(node) {
  * @param {number} [options.firstBatch] characters in the first batch, small so the first
  *   highlight comes quickly; each later batch is twice the one before, up to `largestBatch`
  * @param {number} [options.largestBatch]
+ * @param {number} [options.batchesOut] batches sent before the first of them is answered
  * @param {number} [options.sliceMs] longest stretch of work before yielding to the page
  * @param {() => number} [options.clock]
  * @param {(task: () => void) => void} [options.defer] runs a task after the page has had its turn
+ * @param {boolean} [options.paint] paint mentions before making spans of them, where the browser
+ *   can (not where all the text is in view anyway, as in the PDF viewer's text layers)
+ * @param {(task: () => void) => void} [options.whenIdle] runs a task when the page is idle
  */
 export function createScanner({
   document,
@@ -59,9 +66,12 @@ export function createScanner({
   onError = () => {},
   firstBatch = 2_000,
   largestBatch = 64_000,
+  batchesOut = 64,
   sliceMs = 8,
   clock = () => performance.now(),
   defer = (task) => setTimeout(task, 0),
+  paint = true,
+  whenIdle = (task) => (document.defaultView.requestIdleCallback ?? setTimeout)(task),
 }) {
   const window = document.defaultView;
   // Text nodes already looked at, including the pieces of text this scanner itself inserted.
@@ -73,31 +83,59 @@ export function createScanner({
   const walks = []; // generators of text nodes still to collect, main content first
   let batch = { nodes: [], texts: [], characters: 0 };
   let batchLimit = firstBatch;
-  let matching = false; // one batch at a time, so a page's texts reach its matcher in order
+  // Batches out at once: the next is matched while this tab draws the answer to the one before.
+  // The background matches them in the order sent; their answers are drawn in that order too.
+  let matching = 0;
+  let answers = Promise.resolve();
   const answered = []; // [{node, text, mentions}] waiting to become spans
   let scheduled = false;
   let stopped = false;
   let waiting = [];
   let observer = null;
+  let drawn = 0; // mentions painted or made spans, for the marks in the page's performance timeline
+  let drawnWhenMarked = 0;
+  const painting = paint && canPaint(window);
+  let painter = null; // made with the first mention painted: a page that names no gene is left as it is
+  // Painted mentions by the element around them, in page order, until they become spans; and
+  // each painted text node's entry, so a page's rewrite of it takes the old paint off.
+  const painted = new Map();
+  const paintedNodes = new WeakMap();
+  const nearView = painting ? new window.IntersectionObserver(spansNearView, { rootMargin: "100% 0px" }) : null;
+  let upgrading = false;
 
-  // `walked`: an element under `root` whose text is walked already (the main content).
+  // `walked`: an element under `root` whose text is walked already (the main content). The
+  // walker reads text nodes only and each element's verdict is remembered, so the walk calls no
+  // script per node (a filter function made it five times the cost of the walk itself).
   function* textNodesUnder(root, walked = null) {
     if (root.nodeType === 3) {
       yield root;
       return;
     }
-    const walker = document.createTreeWalker(root, window.NodeFilter.SHOW_ELEMENT | window.NodeFilter.SHOW_TEXT, {
-      acceptNode(node) {
-        if (node.nodeType === 3) return node.data.length > 1 ? window.NodeFilter.FILTER_ACCEPT : window.NodeFilter.FILTER_SKIP;
-        return node === walked || isSkippedElement(node) ? window.NodeFilter.FILTER_REJECT : window.NodeFilter.FILTER_SKIP;
-      },
-    });
+    const leftAlone = new Map([[root.parentElement, false]]);
+    const isLeftAlone = (element) => {
+      const unknown = [];
+      let verdict = false;
+      for (let at = element; at; at = at.parentElement) {
+        const known = leftAlone.get(at);
+        if (known !== undefined) {
+          verdict = known;
+          break;
+        }
+        unknown.push(at);
+      }
+      for (let index = unknown.length - 1; index >= 0; index -= 1) {
+        verdict ||= unknown[index] === walked || isSkippedElement(unknown[index]);
+        leftAlone.set(unknown[index], verdict);
+      }
+      return verdict;
+    };
+    const walker = document.createTreeWalker(root, window.NodeFilter.SHOW_TEXT);
     // Step past a node before handing it out: highlighting replaces it, and a walker
     // cannot continue from a node that has left the document.
     let node = walker.nextNode();
     while (node) {
       const following = walker.nextNode();
-      yield node;
+      if (node.length > 1 && !isLeftAlone(node.parentElement)) yield node;
       node = following;
     }
   }
@@ -148,6 +186,67 @@ export function createScanner({
     node.parentNode.replaceChild(fragment, node);
   }
 
+  function paintMentions(found) {
+    const { node, text, mentions } = found;
+    if (!node.isConnected || node.data !== text) return;
+    const element = node.parentElement;
+    let entries = painted.get(element);
+    if (!entries) {
+      painted.set(element, (entries = []));
+      nearView.observe(element);
+    }
+    painter ??= createPainter(document);
+    const entry = { ...found, ranges: painter.paint(node, mentions, colours) };
+    entries.push(entry);
+    paintedNodes.set(node, entry);
+  }
+
+  function unpaintNode(node) {
+    const entry = paintedNodes.get(node);
+    if (!entry) return;
+    painter.unpaint(entry.ranges);
+    entry.ranges = [];
+    paintedNodes.delete(node);
+  }
+
+  // The painted mentions in `element` become spans (highlight() leaves a text the page changed).
+  function spansIn(element) {
+    const entries = painted.get(element);
+    painted.delete(element);
+    nearView.unobserve(element);
+    for (const entry of entries) {
+      unpaintNode(entry.node);
+      highlight(entry);
+    }
+  }
+
+  function spansNearView(records) {
+    for (const record of records) if (record.isIntersecting && painted.has(record.target)) spansIn(record.target);
+  }
+
+  // The rest become spans a slice at a time while the page is idle, in page order.
+  function spansWhenIdle() {
+    if (upgrading || stopped || painted.size === 0) return;
+    upgrading = true;
+    whenIdle(() => {
+      upgrading = false;
+      if (stopped) return;
+      const started = clock();
+      for (const element of painted.keys()) {
+        if (clock() - started >= sliceMs) break;
+        spansIn(element);
+      }
+      spansWhenIdle();
+    });
+  }
+
+  // Marks in the page's performance timeline (only the latest of each is kept): when the first
+  // mention was drawn, and each time all that was queued has been.
+  function mark(name) {
+    performance.clearMarks(name);
+    performance.mark(name, { detail: { mentions: drawn } });
+  }
+
   // Adds the next unseen text node to the batch; false when every walk is done.
   function collectOne() {
     while (walks.length > 0) {
@@ -170,45 +269,73 @@ export function createScanner({
   function send() {
     const { nodes, texts } = batch;
     batch = { nodes: [], texts: [], characters: 0 };
-    batchLimit = Math.min(batchLimit * 2, largestBatch);
-    matching = true;
-    match(texts).then(
-      (answer) => {
-        if (stopped) return;
-        Object.assign(colours, answer.colours);
-        answer.mentions.forEach((mentions, i) => mentions.length > 0 && answered.push({ node: nodes[i], text: texts[i], mentions }));
-      },
-      (error) => onError(error),
-    ).finally(() => {
-      matching = false;
-      if (!stopped) work();
-    });
+    batchLimit = Math.min(batchLimit * 4, largestBatch);
+    matching += 1;
+    const pending = match(texts);
+    answers = answers
+      .then(() => pending)
+      .then(
+        (answer) => {
+          if (stopped) return;
+          Object.assign(colours, answer.colours);
+          answer.mentions.forEach((mentions, i) => mentions.length > 0 && answered.push({ node: nodes[i], text: texts[i], mentions }));
+        },
+        (error) => onError(error),
+      )
+      .finally(() => {
+        matching -= 1;
+        if (!stopped) work();
+      });
   }
 
-  // One slice: spans for what came back, then the walk until the batch is full. The next batch goes
-  // out as soon as an answer comes, before its spans are made, so the background matches while
-  // this tab draws.
+  // One slice: the walk, each batch sent as soon as it is full, then what came back drawn, for as
+  // long as the slice lasts; the first answer is drawn before any more walking, for the first
+  // highlight's sake. Batches go out before their answers come, so the background matches while
+  // this tab walks and draws.
   function slice() {
     scheduled = false;
     if (stopped) return;
     const started = clock();
     const late = () => clock() - started >= sliceMs;
-    while (answered.length > 0 && !late()) highlight(answered.shift());
-    while (batch.characters < batchLimit && !late() && collectOne());
+    if (drawn > 0) walk(late);
+    const before = drawn;
+    while (answered.length > 0 && !late()) {
+      const found = answered.shift();
+      if (painting) paintMentions(found);
+      else highlight(found);
+      drawn += found.mentions.length;
+    }
+    if (before === 0 && drawn > 0) mark("iconoplasm-first-highlight");
+    walk(late);
     work();
+  }
+
+  function walk(late) {
+    while (!late()) {
+      if (batch.characters >= batchLimit) {
+        if (matching >= batchesOut) return;
+        send();
+      }
+      if (!collectOne()) return;
+    }
   }
 
   function work() {
     const full = batch.characters >= batchLimit || walks.length === 0;
-    if (!matching && batch.texts.length > 0 && full) send();
+    if (matching < batchesOut && batch.texts.length > 0 && full) send();
     const more = answered.length > 0 || (walks.length > 0 && batch.characters < batchLimit);
     if (more && !scheduled) {
       scheduled = true;
       defer(slice);
     }
     if (!scheduled && !matching && walks.length === 0 && batch.texts.length === 0) {
+      if (drawn !== drawnWhenMarked) {
+        mark("iconoplasm-highlighted");
+        drawnWhenMarked = drawn;
+      }
       for (const resolve of waiting) resolve();
       waiting = [];
+      spansWhenIdle();
     }
   }
 
@@ -226,6 +353,7 @@ export function createScanner({
     for (const record of records) {
       if (record.type === "characterData") {
         // The page rewrote this text, even if it was a piece this scanner inserted.
+        if (painting) unpaintNode(record.target);
         seen.delete(record.target);
         scan(record.target);
       } else {
@@ -252,6 +380,9 @@ export function createScanner({
     stop() {
       stopped = true;
       observer?.disconnect();
+      nearView?.disconnect();
+      painter?.clear();
+      painted.clear();
       walks.length = 0;
       answered.length = 0;
       batch = { nodes: [], texts: [], characters: 0 };

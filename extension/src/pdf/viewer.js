@@ -82,7 +82,7 @@ async function show({ name, site, source }) {
   $("name").textContent = name;
   document.title = `${name} – Iconoplasm`;
   $("chooser").hidden = true;
-  scanning ??= start(ext.runtime.sendMessage({ type: "page-setup", site }), site).catch((error) => {
+  scanning ??= start(ext.runtime.sendMessage({ type: "page-setup", site }), site, { paint: false }).catch((error) => {
     say(`Iconoplasm is not highlighting this PDF: ${error.message}`, { error: true });
   });
 

@@ -251,3 +251,96 @@ test("an ambiguous mention becomes a neutral highlight that carries its candidat
   assert.equal(span.dataset.gene, undefined);
   assert.equal(span.style.getPropertyValue("--iconoplasm-color"), "", "no gene's colour");
 });
+
+// The CSS Custom Highlight API and IntersectionObserver as far as the scanner uses them, on a
+// JSDOM window (which has neither); the test says which elements come near the view.
+function withPainting(document) {
+  const window = document.defaultView;
+  window.Highlight = class extends Set {};
+  window.StaticRange = class {
+    constructor(init) {
+      Object.assign(this, init);
+    }
+  };
+  window.CSS = { highlights: new Map() };
+  const observed = new Set();
+  let report = null;
+  window.IntersectionObserver = class {
+    constructor(callback) {
+      report = callback;
+    }
+    observe(element) {
+      observed.add(element);
+    }
+    unobserve(element) {
+      observed.delete(element);
+    }
+    disconnect() {
+      observed.clear();
+    }
+  };
+  return {
+    observed,
+    nearView: (element) => report([{ target: element, isIntersecting: true }]),
+    painted: () =>
+      [...window.CSS.highlights].flatMap(([name, highlight]) =>
+        [...highlight].map((range) => `${range.startContainer.data.slice(range.startOffset, range.endOffset)}@${name}`),
+      ),
+  };
+}
+
+async function paintedPage(body, overrides = {}) {
+  const document = page(body);
+  const painting = withPainting(document);
+  const idleTasks = [];
+  const scanner = createScanner({ document, match: background().match, whenIdle: (task) => idleTasks.push(task), ...overrides });
+  scanner.start();
+  await scanner.idle();
+  const whenIdle = async () => {
+    while (idleTasks.length > 0) idleTasks.shift()();
+    await settle();
+  };
+  return { document, scanner, ...painting, whenIdle };
+}
+
+test("where the browser can, mentions are painted first and become spans near the view, then all when idle", async () => {
+  const { document, painted, observed, nearView, whenIdle } = await paintedPage("<p>TP53 here</p><p>then BRCA1</p><p>and MDM2</p>");
+  assert.deepEqual(highlighted(document), [], "no span before the view or idle time asks for one");
+  assert.deepEqual(painted().sort(), ["BRCA1@iconoplasm-pill-grey-dark", "MDM2@iconoplasm-pill-grey-dark", "TP53@iconoplasm-pill-grey-dark"]);
+  assert.equal(observed.size, 3);
+  const second = document.querySelectorAll("p")[1];
+  nearView(second);
+  await settle();
+  assert.deepEqual(highlighted(document), ["BRCA1=BRCA1"]);
+  assert.deepEqual(painted().sort(), ["MDM2@iconoplasm-pill-grey-dark", "TP53@iconoplasm-pill-grey-dark"]);
+  await whenIdle();
+  assert.deepEqual(highlighted(document), ["TP53=TP53", "BRCA1=BRCA1", "MDM2=MDM2"]);
+  assert.deepEqual(painted(), []);
+  assert.equal(observed.size, 0, "no element is watched once its mentions are spans");
+  assert.equal(document.body.textContent, "TP53 herethen BRCA1and MDM2");
+});
+
+test("painted text the page rewrites loses its paint, and its new text is matched again", async () => {
+  const { document, scanner, painted } = await paintedPage("<p id='status'>TP53 status</p>");
+  document.getElementById("status").firstChild.data = "now IL6";
+  await settle();
+  await scanner.idle();
+  assert.deepEqual(painted(), ["IL6@iconoplasm-pill-grey-dark"]);
+});
+
+test("the paint follows the page's highlight style, and stop takes it all off", async () => {
+  const { document, scanner, painted } = await paintedPage("<p>TP53</p>");
+  document.documentElement.dataset.iconoplasmStyle = "underline";
+  await settle();
+  assert.deepEqual(painted(), ["TP53@iconoplasm-underline-grey-dark"]);
+  assert.ok(![...document.defaultView.CSS.highlights.keys()].some((name) => name.startsWith("iconoplasm-pill-")));
+  scanner.stop();
+  assert.deepEqual([...document.defaultView.CSS.highlights.keys()], []);
+  assert.equal(document.body.innerHTML, "<p>TP53</p>");
+});
+
+test("told not to paint (the PDF viewer's text layers are all in view), the scanner makes spans at once", async () => {
+  const { document, painted } = await paintedPage("<p>TP53 here</p>", { paint: false });
+  assert.deepEqual(highlighted(document), ["TP53=TP53"]);
+  assert.deepEqual(painted(), []);
+});

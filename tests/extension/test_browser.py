@@ -157,6 +157,64 @@ def test_a_pill_keeps_the_spaces_beside_it_visible(configured, pages):
     page.close()
 
 
+LONG_PAGE = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>Long</title></head><body><main>"
+    + "".join(f"<p id='p{i}'>Paragraph {i}: TP53 binds LAIR1, as ever.</p>" for i in range(400))
+    + "<p id='end'>The end.</p></main>"
+    # Scrolled to the end while the page is parsed, before the extension starts.
+    + "<script>document.getElementById('end').scrollIntoView()</script></body></html>"
+)
+# In the page's world: when the scanner marks all drawn, how many mentions were painted and how
+# many were spans; and in what order spans were made (their paragraph's number).
+PAINT_PROBE = r"""
+window.__paint = { marked: null, spanOrder: [] };
+const paintedNow = () => [...CSS.highlights].reduce((n, [name, h]) => n + (name.startsWith("iconoplasm-") ? h.size : 0), 0);
+new PerformanceObserver((list) => {
+  for (const mark of list.getEntries()) {
+    if (mark.name !== "iconoplasm-highlighted" || __paint.marked) continue;
+    __paint.marked = { mentions: mark.detail.mentions, painted: paintedNow(), spans: document.querySelectorAll("span.iconoplasm-gene").length };
+  }
+}).observe({ type: "mark", buffered: true });
+document.addEventListener("DOMContentLoaded", () => {
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node.nodeType === 1 && node.classList.contains("iconoplasm-gene")) __paint.spanOrder.push(Number(node.parentElement.id.slice(1)));
+      }
+    }
+  }).observe(document.body, { childList: true, subtree: true });
+});
+"""
+
+
+def test_a_long_page_is_painted_at_once_and_its_mentions_become_spans_near_the_view_first(configured, pages):
+    context, _ = configured
+    page = context.new_page()
+    page.add_init_script(PAINT_PROBE)
+    page.goto(pages.write("long.html", LONG_PAGE))
+    page.wait_for_function("window.__paint.marked !== null", timeout=15_000)
+    marked = page.evaluate("__paint.marked")
+    assert marked["mentions"] == 800
+    assert marked["painted"] + marked["spans"] == 800, marked
+    assert marked["painted"] > 400, f"far from the view, mentions are painted, not spans: {marked}"
+    # Every painted highlight has the colours highlight.css gives its name.
+    colours = page.evaluate(
+        """[...CSS.highlights].filter(([name, h]) => name.startsWith("iconoplasm-") && h.size > 0)
+            .map(([name]) => getComputedStyle(document.getElementById("p0"), `::highlight(${name})`).backgroundColor)"""
+    )
+    assert colours and all(colour not in ("", "rgba(0, 0, 0, 0)") for colour in colours), colours
+    page.wait_for_function(
+        """document.querySelectorAll("span.iconoplasm-gene").length === 800
+            && [...CSS.highlights].every(([name, h]) => !name.startsWith("iconoplasm-") || h.size === 0)""",
+        timeout=15_000,
+    )
+    order = page.evaluate("__paint.spanOrder")
+    assert min(order[:20]) > 300, f"the paragraphs in view became spans first: {order[:20]}"
+    assert sorted(order) == sorted(list(range(400)) * 2)
+    expect(page.locator("#p399 span.iconoplasm-gene[data-gene=TP53]")).to_have_attribute("role", "button")
+    page.close()
+
+
 def test_hover_shows_the_card_with_its_portrait_and_a_click_opens_the_gene_page(configured, pages, site):
     context, _ = configured
     page = open_reading_list(configured, pages)

@@ -6,7 +6,15 @@
 {
   const runtime = (globalThis.browser ?? globalThis.chrome).runtime;
   const setup = runtime.sendMessage({ type: "page-setup", site: location.hostname });
-  const modules = ["src/content/main.js", "src/content/scanner.js", "src/content/painter.js", "src/shared/messages.js", "src/shared/browser_api.js"];
+  const modules = [
+    "src/content/main.js",
+    "src/content/scanner.js",
+    "src/content/painter.js",
+    "src/shared/settings.js",
+    "src/shared/default_blocklist.js",
+    "src/shared/messages.js",
+    "src/shared/browser_api.js",
+  ];
   Promise.all(modules.map((path) => import(runtime.getURL(path))))
     .then(
       ([main]) => main.start(setup),

@@ -4,64 +4,55 @@
 // painted range does not. Painted mentions have no pill shape, no card and no Tab stop, so the
 // scanner turns them into spans near the viewport and when the page is idle.
 //
-// Each highlight name costs every restyle of the page a style per element and name (with 68
-// names a frame of a megabyte's page took 0.4–0.6 s, with a name per gene colour minutes), so the
-// colours are painted from a small palette: the gene's hue in twelve steps, or grey, light under
-// dark text and dark under light text. The spans then show the gene's own colour.
+// Each registered highlight name costs every restyle of the page a style per element and name
+// (with 68 names a frame of a megabyte's page took 0.4–0.6 s, with a name per gene colour
+// minutes), so the colours are painted from a palette of 27 (highlight.css, which the browser
+// loads with the page: a rule added later would restyle all of it): the gene's hue in twelve
+// steps, or grey, in the shade its text colour needs. The spans then show the gene's own colour.
+import { HIGHLIGHT_STYLES } from "../shared/settings.js";
 
-export const PAINTED_PREFIX = "iconoplasm-";
-const AMBIGUOUS = `${PAINTED_PREFIX}ambiguous`;
-const COLOUR = /^#[0-9a-fA-F]{6}$/;
 const HUES = 12;
+const SHADES = ["dark", "light"]; // under light text, under dark text
 // Below this chroma (0–1) a colour is painted grey.
 const GREY_CHROMA = 0.15;
+const COLOUR = /^#[0-9a-fA-F]{6}$/;
+const AMBIGUOUS = "ambiguous";
+// A palette colour's name without its style: "0-dark" … "330-light", "grey-dark", "ambiguous".
+export const PALETTE = [
+  ...SHADES.flatMap((shade) => [...Array.from({ length: HUES }, (_, hue) => `${hue * (360 / HUES)}-${shade}`), `grey-${shade}`]),
+  AMBIGUOUS,
+];
 
 /** Whether this browser has the CSS Custom Highlight API (Chromium 105, Firefox 140, Safari 17.2). */
 export function canPaint(window) {
-  return Boolean(window.CSS?.highlights && window.Highlight && window.StaticRange && window.CSSStyleSheet);
+  return Boolean(window.CSS?.highlights && window.Highlight && window.StaticRange);
 }
 
-// name -> [background, text colour]: twelve hues and grey, each under dark and under light text.
-const PALETTE = new Map();
-for (const lightText of [true, false]) {
-  const [lightness, text, shade] = lightText ? [32, "#ffffff", "dark"] : [72, "#000000", "light"];
-  for (let hue = 0; hue < HUES; hue += 1) {
-    const degrees = hue * (360 / HUES);
-    PALETTE.set(`${PAINTED_PREFIX}${degrees}-${shade}`, [`hsl(${degrees} 60% ${lightness}%)`, text]);
-  }
-  PALETTE.set(`${PAINTED_PREFIX}grey-${shade}`, [`hsl(0 0% ${lightness}%)`, text]);
+/** The name in the registry of palette colour `colour` drawn in `style` (highlight.css has its rule). */
+export function highlightName(style, colour) {
+  return `iconoplasm-${HIGHLIGHT_STYLES.includes(style) ? style : HIGHLIGHT_STYLES[0]}-${colour}`;
 }
-PALETTE.set(AMBIGUOUS, ["#d0d0d0", "#1d1d1f"]);
 
 /**
- * The palette highlight a gene's colours are painted in (its name in PALETTE): the nearest of
- * twelve hues, or grey, in the shade its text colour needs.
- * @param {string} background #rrggbb
- * @param {string} text #rrggbb, the gene's text colour on its background
+ * The palette colour a gene's colours are painted in: the nearest of twelve hues, or grey, in the
+ * shade its text colour needs; a colour that is not #rrggbb (the lexicon is checked, this again)
+ * and a name several genes share (null) get the neutral grey of a shared name.
+ * @param {[string, string] | null} colours [background, text colour]
  */
-export function paletteName(background, text) {
-  const [red, green, blue] = [1, 3, 5].map((at) => parseInt(background.slice(at, at + 2), 16) / 255);
+export function paletteColour(colours) {
+  if (!colours || !COLOUR.test(colours[0]) || !COLOUR.test(colours[1])) return AMBIGUOUS;
+  const [red, green, blue] = channels(colours[0]);
   const [darkest, lightest] = [Math.min(red, green, blue), Math.max(red, green, blue)];
   const chroma = lightest - darkest;
-  const shade = relativeLuminance(text) > 0.5 ? "dark" : "light";
-  if (chroma < GREY_CHROMA) return `${PAINTED_PREFIX}grey-${shade}`;
+  const [textRed, textGreen, textBlue] = channels(colours[1]);
+  const shade = 0.2126 * textRed + 0.7152 * textGreen + 0.0722 * textBlue > 0.5 ? "dark" : "light";
+  if (chroma < GREY_CHROMA) return `grey-${shade}`;
   const sector = lightest === red ? (green - blue) / chroma : lightest === green ? 2 + (blue - red) / chroma : 4 + (red - green) / chroma;
-  const hue = Math.round((((sector * 60) % 360) + 360) % 360 / (360 / HUES)) % HUES;
-  return `${PAINTED_PREFIX}${hue * (360 / HUES)}-${shade}`;
+  const degrees = (((sector * 60) % 360) + 360) % 360;
+  return `${(Math.round(degrees / (360 / HUES)) % HUES) * (360 / HUES)}-${shade}`;
 }
 
-function relativeLuminance(colour) {
-  const [red, green, blue] = [1, 3, 5].map((at) => parseInt(colour.slice(at, at + 2), 16) / 255);
-  return 0.2126 * red + 0.7152 * green + 0.0722 * blue;
-}
-
-// The rule of one highlight in the page's style, as highlight.css draws spans (a pill's rounded
-// padding and a box's outline are shapes a highlight cannot take, so they are approximated).
-function rule(style, name, background, text) {
-  if (style === "underline") return `::highlight(${name}) { text-decoration: underline ${background}; }`;
-  if (style === "outline") return `::highlight(${name}) { text-decoration: underline overline ${background}; }`;
-  return `::highlight(${name}) { background-color: ${background}; color: ${text}; }`;
-}
+const channels = (colour) => [1, 3, 5].map((at) => parseInt(colour.slice(at, at + 2), 16) / 255);
 
 /**
  * @param {Document} document the page; its root's data-iconoplasm-style (main.js) picks the style
@@ -69,23 +60,17 @@ function rule(style, name, background, text) {
 export function createPainter(document) {
   const window = document.defaultView;
   const root = document.documentElement;
-  const sheet = new window.CSSStyleSheet();
-  // A constructed sheet is not subject to the page's Content-Security-Policy, as a <style> would be.
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-  // Every highlight of the palette at once: a new highlight or rule later would make the browser
-  // restyle the whole page again (20–35 ms a time on a megabyte's page).
-  const highlights = new Map([...PALETTE.keys()].map((name) => [name, new window.Highlight()]));
-  for (const [name, highlight] of highlights) window.CSS.highlights.set(name, highlight);
-  const restyle = () => sheet.replaceSync([...PALETTE].map(([name, colours]) => rule(root.dataset.iconoplasmStyle, name, ...colours)).join("\n"));
-  restyle();
-  const styleWatch = new window.MutationObserver(restyle);
+  const highlights = new Map(PALETTE.map((colour) => [colour, new window.Highlight()]));
+  let style = null;
+  // The same highlights under the names of the page's style, registered again when it changes.
+  const register = () => {
+    for (const colour of PALETTE) window.CSS.highlights.delete(highlightName(style, colour));
+    style = root.dataset.iconoplasmStyle;
+    for (const [colour, highlight] of highlights) window.CSS.highlights.set(highlightName(style, colour), highlight);
+  };
+  register();
+  const styleWatch = new window.MutationObserver(register);
   styleWatch.observe(root, { attributes: true, attributeFilter: ["data-iconoplasm-style"] });
-
-  // Colours reach no stylesheet, only a choice of palette highlight; a colour that is not
-  // #rrggbb (the lexicon is checked, this again) and a name several genes share are painted in
-  // the neutral grey of highlight.css.
-  const highlightOf = (colours) =>
-    highlights.get(colours && COLOUR.test(colours[0]) && COLOUR.test(colours[1]) ? paletteName(...colours) : AMBIGUOUS);
 
   return {
     /**
@@ -98,7 +83,7 @@ export function createPainter(document) {
     paint(node, mentions, colours) {
       return mentions.map(({ start, end, symbol }) => {
         const range = new window.StaticRange({ startContainer: node, startOffset: start, endContainer: node, endOffset: end });
-        const highlight = highlightOf(symbol === null ? null : colours[symbol]);
+        const highlight = highlights.get(paletteColour(symbol === null ? null : colours[symbol]));
         highlight.add(range);
         return [highlight, range];
       });
@@ -106,12 +91,11 @@ export function createPainter(document) {
     unpaint(painted) {
       for (const [highlight, range] of painted) highlight.delete(range);
     },
-    /** Takes every painted mention, highlight and rule off the page. */
+    /** Takes every painted mention off the page. */
     clear() {
       styleWatch.disconnect();
-      for (const name of highlights.keys()) window.CSS.highlights.delete(name);
+      for (const colour of PALETTE) window.CSS.highlights.delete(highlightName(style, colour));
       highlights.clear();
-      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((adopted) => adopted !== sheet);
     },
   };
 }

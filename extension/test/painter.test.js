@@ -38,8 +38,3 @@ test("every palette colour the painter picks has a highlight name known to the s
     }
   }
 });
-
-test("a style the palette does not know is drawn as pills", () => {
-  assert.equal(highlightName("sparkles", "0-dark"), "iconoplasm-pill-0-dark");
-  assert.equal(highlightName("underline", "grey-light"), "iconoplasm-underline-grey-light");
-});

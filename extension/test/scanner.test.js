@@ -291,6 +291,7 @@ function withPainting(document) {
 
 async function paintedPage(body, overrides = {}) {
   const document = page(body);
+  document.documentElement.dataset.iconoplasmStyle = "pill"; // as main.js sets it before scanning
   const painting = withPainting(document);
   const idleTasks = [];
   const scanner = createScanner({ document, match: background().match, whenIdle: (task) => idleTasks.push(task), ...overrides });

@@ -10,8 +10,6 @@
     "src/content/main.js",
     "src/content/scanner.js",
     "src/content/painter.js",
-    "src/shared/settings.js",
-    "src/shared/default_blocklist.js",
     "src/shared/messages.js",
     "src/shared/browser_api.js",
   ];

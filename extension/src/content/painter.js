@@ -9,7 +9,6 @@
 // minutes), so the colours are painted from a palette of 27 (highlight.css, which the browser
 // loads with the page: a rule added later would restyle all of it): the gene's hue in twelve
 // steps, or grey, in the shade its text colour needs. The spans then show the gene's own colour.
-import { HIGHLIGHT_STYLES } from "../shared/settings.js";
 
 const HUES = 12;
 const SHADES = ["dark", "light"]; // under light text, under dark text
@@ -28,9 +27,13 @@ export function canPaint(window) {
   return Boolean(window.CSS?.highlights && window.Highlight && window.StaticRange);
 }
 
-/** The name in the registry of palette colour `colour` drawn in `style` (highlight.css has its rule). */
+/**
+ * The name in the registry of palette colour `colour` drawn in `style`, one of settings.js's
+ * HIGHLIGHT_STYLES: highlight.css has a rule for each (not imported here, one module fewer to
+ * load before a page's first highlight).
+ */
 export function highlightName(style, colour) {
-  return `iconoplasm-${HIGHLIGHT_STYLES.includes(style) ? style : HIGHLIGHT_STYLES[0]}-${colour}`;
+  return `iconoplasm-${style}-${colour}`;
 }
 
 /**

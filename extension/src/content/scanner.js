@@ -66,7 +66,7 @@ export function createScanner({
   onError = () => {},
   firstBatch = 2_000,
   largestBatch = 64_000,
-  batchesOut = 64,
+  batchesOut = 16,
   sliceMs = 8,
   clock = () => performance.now(),
   defer = (task) => setTimeout(task, 0),

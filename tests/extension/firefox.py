@@ -101,13 +101,21 @@ class Firefox:
         self.client.close()
         self.client.switch_to_window(self.client.window_handles[0])
 
-    def switch_to_tab_at(self, url: str) -> None:
-        """Makes the open tab showing ``url`` current (a tab the extension opened itself)."""
-        for handle in self.client.window_handles:
-            self.client.switch_to_window(handle)
-            if self.client.get_url() == url:
-                return
-        raise AssertionError(f"no tab shows {url}")
+    def switch_to_tab_at(self, url: str, timeout: float = 10.0) -> None:
+        """Makes the open tab showing ``url`` current (a tab the extension opened itself, which
+        may still be opening: the first-run page once failed a CI run, not yet there)."""
+
+        def showing() -> bool:
+            for handle in self.client.window_handles:
+                self.client.switch_to_window(handle)
+                if self.client.get_url() == url:
+                    return True
+            return False
+
+        try:
+            wait_until(showing, timeout)
+        except AssertionError:
+            raise AssertionError(f"no tab shows {url}") from None
 
     def evaluate(self, expression: str, *args):
         """An expression's value in the current tab's own scope (where extension pages have ``browser``)."""

@@ -50,7 +50,7 @@ function isInsideSkipped(node) {
  * @param {(texts: string[]) => Promise<Answer>} options.match
  * @param {(error: Error) => void} [options.onError] a batch could not be matched
  * @param {number} [options.firstBatch] characters in the first batch, small so the first
- *   highlight comes quickly; each later batch is twice the one before, up to `largestBatch`
+ *   highlight comes quickly; each later batch is four times the one before, up to `largestBatch`
  * @param {number} [options.largestBatch]
  * @param {number} [options.batchesOut] batches sent before the first of them is answered
  * @param {number} [options.sliceMs] longest stretch of work before yielding to the page
@@ -83,7 +83,7 @@ export function createScanner({
   const walks = []; // generators of text nodes still to collect, main content first
   let batch = { nodes: [], texts: [], characters: 0 };
   let batchLimit = firstBatch;
-  // Batches out at once: the next is matched while this tab draws the answer to the one before.
+  // Batches out and not yet answered: the background matches the next while this tab draws.
   // The background matches them in the order sent; their answers are drawn in that order too.
   let matching = 0;
   let answers = Promise.resolve();

@@ -1,6 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DIGIT, FIRST_DIGIT, foldedHash, HashFilter, isDashUnit, LAST_DIGIT, LOWER, NON_ASCII, OTHER_LETTER, UPPER, wordsOf } from "../src/shared/words.js";
+import {
+  FIRST_DIGIT,
+  foldedHash,
+  HAS_DIGIT as DIGIT,
+  HAS_LOWER as LOWER,
+  HAS_NON_ASCII as NON_ASCII,
+  HAS_OTHER_LETTER as OTHER_LETTER,
+  HAS_UPPER as UPPER,
+  HashFilter,
+  isDashUnit,
+  LAST_DIGIT,
+  wordsOf,
+} from "../src/shared/words.js";
 
 // What wordsOf found, copied out of its reused arrays: [word, kinds].
 function scanned(text) {

@@ -64,15 +64,20 @@ export function createPainter(document) {
   const window = document.defaultView;
   const root = document.documentElement;
   const highlights = new Map(PALETTE.map((colour) => [colour, new window.Highlight()]));
-  let style = null;
+  let style = root.dataset.iconoplasmStyle;
+  const unregister = () => {
+    for (const colour of PALETTE) window.CSS.highlights.delete(highlightName(style, colour));
+  };
   // The same highlights under the names of the page's style, registered again when it changes.
   const register = () => {
-    for (const colour of PALETTE) window.CSS.highlights.delete(highlightName(style, colour));
-    style = root.dataset.iconoplasmStyle;
     for (const [colour, highlight] of highlights) window.CSS.highlights.set(highlightName(style, colour), highlight);
   };
   register();
-  const styleWatch = new window.MutationObserver(register);
+  const styleWatch = new window.MutationObserver(() => {
+    unregister();
+    style = root.dataset.iconoplasmStyle;
+    register();
+  });
   styleWatch.observe(root, { attributes: true, attributeFilter: ["data-iconoplasm-style"] });
 
   return {
@@ -97,7 +102,7 @@ export function createPainter(document) {
     /** Takes every painted mention off the page. */
     clear() {
       styleWatch.disconnect();
-      for (const colour of PALETTE) window.CSS.highlights.delete(highlightName(style, colour));
+      unregister();
       highlights.clear();
     },
   };

@@ -170,10 +170,12 @@ export function createScanner({
     return node;
   }
 
+  // The page may have removed or rewritten a node while it was being matched; a rewrite is
+  // scanned again on its own.
+  const asMatched = ({ node, text }) => node.isConnected && node.data === text;
+
   function highlight({ node, text, mentions }) {
-    // The page may have removed or rewritten the node while it was being matched; a rewrite is
-    // scanned again on its own.
-    if (!node.isConnected || node.data !== text) return;
+    if (!asMatched({ node, text })) return;
     const fragment = document.createDocumentFragment();
     let cursor = 0;
     for (const mention of mentions) {
@@ -187,8 +189,8 @@ export function createScanner({
   }
 
   function paintMentions(found) {
-    const { node, text, mentions } = found;
-    if (!node.isConnected || node.data !== text) return;
+    if (!asMatched(found)) return;
+    const { node, mentions } = found;
     const element = node.parentElement;
     let entries = painted.get(element);
     if (!entries) {
@@ -353,7 +355,7 @@ export function createScanner({
     for (const record of records) {
       if (record.type === "characterData") {
         // The page rewrote this text, even if it was a piece this scanner inserted.
-        if (painting) unpaintNode(record.target);
+        unpaintNode(record.target);
         seen.delete(record.target);
         scan(record.target);
       } else {

@@ -5,7 +5,19 @@ import { DEFAULT_BLOCKLIST } from "./default_blocklist.js";
 import { biologyWords, followedByGeneEvidence, LIST_GAP, namesCells, saysGene } from "./gene_context.js";
 import { LEARNED_NAMES } from "./learned_names.js";
 import { PUBLICATION_NAMES } from "./publication_names.js";
-import { FIRST_DIGIT, foldedHash, HashFilter, isDashUnit, LAST_DIGIT, LOWER as LOWER_ONLY, NON_ASCII, OTHER_LETTER, UPPER as UPPER_ONLY, wordsOf } from "./words.js";
+import {
+  FIRST_DIGIT,
+  foldedHash,
+  HAS_LOWER,
+  HAS_NON_ASCII,
+  HAS_OTHER_LETTER,
+  HAS_UPPER,
+  HashFilter,
+  isDashUnit,
+  LAST_DIGIT,
+  sameFolded,
+  wordsOf,
+} from "./words.js";
 
 const DOTTED = /^([\p{L}\p{N}]+?)\.\p{N}/u;
 const SPACED_NUMBER = /^ (\p{N}{1,3})(?![\p{L}\p{N}.,])/u;
@@ -14,7 +26,6 @@ const HUMAN_PREFIX = /^h\p{Lu}[\p{L}\p{N}\p{Pd}]{2,}$/u;
 const WORD = /[\p{L}\p{N}]+/gu;
 // Spellings a matcher remembers before it starts again (a page has a few tens of thousands).
 const MAX_RESOLVED = 100_000;
-// What may stand between the words of a name: one space or one dash.
 const DASH = /[\p{Pd}\u2212]/u;
 const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
@@ -174,16 +185,6 @@ function nameWordCounts(genes) {
 // The key a name in words is looked up by: its words in lower case, single spaces.
 function wordsKey(text) {
   return (text.match(WORD) ?? []).join(" ").toLowerCase();
-}
-
-// Whether text[start, end), folded to lower case in ASCII, is `word`.
-function sameFolded(text, start, end, word) {
-  if (end - start !== word.length) return false;
-  for (let at = start; at < end; at += 1) {
-    const unit = text.charCodeAt(at);
-    if ((unit >= 65 && unit <= 90 ? unit | 32 : unit) !== word.charCodeAt(at - start)) return false;
-  }
-  return true;
 }
 
 // The node of `word` in one level of a name tree, made if new: words whose hashes collide are
@@ -358,11 +359,11 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
       const single = first === last;
       const kind = kinds[first];
       first = last + 1;
-      if (single && kind === LOWER_ONLY && !lowerNames.has(hashes[last])) continue;
+      if (single && kind === HAS_LOWER && !lowerNames.has(hashes[last])) continue;
       const run = text.slice(start, end);
       if (single && text.charCodeAt(end) === 32) {
         // "PPAR gamma", "IFN γ": a Greek letter after a space, as papers also write it with a dash.
-        const capitals = kind & NON_ASCII ? /^[\p{Lu}\p{N}]{2,}$/u.test(run) : !(kind & (LOWER_ONLY | OTHER_LETTER)) && run.length >= 2;
+        const capitals = kind & HAS_NON_ASCII ? /^[\p{Lu}\p{N}]{2,}$/u.test(run) : !(kind & (HAS_LOWER | HAS_OTHER_LETTER)) && run.length >= 2;
         const greek = capitals ? SPACED_GREEK.exec(text.slice(end, end + 9)) : null;
         const spaced = greek && resolveFound(`${run}-${greek[1]}`);
         if (spaced && spaced.how !== "shared") {
@@ -370,7 +371,7 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
           continue;
         }
         // "IFI 16", "IL 6": an approved symbol's letters and number apart, as with a dash.
-        const letters = kind & NON_ASCII ? /^\p{Lu}{3,}$/u.test(run) : kind === UPPER_ONLY && run.length >= 3;
+        const letters = kind & HAS_NON_ASCII ? /^\p{Lu}{3,}$/u.test(run) : kind === HAS_UPPER && run.length >= 3;
         const number = letters ? SPACED_NUMBER.exec(text.slice(end, end + 6)) : null;
         if (number && index.get(run + number[1]) === run + number[1]) {
           found.push({ start, end: end + number[0].length, symbol: run + number[1], how: "dashed" });
@@ -414,7 +415,7 @@ export function createMatcher(index, { blocklist = DEFAULT_BLOCKLIST, maxParts =
     // changes length in lower case, as İ does: Greek's final sigma needs the text around it).
     let lowered = null;
     const nodeOf = (level, at) => {
-      if (!(kinds[at] & NON_ASCII)) {
+      if (!(kinds[at] & HAS_NON_ASCII)) {
         for (let node = level.get(hashes[at]); node; node = node.sameHash) if (sameFolded(text, starts[at], ends[at], node.word)) return node;
         return undefined;
       }

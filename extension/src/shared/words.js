@@ -4,11 +4,11 @@
 // rule; on a page of a megabyte that, not the lookups, was most of its time.
 
 // What a word's characters are, OR-ed together (and the first and last character's digits).
-export const LOWER = 1; // \p{Ll}
-export const UPPER = 2; // \p{Lu}
-export const DIGIT = 4; // \p{N}
-export const OTHER_LETTER = 8; // a letter neither upper nor lower case (\p{Lt}, \p{Lm}, \p{Lo})
-export const NON_ASCII = 16;
+export const HAS_LOWER = 1; // \p{Ll}
+export const HAS_UPPER = 2; // \p{Lu}
+export const HAS_DIGIT = 4; // \p{N}
+export const HAS_OTHER_LETTER = 8; // a letter neither upper nor lower case (\p{Lt}, \p{Lm}, \p{Lo})
+export const HAS_NON_ASCII = 16;
 export const FIRST_DIGIT = 32;
 export const LAST_DIGIT = 64;
 // A character's class in the table below; DASH never belongs to a word.
@@ -28,11 +28,11 @@ function classify(character) {
   let found = KNOWN;
   if (LETTER_OR_DIGIT.test(character)) {
     found |= WORD;
-    if (LOWER_CASE.test(character)) found |= LOWER;
-    else if (UPPER_CASE.test(character)) found |= UPPER;
-    else if (NUMBER.test(character)) found |= DIGIT;
-    else found |= OTHER_LETTER;
-    if (character.length > 1 || character.charCodeAt(0) > 127) found |= NON_ASCII;
+    if (LOWER_CASE.test(character)) found |= HAS_LOWER;
+    else if (UPPER_CASE.test(character)) found |= HAS_UPPER;
+    else if (NUMBER.test(character)) found |= HAS_DIGIT;
+    else found |= HAS_OTHER_LETTER;
+    if (character.length > 1 || character.charCodeAt(0) > 127) found |= HAS_NON_ASCII;
   } else if (DASH.test(character)) found |= DASH_CLASS;
   return found;
 }
@@ -47,14 +47,15 @@ function pairAt(text, at) {
   return next >= 0xdc00 && next <= 0xdfff;
 }
 
+// The class of one UTF-16 code unit.
+function classOfCode(unit) {
+  const found = classOfUnit[unit];
+  return found === 0 ? (classOfUnit[unit] = classify(String.fromCharCode(unit))) : found;
+}
+
 /** The class of the character at `at` (a surrogate pair counts as its code point). */
 function classAt(text, at) {
-  const unit = text.charCodeAt(at);
-  if (!pairAt(text, at)) {
-    let found = classOfUnit[unit];
-    if (found === 0) found = classOfUnit[unit] = classify(String.fromCharCode(unit));
-    return found;
-  }
+  if (!pairAt(text, at)) return classOfCode(text.charCodeAt(at));
   const point = text.codePointAt(at);
   let found = classOfAstral.get(point);
   if (found === undefined) classOfAstral.set(point, (found = classify(String.fromCodePoint(point))));
@@ -63,9 +64,7 @@ function classAt(text, at) {
 
 /** Whether the character code `unit` is a dash (\p{Pd} or the minus sign). */
 export function isDashUnit(unit) {
-  let found = classOfUnit[unit];
-  if (found === 0) found = classOfUnit[unit] = classify(String.fromCharCode(unit));
-  return (found & DASH_CLASS) !== 0;
+  return (classOfCode(unit) & DASH_CLASS) !== 0;
 }
 
 // Hashes are kept to 30 bits: V8 stores such integers unboxed, and a Map keyed by them is fast.
@@ -79,7 +78,17 @@ export function foldedHash(text) {
 }
 
 function step(hash, unit) {
-  return Math.imul(hash ^ (unit >= 65 && unit <= 90 ? unit | 32 : unit), 0x01000193);
+  return Math.imul(hash ^ folded(unit), 0x01000193);
+}
+
+// A code unit in lower case, as far as ASCII goes.
+const folded = (unit) => (unit >= 65 && unit <= 90 ? unit | 32 : unit);
+
+/** Whether text[start, end), folded to lower case in ASCII, is `word`. */
+export function sameFolded(text, start, end, word) {
+  if (end - start !== word.length) return false;
+  for (let at = start; at < end; at += 1) if (folded(text.charCodeAt(at)) !== word.charCodeAt(at - start)) return false;
+  return true;
 }
 
 /**
@@ -134,12 +143,12 @@ export function wordsOf(text) {
     }
     if (count === capacity) grow(count + 1);
     const start = at;
-    let kind = found & DIGIT ? FIRST_DIGIT : 0;
+    let kind = found & HAS_DIGIT ? FIRST_DIGIT : 0;
     let hash = 0x811c9dc5;
     let last = found;
     while (at < length) {
       const unit = text.charCodeAt(at);
-      found = unit < 128 ? classOfUnit[unit] || classAt(text, at) : classAt(text, at);
+      found = unit < 128 ? classOfCode(unit) : classAt(text, at);
       if ((found & WORD) === 0) break;
       kind |= found;
       last = found;
@@ -151,7 +160,7 @@ export function wordsOf(text) {
     }
     words.starts[count] = start;
     words.ends[count] = at;
-    words.kinds[count] = (kind & (LOWER | UPPER | DIGIT | OTHER_LETTER | NON_ASCII | FIRST_DIGIT)) | (last & DIGIT ? LAST_DIGIT : 0);
+    words.kinds[count] = (kind & (HAS_LOWER | HAS_UPPER | HAS_DIGIT | HAS_OTHER_LETTER | HAS_NON_ASCII | FIRST_DIGIT)) | (last & HAS_DIGIT ? LAST_DIGIT : 0);
     words.hashes[count] = hash & HASH_BITS;
     count += 1;
   }

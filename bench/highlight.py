@@ -37,6 +37,7 @@ import functools
 import html
 import http.server
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -108,6 +109,12 @@ document.addEventListener("DOMContentLoaded", () => {
   }).observe(document.body, { childList: true, subtree: true });
 });
 """
+
+
+def build_extension() -> None:
+    """What `./dev test` does before loading extension/: pdf.js copied in, the content script bundled."""
+    for tool in ("vendor_pdfjs.mjs", "build_content_script.mjs"):
+        subprocess.run(["node", f"extension/tools/{tool}"], cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
 def read_summaries(genes: Path) -> list[str]:
@@ -238,6 +245,8 @@ def main() -> None:
     args = parser.parse_args()
     if not args.genes.exists():
         raise SystemExit(f"{args.genes} not found: run `iconoplasm data build` first")
+    if args.extension == EXTENSION:
+        build_extension()
 
     folder = Path(tempfile.mkdtemp())
     summaries = read_summaries(args.genes)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import html
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,9 +35,9 @@ from pathlib import Path
 from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from highlight import EXTENSION, describe_tasks, extension_browser, read_summaries, serve
+from highlight import EXTENSION, build_extension, describe_tasks, extension_browser, read_summaries, serve
 
-from pipeline.paths import REPO_ROOT, default_data_dir
+from pipeline.paths import default_data_dir
 
 # The viewer's measures (extension/src/pdf/viewer.js).
 DRAW_MEASURE, PAGE_MEASURE = "iconoplasm-pdf-draw", "iconoplasm-pdf-page"
@@ -153,7 +152,8 @@ def main() -> None:
     args = parser.parse_args()
     if not args.genes.exists():
         raise SystemExit(f"{args.genes} not found: run `iconoplasm data build` first")
-    subprocess.run(["node", "extension/tools/vendor_pdfjs.mjs"], cwd=REPO_ROOT, check=True)
+    if args.extension == EXTENSION:
+        build_extension()
 
     folder = Path(tempfile.mkdtemp())
     pdfs, origin = serve(folder)

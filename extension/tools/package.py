@@ -32,9 +32,9 @@ from pipeline.paths import REPO_ROOT
 
 EXTENSION = REPO_ROOT / "extension"
 # What runs in the browser: a new top-level folder the extension uses (a vendored library such as
-# vendor/) joins this list; one that is missing is skipped, and the reference check below catches
+# vendor/, a build output such as build/) joins this list; one that is missing is skipped, and the reference check below catches
 # a package that needed it.
-SHIPPED = ("manifest.json", "background.js", "src", "icons", "vendor")
+SHIPPED = ("manifest.json", "background.js", "build", "src", "icons", "vendor")
 LICENCE = REPO_ROOT / "LICENSE"
 BROWSERS = ("chromium", "firefox")
 # Modules and pages name what they load: `import ... from "./x.js"`, `import("./x.js")`,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import importlib.util
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -19,6 +20,16 @@ from .live_site import PASSWORD, USERNAME, LiveSite
 
 EXTENSION = REPO_ROOT / "extension"
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_content_script():
+    """The content script the manifest names, bundled from the modules as they are now (as
+    `./dev test` does), so a browser never loads one built from older modules."""
+    built = subprocess.run(
+        ["node", "extension/tools/build_content_script.mjs"], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stderr
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from .conftest import EXTENSION, package_tool
 
 # Inherent to supporting both browsers from one folder: Firefox ignores the Chromium service
-# worker key, and the content-script loader import()s a URL it computes. (The Firefox package,
-# tests/extension/test_package.py, drops the service worker key.)
+# worker key (the Firefox package, tests/extension/test_package.py, drops it); and the vendored
+# pdf.js import()s URLs it computes.
 EXPECTED_WARNINGS = {"BACKGROUND_SERVICE_WORKER_IGNORED", "UNSAFE_VAR_ASSIGNMENT"}
 
 

@@ -77,7 +77,7 @@ def test_each_package_holds_the_extension_without_its_development_files(packages
         assert {
             "manifest.json",
             "background.js",
-            "src/content/loader.js",
+            "build/content_script.js",
             "src/pages/popup.html",
             "icons/icon-48.png",
         } <= contents
@@ -117,8 +117,8 @@ def test_the_firefox_package_passes_web_ext_lint_for_desktop_and_android(package
     report = package_tool().lint_package(packages["firefox"])
     assert report["errors"] == [], report["errors"]
     codes = {warning["code"] for warning in report["warnings"]}
-    # Left: the content-script loader import()s a URL it computes (and pdf.js does the same, and
-    # sets innerHTML in its viewer). Gone with the package: the ignored service worker key.
+    # Left: pdf.js import()s URLs it computes and sets innerHTML in its viewer. Gone with the
+    # package: the ignored service worker key.
     assert codes <= {"UNSAFE_VAR_ASSIGNMENT"}, report["warnings"]
     assert not any("ANDROID" in warning["code"] for warning in report["warnings"] + report["notices"])
 
@@ -180,7 +180,7 @@ def test_firefox_runs_its_package(packages, tmp_path, site, pages):
         firefox.wait_for(f"document.getElementById('server-message').textContent === {loaded}")
         # The folder's developer files are gone: the package runs, not the folder it replaced.
         fetch = "return fetch(browser.runtime.getURL(arguments[0])).then((r) => r.ok, () => false);"
-        assert firefox.run_async(fetch, "src/content/loader.js") is True
+        assert firefox.run_async(fetch, "build/content_script.js") is True
         assert firefox.run_async(fetch, "README.md") is False
         firefox.open_tab(pages.write("package.html", "<!doctype html><p>The TP53 gene binds LAIR1.</p>"))
         firefox.wait_for("document.querySelectorAll('span.iconoplasm-gene').length === 2")

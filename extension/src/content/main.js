@@ -1,4 +1,4 @@
-// The content script proper (started by loader.js): has the background match the page's text,
+// The content script proper (started by content_script.js): has the background match the page's text,
 // highlights what it finds and wires up the cards. The text goes no further than the background,
 // and only gene symbols reach the server.
 import { ext } from "../shared/browser_api.js";
@@ -15,7 +15,8 @@ function pageParsed() {
 }
 
 async function installCards() {
-  // Not needed for the first highlight, so fetched after it is under way.
+  // Not needed for the first highlight, so loaded (in the viewer) or set up (in the bundled
+  // content script) after it is under way.
   const { installHoverCards } = await import("./hover.js");
   installHoverCards({
     document,
@@ -25,7 +26,7 @@ async function installCards() {
 }
 
 /**
- * @param {Promise<object>} setupAnswer the background's answer to page-setup, asked for by the loader
+ * @param {Promise<object>} setupAnswer the background's answer to page-setup, asked for by content_script.js
  *   (or by the PDF viewer, src/pdf/viewer.js)
  * @param {string} [site] the host name the page's setup was asked for (the viewer's is the PDF's)
  * @param {{paint?: boolean}} [options] whether mentions are painted before they become spans

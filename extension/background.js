@@ -4,7 +4,7 @@
 import { fetchCard, fetchImageAsDataUrl, signIn } from "./src/background/api.js";
 import { discoverySummary, recordDiscovery, scheduleSend, sendUnsent } from "./src/background/discoveries.js";
 import { currentLexicon, matcherFor, savedLexicon } from "./src/background/lexicon_store.js";
-import { createPageMatchers, documentOf } from "./src/background/page_matchers.js";
+import { createPageMatchers, documentOf, keyOf } from "./src/background/page_matchers.js";
 import { listenForPdfs, showLocalPdfInViewer, syncPdfRedirect } from "./src/background/pdf_redirect.js";
 import { reviewAnswer, reviewItems, reviewSummary } from "./src/background/review.js";
 import { ext } from "./src/shared/browser_api.js";
@@ -50,7 +50,19 @@ function prepareMatcher(lexicon, settings) {
   setTimeout(() => matcherFor(lexicon, effectiveBlocklist(settings)), 0);
 }
 
-async function pageSetup({ site }, sender) {
+// Each document's page setup while it runs: its first batches, sent before it is answered, wait
+// for it (it may be fetching the lexicon they are matched with).
+const setups = new Map();
+function pageSetup(message, sender) {
+  const key = keyOf(documentOf(sender));
+  const running = setUpPage(message, sender);
+  setups.set(key, running);
+  const forget = () => setups.get(key) === running && setups.delete(key);
+  running.then(forget, forget);
+  return running;
+}
+
+async function setUpPage({ site }, sender) {
   pages.forgetFrame(documentOf(sender));
   const settings = await pageSettings({ fresh: true });
   if (settings.pdfViewer && (await showLocalPdfInViewer(ext, sender))) return { enabled: false };
@@ -66,13 +78,17 @@ async function pageSetup({ site }, sender) {
 // lexicon is still being read from storage: a page's context needs its texts in page order.
 let matched = Promise.resolve();
 function match(message, sender) {
+  const setUp = setups.get(keyOf(documentOf(sender)));
+  if (setUp) return setUp.catch(() => {}).then(() => match(message, sender));
   const answer = matched.then(() => matchBatch(message, sender));
   matched = answer.catch(() => {});
   return answer;
 }
 
-async function matchBatch({ texts }, sender) {
+async function matchBatch({ texts, site }, sender) {
   const settings = await pageSettings();
+  // A tab sends its first batches before its page setup is answered (content/main.js).
+  if (settings.disabledSites.includes(site)) throw new Error(`Iconoplasm is turned off on ${site}.`);
   const lexicon = await savedLexicon(settings.server);
   if (!lexicon) throw new Error("No lexicon is saved: open the extension's options page and save the server address.");
   const { matcher, colours } = matcherFor(lexicon, effectiveBlocklist(settings));

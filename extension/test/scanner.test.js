@@ -345,3 +345,47 @@ test("told not to paint (the PDF viewer's text layers are all in view), the scan
   assert.deepEqual(highlighted(document), ["TP53=TP53"]);
   assert.deepEqual(painted(), []);
 });
+
+test("batches go out before the page setup is answered, and nothing is drawn until it is", async () => {
+  const { match, batches } = background();
+  let settle = null;
+  const setup = new Promise((resolve) => (settle = resolve));
+  const document = page("<p>TP53 and BRCA1</p>");
+  const scanner = createScanner({ document, match, drawAfter: setup });
+  scanner.start();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(batches, [["TP53 and BRCA1"]], "the text was sent before the setup came");
+  assert.deepEqual(highlighted(document), [], "but nothing drawn");
+  settle();
+  await scanner.idle();
+  assert.deepEqual(highlighted(document), ["TP53=TP53", "BRCA1=BRCA1"]);
+});
+
+test("stopped before anything was drawn (a disabled site), the page's nodes are left as they are", async () => {
+  const document = page("<p></p>");
+  const paragraph = document.querySelector("p");
+  paragraph.append(document.createTextNode("TP53 "), document.createTextNode("and BRCA1"));
+  const problems = [];
+  const scanner = createScanner({
+    document,
+    match: background().match,
+    drawAfter: Promise.reject(new Error("setup failed")),
+    onError: (error) => problems.push(error.message),
+  });
+  scanner.start();
+  scanner.stop();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(paragraph.childNodes.length, 2, "the page's two text nodes are not merged");
+  assert.deepEqual(highlighted(document), []);
+  assert.deepEqual(problems, [], "a stopped scanner reports no failed batch");
+});
+
+test("the first answer is drawn as it comes, not after the page's next task", async () => {
+  const tasks = [];
+  const document = page("<p>TP53 first</p>");
+  const scanner = createScanner({ document, match: background().match, defer: (task) => tasks.push(task) });
+  scanner.start();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(highlighted(document), ["TP53=TP53"], "drawn with the page's tasks still waiting");
+  scanner.stop();
+});

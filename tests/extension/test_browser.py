@@ -165,14 +165,21 @@ LONG_PAGE = (
     + "<script>document.getElementById('end').scrollIntoView()</script></body></html>"
 )
 # In the page's world: when the scanner marks all drawn, how many mentions were painted and how
-# many were spans; and in what order spans were made (their paragraph's number).
+# many were spans, and the background colour of each highlight painted then (read at once: the
+# page may be idle enough to make spans of them all soon after); and in what order spans were
+# made (their paragraph's number).
 PAINT_PROBE = r"""
 window.__paint = { marked: null, spanOrder: [] };
-const paintedNow = () => [...CSS.highlights].reduce((n, [name, h]) => n + (name.startsWith("iconoplasm-") ? h.size : 0), 0);
+const ours = () => [...CSS.highlights].filter(([name, h]) => name.startsWith("iconoplasm-") && h.size > 0);
 new PerformanceObserver((list) => {
   for (const mark of list.getEntries()) {
     if (mark.name !== "iconoplasm-highlighted" || __paint.marked) continue;
-    __paint.marked = { mentions: mark.detail.mentions, painted: paintedNow(), spans: document.querySelectorAll("span.iconoplasm-gene").length };
+    __paint.marked = {
+      mentions: mark.detail.mentions,
+      painted: ours().reduce((n, [, h]) => n + h.size, 0),
+      spans: document.querySelectorAll("span.iconoplasm-gene").length,
+      colours: ours().map(([name]) => getComputedStyle(document.getElementById("p0"), `::highlight(${name})`).backgroundColor),
+    };
   }
 }).observe({ type: "mark", buffered: true });
 document.addEventListener("DOMContentLoaded", () => {
@@ -198,10 +205,7 @@ def test_a_long_page_is_painted_at_once_and_its_mentions_become_spans_near_the_v
     assert marked["painted"] + marked["spans"] == 800, marked
     assert marked["painted"] > 400, f"far from the view, mentions are painted, not spans: {marked}"
     # Every painted highlight has the colours highlight.css gives its name.
-    colours = page.evaluate(
-        """[...CSS.highlights].filter(([name, h]) => name.startsWith("iconoplasm-") && h.size > 0)
-            .map(([name]) => getComputedStyle(document.getElementById("p0"), `::highlight(${name})`).backgroundColor)"""
-    )
+    colours = marked["colours"]
     assert colours and all(colour not in ("", "rgba(0, 0, 0, 0)") for colour in colours), colours
     page.wait_for_function(
         """document.querySelectorAll("span.iconoplasm-gene").length === 800
@@ -309,6 +313,39 @@ def test_style_site_switch_and_blocklist_from_the_options_page(configured, pages
     finally:
         save_highlighting(configured)
         page.close()
+
+
+def test_a_page_on_a_disabled_site_is_left_exactly_as_it_is(configured, pages):
+    """Its first batches go out before the page setup says the site is off: the background refuses
+    them, and the scanner stops without drawing or touching the page's nodes."""
+    save_highlighting(configured, sites="127.0.0.1")
+    try:
+        page = configured[0].new_page()
+        page.goto(
+            pages.write(
+                "disabled.html",
+                "<!doctype html><p id='split'></p><script>document.getElementById('split')"
+                ".append('The TP53 gene ', 'binds LAIR1.')</script><p>BRCA2 and MTOR.</p>",
+            )
+        )
+        time.sleep(1.5)
+        assert page.evaluate("document.getElementById('split').childNodes.length") == 2
+        assert (
+            page.evaluate(
+                "document.querySelectorAll('span.iconoplasm-gene').length"
+                " + [...CSS.highlights].filter(([name, h]) => name.startsWith('iconoplasm-') && h.size > 0).length"
+            )
+            == 0
+        )
+        page.close()
+        options = open_options(configured)
+        refused = options.evaluate(
+            "chrome.runtime.sendMessage({ type: 'match', texts: ['TP53 binds MDM2'], site: '127.0.0.1' })"
+        )
+        options.close()
+        assert refused == {"ok": False, "error": "Iconoplasm is turned off on 127.0.0.1."}
+    finally:
+        save_highlighting(configured)
 
 
 def test_with_the_server_stopped_pages_are_still_highlighted_from_the_saved_lexicon(configured, pages, site):

@@ -10,7 +10,8 @@ export function documentOf(sender) {
   return { tab: sender.tab?.id ?? null, frame: sender.frameId ?? 0, document: sender.documentId ?? null };
 }
 
-const keyOf = ({ tab, frame, document }) => `${tab}/${frame}/${document}`;
+/** One string per document, from documentOf. */
+export const keyOf = ({ tab, frame, document }) => `${tab}/${frame}/${document}`;
 
 /**
  * @param {{capacity?: number}} [options]

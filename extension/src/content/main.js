@@ -34,17 +34,34 @@ async function installCards() {
  * @returns the page's scanner, or undefined where nothing is highlighted
  */
 export async function start(setupAnswer, site = location.hostname, { paint = true } = {}) {
-  const [setup] = await Promise.all([resultOf(setupAnswer), pageParsed()]);
-  if (!setup.enabled) return;
-  if (setup.problem) console.info(`Iconoplasm: ${setup.problem}`);
-  applyStyle(setup.style);
-  const scanner = createScanner({
+  await pageParsed();
+  // The first batches go out at once: while the page lays itself out for the first time the setup's
+  // answer waits in line, and their matching gets done meanwhile. Nothing is drawn until the setup
+  // says the site is highlighted; a disabled site's scanner stops before drawing, and the
+  // background refuses its text.
+  let scanner = null;
+  const setup = resultOf(setupAnswer).then(
+    (answer) => {
+      if (answer.enabled) applyStyle(answer.style);
+      else scanner.stop();
+      return answer;
+    },
+    (error) => {
+      scanner.stop();
+      throw error;
+    },
+  );
+  scanner = createScanner({
     document,
-    match: (texts) => ask({ type: "match", texts }),
+    match: (texts) => ask({ type: "match", texts, site }),
+    drawAfter: setup,
     paint,
     onError: (error) => console.info(`Iconoplasm could not highlight part of this page: ${error.message}`),
   });
   scanner.start();
+  const { enabled, problem } = await setup;
+  if (!enabled) return;
+  if (problem) console.info(`Iconoplasm: ${problem}`);
   ext.storage.onChanged.addListener((changes, area) => {
     const settings = area === "local" && changes.settings?.newValue;
     if (!settings) return;

@@ -59,6 +59,8 @@ function isInsideSkipped(node) {
  * @param {boolean} [options.paint] paint mentions before making spans of them, where the browser
  *   can (not where all the text is in view anyway, as in the PDF viewer's text layers)
  * @param {(task: () => void) => void} [options.whenIdle] runs a task when the page is idle
+ * @param {Promise<unknown>} [options.drawAfter] answers are drawn once this settles (the page's
+ *   setup, which the first batches need not wait for); batches go out before it
  */
 export function createScanner({
   document,
@@ -72,6 +74,7 @@ export function createScanner({
   defer = (task) => setTimeout(task, 0),
   paint = true,
   whenIdle = (task) => (document.defaultView.requestIdleCallback ?? setTimeout)(task),
+  drawAfter = Promise.resolve(),
 }) {
   const window = document.defaultView;
   // Text nodes already looked at, including the pieces of text this scanner itself inserted.
@@ -86,7 +89,7 @@ export function createScanner({
   // Batches out and not yet answered: the background matches the next while this tab draws.
   // The background matches them in the order sent; their answers are drawn in that order too.
   let matching = 0;
-  let answers = Promise.resolve();
+  let answers = drawAfter;
   const answered = []; // [{node, text, mentions}] waiting to become spans
   let scheduled = false;
   let stopped = false;
@@ -282,11 +285,15 @@ export function createScanner({
           Object.assign(colours, answer.colours);
           answer.mentions.forEach((mentions, i) => mentions.length > 0 && answered.push({ node: nodes[i], text: texts[i], mentions }));
         },
-        (error) => onError(error),
+        // A scanner stopped by a failed setup does not report it once per batch.
+        (error) => stopped || onError(error),
       )
       .finally(() => {
         matching -= 1;
-        if (!stopped) work();
+        if (stopped) return;
+        // The first answer is drawn now rather than after the page's next task.
+        if (drawn === 0 && answered.length > 0) slice();
+        else work();
       });
   }
 
@@ -388,10 +395,13 @@ export function createScanner({
       walks.length = 0;
       answered.length = 0;
       batch = { nodes: [], texts: [], characters: 0 };
-      for (const span of document.querySelectorAll(`span.${GENE_CLASS}`)) {
-        span.replaceWith(document.createTextNode(span.textContent));
+      // A page where nothing was drawn (a disabled site) is left exactly as it is.
+      if (drawn > 0) {
+        for (const span of document.querySelectorAll(`span.${GENE_CLASS}`)) {
+          span.replaceWith(document.createTextNode(span.textContent));
+        }
+        document.body.normalize();
       }
-      document.body.normalize();
       for (const resolve of waiting) resolve();
       waiting = [];
     },

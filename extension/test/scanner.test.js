@@ -389,3 +389,29 @@ test("the first answer is drawn as it comes, not after the page's next task", as
   assert.deepEqual(highlighted(document), ["TP53=TP53"], "drawn with the page's tasks still waiting");
   scanner.stop();
 });
+
+test("at page ready the walk goes on for firstSliceMs, sending batches before the page's first layout", async () => {
+  const paragraphs = Array.from({ length: 200 }, (_, i) => `<p>Paragraph ${i} says that TP53 binds MDM2.</p>`).join("");
+  // Texts sent before the scanner first yields to the page (each step of work takes 1 ms).
+  const sentAtStart = (firstSliceMs) => {
+    let now = 0;
+    const sent = [];
+    const scanner = createScanner({
+      document: page(paragraphs),
+      match: (texts) => (sent.push(...texts), new Promise(() => {})),
+      firstBatch: 50,
+      largestBatch: 50,
+      batchesOut: 1_000,
+      sliceMs: 8,
+      firstSliceMs,
+      clock: () => (now += 1),
+      defer: () => {},
+    });
+    scanner.start();
+    scanner.stop();
+    return sent.length;
+  };
+  const longFirst = sentAtStart(24);
+  const plain = sentAtStart(8);
+  assert.ok(plain > 0 && longFirst >= 2.5 * plain, `${longFirst} texts sent in the first 24 ms, ${plain} in 8 ms`);
+});

@@ -54,6 +54,9 @@ function isInsideSkipped(node) {
  * @param {number} [options.largestBatch]
  * @param {number} [options.batchesOut] batches sent before the first of them is answered
  * @param {number} [options.sliceMs] longest stretch of work before yielding to the page
+ * @param {number} [options.firstSliceMs] the first stretch, at page ready: long enough to send a
+ *   megabyte's batches before the page's first layout, which on a long page holds the main thread
+ *   for a quarter of a second or more, so that the background matches them meanwhile
  * @param {() => number} [options.clock]
  * @param {(task: () => void) => void} [options.defer] runs a task after the page has had its turn
  * @param {boolean} [options.paint] paint mentions before making spans of them, where the browser
@@ -70,6 +73,7 @@ export function createScanner({
   largestBatch = 64_000,
   batchesOut = 16,
   sliceMs = 8,
+  firstSliceMs = 24,
   clock = () => performance.now(),
   defer = (task) => setTimeout(task, 0),
   paint = true,
@@ -301,11 +305,11 @@ export function createScanner({
   // long as the slice lasts; the first answer is drawn before any more walking, for the first
   // highlight's sake. Batches go out before their answers come, so the background matches while
   // this tab walks and draws.
-  function slice() {
+  function slice(budget = sliceMs) {
     scheduled = false;
     if (stopped) return;
     const started = clock();
-    const late = () => clock() - started >= sliceMs;
+    const late = () => clock() - started >= budget;
     if (drawn > 0) walk(late);
     const before = drawn;
     while (answered.length > 0 && !late()) {
@@ -382,8 +386,8 @@ export function createScanner({
       enqueue(document.body, main);
       observer = new window.MutationObserver(onMutations);
       observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-      // The first batch goes out now rather than after the page's first layout.
-      slice();
+      // The first batches go out now rather than after the page's first layout.
+      slice(firstSliceMs);
     },
     /** Stops following the page and puts its original text back. */
     stop() {

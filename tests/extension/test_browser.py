@@ -348,18 +348,35 @@ def test_a_page_on_a_disabled_site_is_left_exactly_as_it_is(configured, pages):
         save_highlighting(configured)
 
 
+def stop_service_worker(browser):
+    """A restarted worker has lost its memory: what it knows comes from storage.local."""
+    context, _ = browser
+    options = open_options(browser)  # the worker's own origin, where DevTools may stop it
+    devtools = context.new_cdp_session(options)
+    devtools.send("ServiceWorker.enable")
+    devtools.send("ServiceWorker.stopAllWorkers")
+    options.close()
+
+
+def test_a_page_opened_with_no_lexicon_saved_is_highlighted_once_its_setup_fetched_one(configured, pages):
+    """The page's first batches reach the background before its setup has downloaded the lexicon:
+    they wait for it rather than fail."""
+    context, _ = configured
+    context.service_workers[0].evaluate("chrome.storage.local.remove('lexicon')")
+    stop_service_worker(configured)
+    page = open_reading_list(configured, pages)
+    assert [tuple(pair) for pair in page.eval_on_selector_all("span.iconoplasm-gene", HIGHLIGHTS)] == EXPECTED
+    page.close()
+    assert context.service_workers[0].evaluate("chrome.storage.local.get('lexicon').then(({ lexicon }) => !!lexicon)")
+
+
 def test_with_the_server_stopped_pages_are_still_highlighted_from_the_saved_lexicon(configured, pages, site):
     context, _ = configured
     site.stop()
     try:
         # A restarted worker has lost its memory, so the lexicon must come from storage.local.
-        worker = context.service_workers[0]
-        worker.evaluate("globalThis.beforeRestart = true")
-        options = open_options(configured)  # the worker's own origin, where DevTools may stop it
-        devtools = context.new_cdp_session(options)
-        devtools.send("ServiceWorker.enable")
-        devtools.send("ServiceWorker.stopAllWorkers")
-        options.close()
+        context.service_workers[0].evaluate("globalThis.beforeRestart = true")
+        stop_service_worker(configured)
         page = open_reading_list(configured, pages)
         assert [tuple(pair) for pair in page.eval_on_selector_all("span.iconoplasm-gene", HIGHLIGHTS)] == EXPECTED
         page.hover("#prose span.iconoplasm-gene[data-gene=LAIR1]")

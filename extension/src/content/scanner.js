@@ -77,7 +77,12 @@ export function createScanner({
   clock = () => performance.now(),
   defer = (task) => setTimeout(task, 0),
   paint = true,
-  whenIdle = (task) => (document.defaultView.requestIdleCallback ?? setTimeout)(task),
+  // Called on the window: Firefox refuses a content script's unbound requestIdleCallback.
+  whenIdle = (task) => {
+    const view = document.defaultView;
+    if (view.requestIdleCallback) view.requestIdleCallback(task);
+    else setTimeout(task, 0);
+  },
   drawAfter = Promise.resolve(),
 }) {
   const window = document.defaultView;
@@ -93,7 +98,9 @@ export function createScanner({
   // Batches out and not yet answered: the background matches the next while this tab draws.
   // The background matches them in the order sent; their answers are drawn in that order too.
   let matching = 0;
-  let answers = drawAfter;
+  // Never rejects: a failed setup stops the scanner (main.js), and each batch's failure is
+  // handled where its answer is drawn.
+  let answers = drawAfter.catch(() => {});
   const answered = []; // [{node, text, mentions}] waiting to become spans
   let scheduled = false;
   let stopped = false;
@@ -289,7 +296,7 @@ export function createScanner({
           Object.assign(colours, answer.colours);
           answer.mentions.forEach((mentions, i) => mentions.length > 0 && answered.push({ node: nodes[i], text: texts[i], mentions }));
         },
-        // A scanner stopped by a failed setup does not report it once per batch.
+        // A stopped scanner reports nothing (a disabled site's batches, which the background refuses).
         (error) => stopped || onError(error),
       )
       .finally(() => {

@@ -9,7 +9,7 @@ import { listenForPdfs, showLocalPdfInViewer, syncPdfRedirect } from "./src/back
 import { reviewAnswer, reviewItems, reviewSummary } from "./src/background/review.js";
 import { ext } from "./src/shared/browser_api.js";
 import { REVIEW_MESSAGES } from "./src/shared/messages.js";
-import { effectiveBlocklist, loadSettings, originPattern, saveSettings } from "./src/shared/settings.js";
+import { effectiveBlocklist, isTurnedOff, loadSettings, originPattern, saveSettings } from "./src/shared/settings.js";
 
 const cards = new Map(); // symbol -> card, for this worker's lifetime
 const pages = createPageMatchers();
@@ -66,7 +66,7 @@ async function setUpPage({ site }, sender) {
   pages.forgetFrame(documentOf(sender));
   const settings = await pageSettings({ fresh: true });
   if (settings.pdfViewer && (await showLocalPdfInViewer(ext, sender))) return { enabled: false };
-  if (settings.disabledSites.includes(site)) return { enabled: false };
+  if (isTurnedOff(settings, site)) return { enabled: false };
   const lexicon = await lexiconFor(settings);
   prepareMatcher(lexicon, settings);
   return { enabled: true, style: settings.style, problem: lexicon.problem };
@@ -88,7 +88,7 @@ function match(message, sender) {
 async function matchBatch({ texts, site }, sender) {
   const settings = await pageSettings();
   // A tab sends its first batches before its page setup is answered (content/main.js).
-  if (settings.disabledSites.includes(site)) throw new Error(`Iconoplasm is turned off on ${site}.`);
+  if (isTurnedOff(settings, site)) throw new Error(`Iconoplasm is turned off on ${site}.`);
   const lexicon = await savedLexicon(settings.server);
   if (!lexicon) throw new Error("No lexicon is saved: open the extension's options page and save the server address.");
   const { matcher, colours } = matcherFor(lexicon, effectiveBlocklist(settings));

@@ -66,6 +66,8 @@ export async function start(setupAnswer, site = location.hostname, { paint = tru
     const settings = area === "local" && changes.settings?.newValue;
     if (!settings) return;
     if (settings.style) applyStyle(settings.style);
+    // settings.js's isTurnedOff, not imported: that module would add its defaults and the
+    // blocklist (a third more) to the content script every page parses.
     if (settings.disabledSites?.includes(site)) scanner.stop();
   });
   await installCards();

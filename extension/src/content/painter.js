@@ -29,8 +29,8 @@ export function canPaint(window) {
 
 /**
  * The name in the registry of palette colour `colour` drawn in `style`, one of settings.js's
- * HIGHLIGHT_STYLES: highlight.css has a rule for each (not imported here, one module fewer to
- * load before a page's first highlight).
+ * HIGHLIGHT_STYLES: highlight.css has a rule for each (not imported: settings.js would add its
+ * defaults and the blocklist to the content script every page parses).
  */
 export function highlightName(style, colour) {
   return `iconoplasm-${style}-${colour}`;

@@ -31,6 +31,11 @@ export async function saveSettings(changes) {
   return settings;
 }
 
+/** Whether the user turned highlighting off on `site` (a host name). */
+export function isTurnedOff(settings, site) {
+  return settings.disabledSites?.includes(site) ?? false;
+}
+
 export function effectiveBlocklist(settings) {
   return settings.blocklist ?? [...DEFAULT_BLOCKLIST];
 }
